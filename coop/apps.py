@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
+from django.utils.translation import gettext_lazy as _
+
+
+class CoopConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "coop"
+    verbose_name = _("cooperatives and accounts")
+
+
+class PortalAdminConfig(admin_apps.AdminConfig):
+    """The admin, with the portal's site that lets staff in by role (coop.admin_site)."""
+
+    default = False
+    default_site = "coop.admin_site.PortalAdminSite"

@@ -1,0 +1,82 @@
+import itertools
+from datetime import date
+
+import factory
+
+from coop.models import Cooperative, Region, Role, User
+from coop.tenancy import unscoped
+from members.models import Member
+from members.uscc import ALPHABET, check_character
+from testing_fund.models import TestingInstitution
+
+_organisation_codes = itertools.count(1)
+
+
+def next_uscc(entity_type="1", district_code="320684"):
+    """A valid, unused USCC: the organisation code counts up in the USCC alphabet."""
+    number, digits = next(_organisation_codes), []
+    for _ in range(9):
+        number, digit = divmod(number, len(ALPHABET))
+        digits.append(ALPHABET[digit])
+    body = "9" + entity_type + district_code + "".join(reversed(digits))
+    return body + check_character(body)
+
+
+class RegionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Region
+
+    slug = factory.Sequence(lambda n: f"region-{n}")
+    name_zh = factory.Sequence(lambda n: f"测试市{n}")
+    name_en = factory.Sequence(lambda n: f"Test City {n}")
+    division_code = "320600"
+
+
+class CooperativeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Cooperative
+
+    slug = factory.Sequence(lambda n: f"coop-{n}")
+    name_zh = factory.Sequence(lambda n: f"测试质量合作社{n}")
+    name_en = factory.Sequence(lambda n: f"Test Quality Cooperative {n}")
+    region = factory.SubFactory(RegionFactory)
+    industry = "家用纺织品"
+    district = "海门区"
+    district_code = "320684"
+    established = date(2017, 6, 16)
+
+
+class MemberFactory(factory.django.DjangoModelFactory):
+    """Members are tenant-owned: the factory writes them outside any request scope on purpose."""
+
+    class Meta:
+        model = Member
+
+    cooperative = factory.SubFactory(CooperativeFactory)
+    name = factory.Sequence(lambda n: f"南通测试家纺有限公司{n}")
+    uscc = factory.LazyFunction(next_uscc)
+    kind = Member.Kind.ENTERPRISE
+    status = Member.Status.ACTIVE
+    district = "海门区"
+    town = "三厂街道"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        with unscoped():
+            return super()._create(model_class, *args, **kwargs)
+
+
+class InstitutionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TestingInstitution
+
+    name_zh = factory.Sequence(lambda n: f"测试纤维检验所{n}")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.django.Password("test-pass-2026")
