@@ -1,3 +1,4 @@
+from django.contrib.auth.decorators import login_required
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.shortcuts import redirect, render
 
@@ -36,11 +37,10 @@ def cooperative_page(request, coop_slug):
     )
 
 
+@login_required
 def staff_home(request):
     """Where a login lands: staff get their cooperatives, an enterprise its own member unit."""
     user = request.user
-    if not user.is_authenticated:
-        return redirect("login")
     if user.role == Role.ENTERPRISE and user.member_id:
         return redirect("member-detail", coop_slug=user.member.cooperative.slug, pk=user.member_id)
     cooperatives = Cooperative.objects.filter(id__in=request.visible_cooperative_ids)

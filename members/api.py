@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
@@ -19,7 +20,7 @@ class MemberSerializer(serializers.ModelSerializer):
 
 
 class AdministerOrReadOnly(BasePermission):
-    message = "Only a cooperative administrator may change members."
+    message = _("Only a cooperative administrator may change members.")
 
     def has_permission(self, request, view):
         return request.method in SAFE_METHODS or may_administer(request.user)

@@ -73,7 +73,7 @@ def test_only_an_administrator_may_change_members(coop_a, api, role):
         members_url(coop_a, coop_a.member), {"town": "常乐镇"}, format="json"
     )
     assert response.status_code == 403
-    assert "administrator" in response.json()["detail"]
+    assert response.json()["detail"] == "只有合作社管理员可以修改社员单位。"
 
 
 def test_an_administrator_enters_a_member_and_it_is_audited(coop_a, api):
@@ -98,7 +98,7 @@ def test_an_invalid_uscc_is_refused_naming_the_field_and_the_rule(coop_a, api):
         format="json",
     )
     assert response.status_code == 400
-    assert "check character" in response.json()["uscc"][0]
+    assert "校验码（第 18 位）应为“3”" in response.json()["uscc"][0]
 
 
 def test_a_uscc_already_in_the_cooperative_is_refused_and_nothing_is_lost(coop_a, api):
@@ -108,7 +108,7 @@ def test_a_uscc_already_in_the_cooperative_is_refused_and_nothing_is_lost(coop_a
         format="json",
     )
     assert response.status_code == 400
-    assert "already in this cooperative" in response.json()["uscc"][0]
+    assert "本合作社已有" in response.json()["uscc"][0]
     with unscoped():
         assert Member.objects.get(uscc=coop_a.member.uscc).name == coop_a.member.name
 

@@ -65,7 +65,7 @@ def test_an_administrator_edits_a_member_and_a_bad_uscc_names_the_rule(coop_a, c
             "district": "海门区", "town": "三厂街道"}
     response = client.post(page(coop_a, coop_a.member, "edit/"), form)
     assert response.status_code == 200
-    assert "check character" in response.content.decode()
+    assert "校验码（第 18 位）应为“3”" in response.content.decode()
     with unscoped():
         assert Member.objects.get(pk=coop_a.member.pk).name == coop_a.member.name
     form["uscc"] = "91350100M000100Y43"

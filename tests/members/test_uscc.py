@@ -1,7 +1,14 @@
 import pytest
+from django.utils import translation
 from django.core.exceptions import ValidationError
 
 from members.uscc import check_character, validate_uscc
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
 
 
 def test_it_accepts_the_known_valid_example():
@@ -30,3 +37,9 @@ def test_it_names_the_rule_an_invalid_code_breaks(code, rule, words):
         validate_uscc(code)
     assert error.value.code == rule
     assert words in error.value.messages[0]
+
+
+def test_its_messages_are_in_chinese_by_default():
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as error:
+        validate_uscc("91350100M000100Y44")
+    assert error.value.messages == ["校验码（第 18 位）应为“3”，而不是“4”。"]
