@@ -200,19 +200,20 @@ def seed_demo_enterprise(cooperative):
 
 def seed_accounts(region, cooperatives, lab, enterprise):
     accounts = [
-        ("bureau", "南通市局", "监管员", dict(role=Role.REGION_SUPERVISOR, region=region)),
-        ("haimen-admin", "海门", "管理员",
+        ("bureau", "南通市局监管员", dict(role=Role.REGION_SUPERVISOR, region=region)),
+        ("haimen-admin", "海门合作社管理员",
          dict(role=Role.COOP_ADMIN, cooperative=cooperatives["haimen-hometextile"])),
-        ("tongzhou-admin", "通州", "管理员",
+        ("tongzhou-admin", "通州大米合作社管理员",
          dict(role=Role.COOP_ADMIN, cooperative=cooperatives["tongzhou-rice"])),
-        ("lab", "纤检所", "检测员", dict(role=Role.LAB_TECHNICIAN, institution=lab)),
-        ("enterprise", "锦华家纺", "质量官", dict(role=Role.ENTERPRISE, member=enterprise)),
+        ("lab", "纤检所检测员", dict(role=Role.LAB_TECHNICIAN, institution=lab)),
+        ("enterprise", "锦华家纺质量官", dict(role=Role.ENTERPRISE, member=enterprise)),
     ]
     links = dict(region=None, cooperative=None, institution=None, member=None)
-    for username, last_name, first_name, role in accounts:
+    for username, full_name, role in accounts:
+        # A Chinese name is written whole, family name first: it all goes in first_name so
+        # get_full_name() shows it without a space.
         user, _ = User.objects.update_or_create(
-            username=username,
-            defaults=dict(links, last_name=last_name, first_name=first_name, **role),
+            username=username, defaults=dict(links, first_name=full_name, last_name="", **role)
         )
         user.set_password(DEMO_PASSWORD)
         user.save(update_fields=["password"])
