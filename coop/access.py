@@ -27,7 +27,9 @@ def cooperative_ids_for(user):
     elif user.role == Role.ENTERPRISE:
         # The member's cooperative is what places the account; it is read before any scope.
         with unscoped():
-            ids = Member.objects.filter(pk=user.member_id).values_list("cooperative_id", flat=True)
+            ids = list(
+                Member.objects.filter(pk=user.member_id).values_list("cooperative_id", flat=True)
+            )
     else:
         ids = []
     return frozenset(ids)
