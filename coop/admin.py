@@ -4,7 +4,8 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from coop.access import is_staff_of_cooperatives, may_administer
-from coop.models import AuditRecord, Cooperative, Region, User
+from coop import services
+from coop.models import AuditRecord, Cooperative, District, Document, Region, TenantModel, User
 
 
 class ScopedAdmin(admin.ModelAdmin):
@@ -40,6 +41,23 @@ class ScopedAdmin(admin.ModelAdmin):
             kwargs["queryset"] = Cooperative.objects.filter(id__in=request.visible_cooperative_ids)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def save_model(self, request, obj, form, change):
+        """Write through the shared services, validated and audited like the portal's writes."""
+        if not isinstance(obj, TenantModel):
+            return super().save_model(request, obj, form, change)
+        data = {name: form.cleaned_data[name] for name in form.changed_data}
+        if change:
+            fresh = self.get_queryset(request).get(pk=obj.pk)
+            obj.pk = services.update_owned(fresh, actor=request.user, **data).pk
+        else:
+            cooperative = data.pop("cooperative", None) or form.cleaned_data["cooperative"]
+            obj.pk = services.create_owned(
+                type(obj), cooperative=cooperative, actor=request.user, **data
+            ).pk
+
+    def delete_model(self, request, obj):
+        services.delete_owned(obj, actor=request.user)
+
 
 class SuperuserWritesAdmin(ScopedAdmin):
     """Reference data and accounts: staff may look, only a superuser changes them."""
@@ -67,6 +85,25 @@ class CooperativeAdmin(ScopedAdmin):
 @admin.register(Region)
 class RegionAdmin(SuperuserWritesAdmin):
     list_display = ["name_zh", "slug", "division_code"]
+
+
+@admin.register(District)
+class DistrictAdmin(SuperuserWritesAdmin):
+    list_display = ["name_zh", "division_code", "region"]
+
+
+@admin.register(Document)
+class DocumentAdmin(ScopedAdmin):
+    list_display = ["number", "kind", "member", "issued_at", "status"]
+    list_filter = ["kind"]
+    list_select_related = ["member"]
+    search_fields = ["number"]
+
+    def has_add_permission(self, request):
+        return False  # documents are issued by the pipeline, never typed in
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(User)

@@ -1,5 +1,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -45,6 +47,22 @@ class TenantModel(models.Model):
     class Meta:
         abstract = True
 
+    def clean_fields(self, exclude=None):
+        super().clean_fields(exclude)
+        errors = {}
+        for field in self._meta.concrete_fields:
+            if (
+                field.many_to_one
+                and field.name != "cooperative"
+                and issubclass(field.related_model, TenantModel)
+                and getattr(self, field.attname) is not None
+                and field.name not in (exclude or ())
+                and getattr(self, field.name).cooperative_id != self.cooperative_id
+            ):
+                errors[field.name] = _("This belongs to another cooperative.")
+        if errors:
+            raise ValidationError(errors)
+
 
 class Region(BilingualName):
     """The area of one market-supervision bureau, above several cooperatives."""
@@ -58,16 +76,38 @@ class Region(BilingualName):
         verbose_name_plural = _("regions")
 
 
+class District(BilingualName):
+    """A county-level division (区/县/市) of a region: members and towns lie in one."""
+
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="districts", verbose_name=_("region")
+    )
+    division_code = models.CharField(_("administrative division code"), max_length=6, unique=True)
+
+    class Meta:
+        ordering = ["division_code"]
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+
+
 class Cooperative(BilingualName):
     """The tenant: one quality cooperative of an industrial cluster."""
 
     slug = models.SlugField(_("slug"), unique=True)
+    code = models.CharField(
+        _("code"),
+        max_length=12,
+        unique=True,
+        help_text=_("Capital letters that begin its certificate numbers, e.g. HMJF."),
+        validators=[RegexValidator(r"^[A-Z][A-Z0-9]{1,11}$", _("Use 2 to 12 capital letters or digits."))],
+    )
     region = models.ForeignKey(
         Region, on_delete=models.PROTECT, related_name="cooperatives", verbose_name=_("region")
     )
     industry = models.CharField(_("industry"), max_length=100)
-    district = models.CharField(_("district"), max_length=100)
-    district_code = models.CharField(_("district division code"), max_length=6)
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="+", verbose_name=_("district")
+    )
     founding_units = models.TextField(
         _("founding units"), blank=True, help_text=_("One unit per line.")
     )
@@ -160,3 +200,73 @@ class AuditRecord(TenantModel):
         indexes = [models.Index(fields=["cooperative", "object_type", "object_id"])]
         verbose_name = _("audit record")
         verbose_name_plural = _("audit records")
+
+
+class Document(TenantModel):
+    """A numbered document the portal issues, which anyone can verify by its number.
+
+    Its public details are fixed when it is issued, so verification shows what the paper
+    shows without knowing each kind. Revocation and supersession are recorded transitions.
+    """
+
+    class Kind(models.TextChoices):
+        CONVENTION_CERTIFICATE = "convention_certificate", _("convention certificate")
+
+    class Status(models.TextChoices):
+        VALID = "valid", _("valid")
+        SUPERSEDED = "superseded", _("superseded")
+        REVOKED = "revoked", _("revoked")
+
+    kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
+    number = models.CharField(_("number"), max_length=40)
+    # What the document was issued for (a signature, a report): one document per source.
+    source_id = models.PositiveBigIntegerField()
+    member = models.ForeignKey(
+        "members.Member", on_delete=models.PROTECT, related_name="documents",
+        verbose_name=_("member unit"),
+    )
+    public_details = models.JSONField(default=dict)
+    file = models.FileField(_("file"), upload_to="documents/%Y/", blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    issued_at = models.DateTimeField(_("issued"), auto_now_add=True)
+    superseded_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-issued_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["cooperative", "number"], name="document_number_unique"),
+            models.UniqueConstraint(
+                fields=["cooperative", "kind", "source_id"], name="document_one_per_source"
+            ),
+        ]
+        indexes = [models.Index(fields=["number"])]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def status(self):
+        if self.revoked_at:
+            return self.Status.REVOKED
+        if self.superseded_at:
+            return self.Status.SUPERSEDED
+        return self.Status.VALID
+
+    def get_status_display(self):
+        return self.Status(self.status).label
+
+
+class DocumentSequence(TenantModel):
+    """The last number a cooperative gave its documents in a year."""
+
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["cooperative", "year"], name="document_sequence_unique")
+        ]

@@ -1,16 +1,34 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import SimpleRouter
 
-from coop import api, views
+from coop import api, documents_api, views
+from coop.access import public_view
 from members import views as member_views
-from members.api import MemberViewSet
+from members.api import convention, imports, members, pairing, people, public, records
+from members.services.lifecycle import STAFF_VERBS
 
-member_list = MemberViewSet.as_view({"get": "list", "post": "create"})
-member_detail = MemberViewSet.as_view({"get": "retrieve", "patch": "partial_update"})
+COOP = r"coops/(?P<coop_slug>[-a-zA-Z0-9_]+)"
+router = SimpleRouter()
+for prefix, viewset, name in [
+    ("members", members.MemberViewSet, "api-member"),
+    ("certifications", records.CertificationViewSet, "api-certification"),
+    ("honours", records.HonourViewSet, "api-honour"),
+    ("trademark-licences", records.TrademarkLicenceViewSet, "api-licence"),
+    ("growth-events", records.GrowthEventViewSet, "api-growth"),
+    ("quality-people", people.QualityPersonViewSet, "api-person"),
+    ("trainings", people.TrainingRecordViewSet, "api-training"),
+    ("workstation-sessions", people.WorkstationSessionViewSet, "api-session"),
+    ("attendance", people.AttendanceViewSet, "api-attendance"),
+    ("pairings", pairing.PairingViewSet, "api-pairing"),
+    ("pairing-activities", pairing.PairingActivityViewSet, "api-activity"),
+    ("conventions", convention.ConventionViewSet, "api-convention"),
+    ("member-imports", imports.MemberImportViewSet, "api-import"),
+]:
+    router.register(f"{COOP}/{prefix}", viewset, basename=name)
 
 api_v1 = [
     path("", api.api_root, name="api-root"),
@@ -22,18 +40,43 @@ api_v1 = [
         api.CooperativeViewSet.as_view({"get": "retrieve"}),
         name="api-coop-detail",
     ),
-    path("coops/<slug:coop_slug>/members/", member_list, name="api-member-list"),
-    path("coops/<slug:coop_slug>/members/<int:pk>/", member_detail, name="api-member-detail"),
+    re_path(
+        rf"^{COOP}/members/(?P<pk>\d+)/(?P<verb>{'|'.join(STAFF_VERBS)})/$",
+        members.MemberTransitionView.as_view(),
+        name="api-member-transition",
+    ),
+    path(
+        "coops/<slug:coop_slug>/members/<int:pk>/events/",
+        members.MemberEventList.as_view(),
+        name="api-member-events",
+    ),
+    path(
+        "coops/<slug:coop_slug>/documents/",
+        documents_api.DocumentList.as_view(),
+        name="api-document-list",
+    ),
+    path(
+        "coops/<slug:coop_slug>/documents/<str:number>/pdf/",
+        documents_api.DocumentDownload.as_view(),
+        name="api-document-pdf",
+    ),
+    path(
+        "public/coops/<slug:coop_slug>/members/",
+        public_view(public.DirectoryView.as_view()),
+        name="api-public-directory",
+    ),
+    path(
+        "public/certificates/<str:number>/",
+        documents_api.PublicDocumentView.as_view(),
+        name="api-public-certificate",
+    ),
+    *router.urls,
 ]
 
 accounts = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path(
-        "password/",
-        auth_views.PasswordChangeView.as_view(),
-        name="password_change",
-    ),
+    path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "password/done/",
         auth_views.PasswordChangeDoneView.as_view(),
@@ -43,15 +86,30 @@ accounts = [
 
 cooperative_pages = [
     path("", views.cooperative_page, name="cooperative"),
+    path("directory/", member_views.directory, name="directory"),
+    path("apply/", member_views.apply, name="apply"),
+    path("convention/", member_views.convention_page, name="convention"),
+    path("profile/", member_views.profile, name="profile"),
+    path("profile/sign/", member_views.sign, name="sign"),
     path("members/", member_views.member_list, name="member-list"),
+    path("members/export.xlsx", member_views.member_export, name="member-export"),
     path("members/new/", member_views.member_new, name="member-new"),
     path("members/<int:pk>/", member_views.member_detail, name="member-detail"),
     path("members/<int:pk>/edit/", member_views.member_edit, name="member-edit"),
+    path(
+        "members/<int:pk>/<str:verb>/", member_views.member_transition, name="member-transition"
+    ),
+    path("conventions/", member_views.conventions, name="conventions"),
+    path("people/", member_views.people, name="people"),
+    path("imports/", member_views.import_upload, name="import-upload"),
+    path("imports/<int:pk>/", member_views.import_report, name="import-report"),
+    path("documents/<str:number>/", member_views.document_download, name="document-download"),
 ]
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("staff/", views.staff_home, name="staff-home"),
+    path("verify/<str:number>/", views.verify, name="verify"),
     path("c/<slug:coop_slug>/", include(cooperative_pages)),
     path("accounts/", include(accounts)),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -60,8 +118,3 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

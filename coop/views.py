@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from coop.access import is_staff_of_cooperatives, public_view
 from coop.models import Cooperative, Region, Role
 from coop.statistics import active_member_counts
+from coop.verification import find_document
 from members.models import Member
 
 
@@ -42,7 +43,7 @@ def staff_home(request):
     """Where a login lands: staff get their cooperatives, an enterprise its own member unit."""
     user = request.user
     if user.role == Role.ENTERPRISE and user.member_id:
-        return redirect("member-detail", coop_slug=user.member.cooperative.slug, pk=user.member_id)
+        return redirect("profile", coop_slug=user.member.cooperative.slug)
     cooperatives = Cooperative.objects.filter(id__in=request.visible_cooperative_ids)
     if is_staff_of_cooperatives(user):
         # The scope holds the visible cooperatives, so this counts theirs alone, in one query.
@@ -55,3 +56,12 @@ def staff_home(request):
     return render(
         request, "coop/staff_home.html", {"cooperatives": cooperatives.select_related("region")}
     )
+
+
+def verify(request, number):
+    """Anyone checks a certificate or report by its number (the QR code leads here)."""
+    document = find_document(number)
+    if document is not None and not document.file:
+        document = None
+    return render(request, "coop/verify.html", {"document": document, "number": number},
+                  status=200 if document else 404)

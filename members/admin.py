@@ -1,18 +1,19 @@
 from django.contrib import admin
 
 from coop.admin import ScopedAdmin
-from members import services
-from members.models import Member
+from members import models
+from members.services import members as member_services
 
 
-@admin.register(Member)
+@admin.register(models.Member)
 class MemberAdmin(ScopedAdmin):
-    list_display = ["name", "uscc", "kind", "status", "district", "town", "cooperative"]
-    list_filter = ["status", "kind"]
-    search_fields = ["name", "uscc", "town"]
-    list_select_related = ["cooperative"]
-    readonly_fields = ["status"]
-    fields = ["cooperative", "name", "uscc", "kind", "status", "district", "town"]
+    list_display = ["name", "identifier", "kind", "status", "district", "town", "scale", "cooperative"]
+    list_filter = ["status", "kind", "scale", "chain_role"]
+    search_fields = ["name", "uscc", "registration_number", "town"]
+    list_select_related = ["cooperative", "district"]
+    fields = ["cooperative", "name", "kind", "uscc", "registration_number", "status",
+              "legal_representative", "contact_person", "contact_phone", "address", "district",
+              "town", "scale", "chain_role", "main_products", "ecommerce_seller", "shop_links"]
 
     def get_readonly_fields(self, request, obj=None):
         # A member never moves between cooperatives; status moves only by transitions.
@@ -23,10 +24,57 @@ class MemberAdmin(ScopedAdmin):
         if change:
             fresh = self.get_queryset(request).get(pk=obj.pk)
             changed = {name: data[name] for name in form.changed_data}
-            saved = services.member_update(member=fresh, actor=request.user, **changed)
+            saved = member_services.member_update(member=fresh, actor=request.user, **changed)
         else:
-            fields = {name: data[name] for name in services.EDITABLE_FIELDS}
-            saved = services.member_create(
+            fields = {name: data[name] for name in member_services.EDITABLE_FIELDS}
+            saved = member_services.member_create(
                 cooperative=data["cooperative"], actor=request.user, **fields
             )
         obj.pk = saved.pk
+
+
+@admin.register(models.QualityPerson)
+class QualityPersonAdmin(ScopedAdmin):
+    list_display = ["name", "role", "member", "position", "appointed_on", "ended_on"]
+    list_filter = ["role"]
+    search_fields = ["name", "member__name"]
+    list_select_related = ["member"]
+    raw_id_fields = ["member"]
+
+
+@admin.register(models.Certification)
+class CertificationAdmin(ScopedAdmin):
+    list_display = ["member", "scheme", "number", "body", "issued_on", "expires_on"]
+    list_filter = ["scheme"]
+    list_select_related = ["member"]
+    raw_id_fields = ["member"]
+
+
+@admin.register(models.Convention)
+class ConventionAdmin(ScopedAdmin):
+    list_display = ["title", "version", "adopted_on", "cooperative"]
+    readonly_fields = ["version"]
+
+    def has_add_permission(self, request):
+        return False  # adopting a version goes through the portal, which numbers it
+
+    def has_change_permission(self, request, obj=None):
+        return False  # a version adopted is a version signed: it never changes
+
+
+@admin.register(models.WorkstationSession)
+class WorkstationSessionAdmin(ScopedAdmin):
+    list_display = ["title", "kind", "on", "place", "cooperative"]
+    list_filter = ["kind"]
+
+
+for model, columns in [
+    (models.Honour, ["member", "title", "awarded_by", "awarded_on"]),
+    (models.TrademarkLicence, ["member", "trademark", "starts_on", "ends_on"]),
+    (models.Pairing, ["leader", "partner", "starts_on", "ends_on"]),
+]:
+    admin.site.register(
+        model,
+        type(f"{model.__name__}Admin", (ScopedAdmin,), {"list_display": columns,
+                                                         "raw_id_fields": columns[:1]}),
+    )

@@ -1,10 +1,109 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
-from members.models import Member
-from members.services import EDITABLE_FIELDS
+from coop.models import District
+from members.models import Convention, Member, MemberEvent, QualityPerson
+from members.services.members import EDITABLE_FIELDS, ENTERPRISE_EDITABLE_FIELDS
+from standards.models import ProductCategory
+
+
+class LinesField(forms.CharField):
+    """A list entered one item a line (shop links)."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        return [line.strip() for line in (value or "").splitlines() if line.strip()]
 
 
 class MemberForm(forms.ModelForm):
+    """Staff enter and edit a member unit."""
+
+    shop_links = LinesField(label=_("shop links"), required=False, help_text=_("One address a line."))
+
+    categories = forms.ModelMultipleChoiceField(
+        ProductCategory.objects.all(), required=False, label=_("product categories"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
     class Meta:
         model = Member
         fields = list(EDITABLE_FIELDS)
+
+    def __init__(self, *args, cooperative, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = District.objects.filter(region=cooperative.region_id)
+        if self.instance.pk:
+            self.fields["categories"].initial = self.instance.product_categories.all()
+
+
+class ContactForm(forms.ModelForm):
+    """An enterprise keeps its own contact details up to date."""
+
+    shop_links = LinesField(label=_("shop links"), required=False, help_text=_("One address a line."))
+
+    class Meta:
+        model = Member
+        fields = list(ENTERPRISE_EDITABLE_FIELDS)
+
+
+class ApplicationForm(forms.ModelForm):
+    """The public application: the unit, and the account it will use to sign and follow up."""
+
+    username = forms.CharField(label=_("username for the portal"), max_length=150)
+    email = forms.EmailField(label=_("email"), required=False)
+    password = forms.CharField(label=_("password"), widget=forms.PasswordInput)
+    password_again = forms.CharField(label=_("password again"), widget=forms.PasswordInput)
+
+    class Meta:
+        model = Member
+        fields = ["name", "kind", "uscc", "registration_number", "legal_representative",
+                  "contact_person", "contact_phone", "address", "district", "town", "scale",
+                  "chain_role", "main_products"]
+
+    def __init__(self, *args, cooperative, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.cooperative = cooperative
+        self.fields["district"].queryset = District.objects.filter(region=cooperative.region_id)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") != data.get("password_again"):
+            self.add_error("password_again", _("The two passwords differ."))
+        return data
+
+
+class TransitionForm(forms.Form):
+    reason = forms.CharField(label=_("reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    exit_kind = forms.ChoiceField(
+        label=_("kind of exit"), required=False, choices=[("", "—"), *MemberEvent.ExitKind.choices]
+    )
+    decision_date = forms.DateField(
+        label=_("decision date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class SignatureForm(forms.Form):
+    signer_name = forms.CharField(label=_("signer's name"), max_length=100)
+    signer_position = forms.CharField(label=_("signer's position"), max_length=100)
+
+
+class ConventionForm(forms.ModelForm):
+    class Meta:
+        model = Convention
+        fields = ["title", "text", *Convention.SECTIONS, "adopted_on"]
+        widgets = {"adopted_on": forms.DateInput(attrs={"type": "date"})}
+
+
+class QualityPersonForm(forms.ModelForm):
+    class Meta:
+        model = QualityPerson
+        fields = ["role", "name", "position", "phone", "appointed_on", "qualification_certificate"]
+        widgets = {"appointed_on": forms.DateInput(attrs={"type": "date"})}
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("XLSX or CSV file"))

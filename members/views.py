@@ -1,89 +1,48 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from coop.access import is_staff_of_cooperatives, may_administer, role_required
-from members import services
-from members.forms import MemberForm
-from members.models import Member
-from members.selectors import member_for_user, members_for_user, search_members
+from coop import services
+from coop.access import is_staff_of_cooperatives, may_administer, public_view, role_required
+from coop.documents_api import documents_for_user, download
+from coop.owned import is_enterprise
+from members import exports
+from members.filters import MemberFilter
+from members.forms import (
+    ApplicationForm,
+    ContactForm,
+    ConventionForm,
+    ImportForm,
+    MemberForm,
+    QualityPersonForm,
+    SignatureForm,
+    TransitionForm,
+)
+from members.models import Convention, MemberImport, QualityPerson, WorkstationSession
+from members.selectors import (
+    member_for_user,
+    member_timeline,
+    members_for_user,
+    members_needing_signature,
+    people_totals,
+    public_directory,
+    search_members,
+    with_counts,
+)
+from members.services import convention as convention_services
+from members.services import imports, lifecycle
+from members.services import members as member_services
+from members.services.errors import Refused
 
 PAGE_SIZE = 50
 
 
-@role_required(is_staff_of_cooperatives)
-def member_list(request, coop_slug):
-    query = request.GET.get("q", "")
-    status = request.GET.get("status", "")
-    members = search_members(members_for_user(request.user), query)
-    if status in Member.Status.values:
-        members = members.filter(status=status)
-    page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "members/member_list.html",
-        {
-            "cooperative": request.cooperative,
-            "page": page,
-            "query": query,
-            "status": status,
-            "statuses": Member.Status.choices,
-            "may_administer": may_administer(request.user),
-        },
-    )
-
-
-@role_required(lambda user: user.is_authenticated)
-def member_detail(request, coop_slug, pk):
-    member = member_for_user(request.user, pk)
-    return render(
-        request,
-        "members/member_detail.html",
-        {
-            "cooperative": request.cooperative,
-            "member": member,
-            "may_administer": may_administer(request.user),
-        },
-    )
-
-
-@role_required(may_administer)
-def member_new(request, coop_slug):
-    form = MemberForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        member = save_or_report(
-            form,
-            lambda: services.member_create(
-                cooperative=request.cooperative, actor=request.user, **form.cleaned_data
-            ),
-        )
-        if member:
-            messages.success(request, _("Member unit %(name)s entered.") % {"name": member.name})
-            return redirect("member-detail", coop_slug=coop_slug, pk=member.pk)
-    return render(
-        request, "members/member_form.html", {"cooperative": request.cooperative, "form": form}
-    )
-
-
-@role_required(may_administer)
-def member_edit(request, coop_slug, pk):
-    member = member_for_user(request.user, pk)
-    form = MemberForm(request.POST or None, instance=member)
-    if request.method == "POST" and form.is_valid():
-        changed = {name: form.cleaned_data[name] for name in form.changed_data}
-        fresh = member_for_user(request.user, pk)  # the form has already written to `member`
-        if save_or_report(
-            form, lambda: services.member_update(member=fresh, actor=request.user, **changed)
-        ):
-            messages.success(request, _("Changes saved."))
-            return redirect("member-detail", coop_slug=coop_slug, pk=pk)
-    return render(
-        request,
-        "members/member_form.html",
-        {"cooperative": request.cooperative, "form": form, "member": member},
-    )
+def page_of(request, rows):
+    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def save_or_report(form, save):
@@ -93,3 +52,270 @@ def save_or_report(form, save):
     except ValidationError as error:
         form.add_error(None, error)
         return None
+
+
+# The public
+
+
+@public_view
+def directory(request, coop_slug):
+    """Active members of the cooperative, public fields only."""
+    query = request.GET.get("q", "")
+    members = search_members(public_directory(), query)
+    return render(request, "members/directory.html",
+                  {"cooperative": request.cooperative, "page": page_of(request, members),
+                   "query": query})
+
+
+@public_view
+def apply(request, coop_slug):
+    """An enterprise applies to join, and chooses the account it will sign with."""
+    form = ApplicationForm(request.POST or None, cooperative=request.cooperative)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        account = {k: data.pop(k) for k in ("username", "email", "password")}
+        data.pop("password_again")
+        created = save_or_report(form, lambda: member_services.member_apply(
+            cooperative=request.cooperative, **account, **data))
+        if created:
+            return render(request, "members/applied.html",
+                          {"cooperative": request.cooperative, "member": created[0]})
+    return render(request, "members/apply.html", {"cooperative": request.cooperative, "form": form})
+
+
+@public_view
+def convention_page(request, coop_slug):
+    convention = convention_services.current_convention(request.cooperative.pk)
+    return render(request, "members/convention.html",
+                  {"cooperative": request.cooperative, "convention": convention})
+
+
+# The enterprise
+
+
+@role_required(is_enterprise)
+def profile(request, coop_slug):
+    """The enterprise's own page: contacts, quality people, the convention, its certificates."""
+    member = member_for_user(request.user, request.user.member_id)
+    contact = ContactForm(request.POST if "contact" in request.POST else None, instance=member)
+    person = QualityPersonForm(request.POST if "person" in request.POST else None)
+    if contact.is_bound and contact.is_valid():
+        fresh = member_for_user(request.user, member.pk)  # the form has written to `member`
+        changed = {name: contact.cleaned_data[name] for name in contact.changed_data}
+        if save_or_report(contact, lambda: member_services.member_update(
+                member=fresh, actor=request.user, **changed)):
+            messages.success(request, _("Contact details saved."))
+            return redirect("profile", coop_slug=coop_slug)
+    if person.is_bound and person.is_valid():
+        if save_or_report(person, lambda: services.create_owned(
+                QualityPerson, cooperative=request.cooperative, actor=request.user,
+                member=member, **person.cleaned_data)):
+            messages.success(request, _("Quality person added."))
+            return redirect("profile", coop_slug=coop_slug)
+    current = convention_services.current_convention(member.cooperative_id)
+    signed = current and current.signatures.filter(member=member).exists()
+    return render(request, "members/profile.html", {
+        "cooperative": request.cooperative,
+        "member": member,
+        "contact": contact,
+        "person_form": person,
+        "people": member.quality_people.filter(ended_on=None),
+        "convention": current,
+        "signed": signed,
+        "may_sign": current and not signed and member.status in convention_services.MAY_SIGN,
+        "signature_form": SignatureForm(),
+        "documents": documents_for_user(request.user).exclude(file=""),
+    })
+
+
+@require_POST
+@role_required(is_enterprise)
+def sign(request, coop_slug):
+    member = member_for_user(request.user, request.user.member_id)
+    form = SignatureForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the signer's name and position."))
+        return redirect("profile", coop_slug=coop_slug)
+    try:
+        convention_services.convention_sign(
+            member=member, actor=request.user, ip_address=request.META.get("REMOTE_ADDR"),
+            **form.cleaned_data,
+        )
+    except Refused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, _("Signed. The certificate is being issued; it appears below."))
+    return redirect("profile", coop_slug=coop_slug)
+
+
+@role_required(lambda user: user.is_authenticated)
+def document_download(request, coop_slug, number):
+    return download(request.user, number)
+
+
+# Staff
+
+
+def filtered_members(request):
+    return MemberFilter(request.GET, queryset=members_for_user(request.user), request=request)
+
+
+@role_required(is_staff_of_cooperatives)
+def member_list(request, coop_slug):
+    filters = filtered_members(request)
+    members = with_counts(filters.qs.select_related("district"))
+    return render(request, "members/member_list.html", {
+        "cooperative": request.cooperative,
+        "filters": filters,
+        "page": page_of(request, members),
+        "may_administer": may_administer(request.user),
+    })
+
+
+@role_required(is_staff_of_cooperatives)
+def member_export(request, coop_slug):
+    response = HttpResponse(
+        exports.members_xlsx(filtered_members(request).qs.select_related("district")),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{coop_slug}-members.xlsx"'
+    return response
+
+
+@role_required(lambda user: user.is_authenticated)
+def member_detail(request, coop_slug, pk):
+    member = member_for_user(request.user, pk)
+    if is_enterprise(request.user):
+        return redirect("profile", coop_slug=coop_slug)
+    administer = may_administer(request.user)
+    return render(request, "members/member_detail.html", {
+        "cooperative": request.cooperative,
+        "member": member,
+        "timeline": member_timeline(member),
+        "may_administer": administer,
+        "verbs": lifecycle.allowed_verbs(member) if administer else [],
+        "transition_form": TransitionForm(),
+        "people": member.quality_people.all(),
+        "certifications": member.certifications.all(),
+    })
+
+
+@role_required(may_administer)
+def member_new(request, coop_slug):
+    form = MemberForm(request.POST or None, cooperative=request.cooperative)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        member = save_or_report(form, lambda: member_services.member_create(
+            cooperative=request.cooperative, actor=request.user,
+            categories=data.pop("categories"), **data))
+        if member:
+            messages.success(request, _("Member unit %(name)s entered.") % {"name": member.name})
+            return redirect("member-detail", coop_slug=coop_slug, pk=member.pk)
+    return render(request, "members/member_form.html",
+                  {"cooperative": request.cooperative, "form": form})
+
+
+@role_required(may_administer)
+def member_edit(request, coop_slug, pk):
+    member = member_for_user(request.user, pk)
+    form = MemberForm(request.POST or None, instance=member, cooperative=request.cooperative)
+    if request.method == "POST" and form.is_valid():
+        changed = {name: form.cleaned_data[name] for name in form.changed_data}
+        categories = changed.pop("categories", None)
+        fresh = member_for_user(request.user, pk)  # the form has already written to `member`
+        if save_or_report(form, lambda: member_services.member_update(
+                member=fresh, actor=request.user, categories=categories, **changed)):
+            messages.success(request, _("Changes saved."))
+            return redirect("member-detail", coop_slug=coop_slug, pk=pk)
+    return render(request, "members/member_form.html",
+                  {"cooperative": request.cooperative, "form": form, "member": member})
+
+
+@require_POST
+@role_required(may_administer)
+def member_transition(request, coop_slug, pk, verb):
+    member = member_for_user(request.user, pk)
+    form = TransitionForm(request.POST)
+    if verb not in lifecycle.STAFF_VERBS or not form.is_valid():
+        messages.error(request, _("That is not a step a member can take."))
+        return redirect("member-detail", coop_slug=coop_slug, pk=pk)
+    try:
+        lifecycle.transition(member=member, verb=verb, actor=request.user, **form.cleaned_data)
+    except Refused as refusal:
+        messages.error(request, refusal.message)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Done: the member unit is now %(status)s.")
+                         % {"status": member_for_user(request.user, pk).get_status_display()})
+    return redirect("member-detail", coop_slug=coop_slug, pk=pk)
+
+
+@role_required(is_staff_of_cooperatives)
+def conventions(request, coop_slug):
+    """Versions of the convention, adopting the next one, and who has not signed."""
+    form = ConventionForm(request.POST or None)
+    if request.method == "POST":
+        if not may_administer(request.user):
+            messages.error(request, _("Only a cooperative administrator adopts the convention."))
+        elif form.is_valid() and save_or_report(form, lambda: convention_services.convention_adopt(
+                cooperative=request.cooperative, actor=request.user, **form.cleaned_data)):
+            messages.success(request, _("Adopted. Every member must now sign the new version."))
+            return redirect("conventions", coop_slug=coop_slug)
+    return render(request, "members/conventions.html", {
+        "cooperative": request.cooperative,
+        "versions": Convention.objects.all(),
+        "form": form,
+        "may_administer": may_administer(request.user),
+        "unsigned": page_of(request, members_needing_signature(request.cooperative.pk)),
+    })
+
+
+@role_required(is_staff_of_cooperatives)
+def people(request, coop_slug):
+    """Quality people: the totals, the list, and the workstation's sessions."""
+    role = request.GET.get("role", "")
+    listed = QualityPerson.objects.filter(ended_on=None).select_related("member")
+    if role in QualityPerson.Role.values:
+        listed = listed.filter(role=role)
+    return render(request, "members/people.html", {
+        "cooperative": request.cooperative,
+        "totals": people_totals(request.cooperative.pk),
+        "page": page_of(request, listed.order_by("member__name", "role", "name")),
+        "role": role,
+        "roles": QualityPerson.Role.choices,
+        "sessions": WorkstationSession.objects.all()[:20],
+    })
+
+
+@role_required(may_administer)
+def import_upload(request, coop_slug):
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        checked = save_or_report(form, lambda: imports.import_check(
+            cooperative=request.cooperative, actor=request.user, file_name=upload.name,
+            content=upload.read()))
+        if checked:
+            return redirect("import-report", coop_slug=coop_slug, pk=checked.pk)
+    return render(request, "members/import_upload.html", {
+        "cooperative": request.cooperative, "form": form, "columns": imports.COLUMNS})
+
+
+@role_required(may_administer)
+def import_report(request, coop_slug, pk):
+    member_import = get_object_or_404(MemberImport.objects.all(), pk=pk)
+    if request.method == "POST":
+        try:
+            imports.import_confirm(member_import=member_import, actor=request.user)
+        except Refused as refusal:
+            messages.error(request, refusal.message)
+        else:
+            messages.success(request, _("%(count)d member units imported.")
+                             % {"count": len(member_import.rows)})
+            return redirect("member-list", coop_slug=coop_slug)
+        member_import.refresh_from_db()
+    rows = list(zip(range(2, len(member_import.rows) + 2), member_import.rows, member_import.errors))
+    return render(request, "members/import_report.html", {
+        "cooperative": request.cooperative, "import": member_import, "rows": rows,
+        "columns": imports.COLUMNS, "error_count": sum(1 for e in member_import.errors if e)})

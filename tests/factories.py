@@ -3,7 +3,7 @@ from datetime import date
 
 import factory
 
-from coop.models import Cooperative, Region, Role, User
+from coop.models import Cooperative, District, Region, Role, User
 from coop.tenancy import unscoped
 from members.models import Member
 from members.uscc import ALPHABET, check_character
@@ -32,17 +32,26 @@ class RegionFactory(factory.django.DjangoModelFactory):
     division_code = "320600"
 
 
+class DistrictFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = District
+
+    region = factory.SubFactory(RegionFactory)
+    division_code = factory.Sequence(lambda n: f"{320700 + n}")
+    name_zh = factory.Sequence(lambda n: f"测试区{n}")
+
+
 class CooperativeFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Cooperative
 
     slug = factory.Sequence(lambda n: f"coop-{n}")
+    code = factory.Sequence(lambda n: f"TC{n}")
     name_zh = factory.Sequence(lambda n: f"测试质量合作社{n}")
     name_en = factory.Sequence(lambda n: f"Test Quality Cooperative {n}")
     region = factory.SubFactory(RegionFactory)
+    district = factory.SubFactory(DistrictFactory, region=factory.SelfAttribute("..region"))
     industry = "家用纺织品"
-    district = "海门区"
-    district_code = "320684"
     established = date(2017, 6, 16)
 
 
@@ -57,8 +66,9 @@ class MemberFactory(factory.django.DjangoModelFactory):
     uscc = factory.LazyFunction(next_uscc)
     kind = Member.Kind.ENTERPRISE
     status = Member.Status.ACTIVE
-    district = "海门区"
+    district = factory.SelfAttribute("cooperative.district")
     town = "三厂街道"
+    joined_on = date(2024, 3, 1)
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
@@ -80,3 +90,28 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     password = factory.django.Password("test-pass-2026")
+
+
+def member_form(member=None, cooperative=None, **overrides):
+    """A valid member form (page or admin) for ``member``, or for a new unit of ``cooperative``."""
+    cooperative = cooperative or member.cooperative
+    data = {
+        "name": member.name if member else "南通新华家纺有限公司",
+        "kind": member.kind if member else "enterprise",
+        "uscc": member.uscc if member else next_uscc(),
+        "registration_number": "",
+        "district": cooperative.district_id,
+        "town": member.town if member else "三厂街道",
+        "scale": member.scale if member else "micro",
+        "chain_role": member.chain_role if member else "finished_product",
+        "legal_representative": "", "contact_person": "", "contact_phone": "", "address": "",
+        "main_products": "", "shop_links": "",
+    }
+    return {**data, **overrides}
+
+
+def member_payload(cooperative, **overrides):
+    """A valid API body for a new member of ``cooperative``."""
+    data = {"name": "南通新华家纺有限公司", "uscc": next_uscc(), "kind": "enterprise",
+            "district": cooperative.district.division_code, "town": "悦来镇"}
+    return {**data, **overrides}

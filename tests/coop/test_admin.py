@@ -2,7 +2,7 @@ import pytest
 
 from coop.tenancy import unscoped
 from members.models import Member
-from tests.factories import UserFactory
+from tests.factories import UserFactory, member_form
 
 
 def change_url(member):
@@ -20,7 +20,7 @@ def test_an_administrator_lists_only_its_own_members(coop_a, coop_b, client):
 def test_another_cooperatives_member_is_not_found_in_the_admin(coop_a, coop_b, client, role):
     client.force_login(coop_a.users()[role])
     assert client.get(change_url(coop_b.member)).status_code == 404
-    form = {"name": "taken", "uscc": coop_b.member.uscc, "kind": "enterprise", "district": "x"}
+    form = member_form(coop_b.member, name="taken")
     assert client.post(change_url(coop_b.member), form).status_code == 404
     assert client.get(f"/admin/members/member/{coop_b.member.pk}/history/").status_code == 404
     with unscoped():
@@ -36,8 +36,7 @@ def test_the_cooperative_choice_offers_only_ones_own(coop_a, coop_b, client):
 
 def test_an_administrator_changes_a_member_through_the_service(coop_a, client):
     client.force_login(coop_a.admin)
-    form = {"name": "改名家纺", "uscc": coop_a.member.uscc, "kind": "enterprise",
-            "district": "海门区", "town": "三厂街道"}
+    form = member_form(coop_a.member, name="改名家纺")
     assert client.post(change_url(coop_a.member), form).status_code == 302
     with unscoped():
         assert Member.objects.get(pk=coop_a.member.pk).name == "改名家纺"
@@ -49,8 +48,7 @@ def test_an_administrator_changes_a_member_through_the_service(coop_a, client):
 def test_a_supervisor_reads_but_cannot_change(coop_a, client):
     client.force_login(coop_a.supervisor)
     assert client.get(change_url(coop_a.member)).status_code == 200
-    form = {"name": "x", "uscc": coop_a.member.uscc, "kind": "enterprise", "district": "x"}
-    assert client.post(change_url(coop_a.member), form).status_code == 403
+    assert client.post(change_url(coop_a.member), member_form(coop_a.member)).status_code == 403
 
 
 @pytest.mark.parametrize("role", ["lab", "enterprise"])

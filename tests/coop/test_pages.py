@@ -53,7 +53,7 @@ def test_login_lands_an_enterprise_on_its_member_unit(coop_a):
     response = client.post(
         "/accounts/login/", {"username": "a-enterprise", "password": "test-pass-2026"}, follow=True
     )
-    assert response.redirect_chain[-1][0] == f"/c/coop-a/members/{coop_a.member.pk}/"
+    assert response.redirect_chain[-1][0] == "/c/coop-a/profile/"
 
 
 def test_a_wrong_password_is_refused_with_a_message(coop_a):

@@ -3,7 +3,7 @@ import pytest
 from coop.models import AuditRecord
 from coop.tenancy import unscoped
 from members.models import Member
-from tests.factories import MemberFactory, next_uscc
+from tests.factories import MemberFactory, member_payload
 
 ROLES = ["supervisor", "admin", "lab", "enterprise"]
 
@@ -35,11 +35,7 @@ def test_another_cooperatives_members_cannot_be_changed_or_added(coop_a, coop_b,
     through_own = client.patch(
         f"/api/v1/coops/coop-a/members/{coop_b.member.pk}/", {"name": "taken"}, format="json"
     )
-    post = client.post(
-        members_url(coop_b),
-        {"name": "x", "uscc": next_uscc(), "kind": "enterprise", "district": "海门区"},
-        format="json",
-    )
+    post = client.post(members_url(coop_b), member_payload(coop_b.cooperative), format="json")
     assert (patch.status_code, post.status_code) == (404, 404)
     assert through_own.status_code in (403, 404)
     with unscoped():
@@ -67,7 +63,7 @@ def test_a_lab_technician_sees_no_member_list(coop_a, api):
     assert api(coop_a.lab).get(members_url(coop_a)).json()["count"] == 0
 
 
-@pytest.mark.parametrize("role", ["supervisor", "lab", "enterprise"])
+@pytest.mark.parametrize("role", ["supervisor", "lab"])
 def test_only_an_administrator_may_change_members(coop_a, api, role):
     response = api(coop_a.users()[role]).patch(
         members_url(coop_a, coop_a.member), {"town": "常乐镇"}, format="json"
@@ -76,11 +72,22 @@ def test_only_an_administrator_may_change_members(coop_a, api, role):
     assert response.json()["detail"] == "只有合作社管理员可以修改社员单位。"
 
 
+def test_an_enterprise_changes_its_contacts_but_nothing_else(coop_a, api):
+    client = api(coop_a.enterprise)
+    refused = client.patch(members_url(coop_a, coop_a.member), {"town": "常乐镇"}, format="json")
+    assert refused.status_code == 403
+    assert "town" in refused.json()["detail"]
+    changed = client.patch(
+        members_url(coop_a, coop_a.member), {"contact_phone": "13800001111"}, format="json"
+    )
+    assert changed.status_code == 200
+    assert changed.json()["contact_phone"] == "13800001111"
+
+
 def test_an_administrator_enters_a_member_and_it_is_audited(coop_a, api):
     response = api(coop_a.admin).post(
         members_url(coop_a),
-        {"name": "南通新华家纺有限公司", "uscc": "91350100m000100y43", "kind": "enterprise",
-         "district": "海门区", "town": "悦来镇"},
+        member_payload(coop_a.cooperative, uscc="91350100m000100y43"),
         format="json",
     )
     assert response.status_code == 201, response.json()
@@ -94,7 +101,7 @@ def test_an_administrator_enters_a_member_and_it_is_audited(coop_a, api):
 def test_an_invalid_uscc_is_refused_naming_the_field_and_the_rule(coop_a, api):
     response = api(coop_a.admin).post(
         members_url(coop_a),
-        {"name": "x", "uscc": "91350100M000100Y44", "kind": "enterprise", "district": "海门区"},
+        member_payload(coop_a.cooperative, uscc="91350100M000100Y44"),
         format="json",
     )
     assert response.status_code == 400
@@ -104,7 +111,7 @@ def test_an_invalid_uscc_is_refused_naming_the_field_and_the_rule(coop_a, api):
 def test_a_uscc_already_in_the_cooperative_is_refused_and_nothing_is_lost(coop_a, api):
     response = api(coop_a.admin).post(
         members_url(coop_a),
-        {"name": "copy", "uscc": coop_a.member.uscc, "kind": "enterprise", "district": "海门区"},
+        member_payload(coop_a.cooperative, uscc=coop_a.member.uscc),
         format="json",
     )
     assert response.status_code == 400
@@ -116,7 +123,7 @@ def test_a_uscc_already_in_the_cooperative_is_refused_and_nothing_is_lost(coop_a
 def test_the_same_uscc_may_belong_to_members_of_two_cooperatives(coop_a, coop_b, api):
     response = api(coop_a.admin).post(
         members_url(coop_a),
-        {"name": "x", "uscc": coop_b.member.uscc, "kind": "enterprise", "district": "海门区"},
+        member_payload(coop_a.cooperative, uscc=coop_b.member.uscc),
         format="json",
     )
     assert response.status_code == 201
@@ -147,8 +154,9 @@ def test_the_member_list_is_paginated_with_a_pinned_query_count(
 ):
     MemberFactory.create_batch(60, cooperative=coop_a.cooperative)
     client = api(coop_a.admin)
-    # token and user, the URL's cooperative, count, one page of rows
-    with django_assert_num_queries(4):
+    # token and user, the URL's cooperative, count, one page of rows with their counts,
+    # their product categories
+    with django_assert_num_queries(5):
         body = client.get(members_url(coop_a)).json()
     assert (body["count"], len(body["results"])) == (61, 50)
     assert body["next"].endswith("page=2")

@@ -2,7 +2,7 @@ import pytest
 
 from coop.tenancy import unscoped
 from members.models import Member
-from tests.factories import MemberFactory
+from tests.factories import MemberFactory, member_form
 
 
 def page(tenant, member=None, suffix=""):
@@ -20,7 +20,7 @@ def test_another_cooperatives_member_pages_are_not_found(coop_a, coop_b, client,
 
 def test_another_cooperatives_member_cannot_be_changed_through_a_page(coop_a, coop_b, client):
     client.force_login(coop_a.admin)
-    form = {"name": "taken", "uscc": coop_b.member.uscc, "kind": "enterprise", "district": "x"}
+    form = member_form(coop_b.member, name="taken")
     assert client.post(page(coop_b, coop_b.member, "edit/"), form).status_code == 404
     assert client.post(f"/c/coop-a/members/{coop_b.member.pk}/edit/", form).status_code == 404
     with unscoped():
@@ -39,10 +39,12 @@ def test_the_member_list_is_for_staff_only(coop_a, client, role):
     assert client.get(page(coop_a)).status_code == 403
 
 
-def test_an_enterprise_sees_its_own_member_page_and_not_a_neighbours(coop_a, client):
+def test_an_enterprise_is_sent_to_its_profile_and_not_to_a_neighbour(coop_a, client):
     neighbour = MemberFactory(cooperative=coop_a.cooperative)
     client.force_login(coop_a.enterprise)
-    assert coop_a.member.uscc in client.get(page(coop_a, coop_a.member)).content.decode()
+    response = client.get(page(coop_a, coop_a.member), follow=True)
+    assert response.redirect_chain[-1][0] == "/c/coop-a/profile/"
+    assert coop_a.member.uscc in response.content.decode()
     assert client.get(page(coop_a, neighbour)).status_code == 404
 
 
@@ -51,8 +53,9 @@ def test_the_member_list_page_is_paginated_with_a_pinned_query_count(
 ):
     MemberFactory.create_batch(60, cooperative=coop_a.cooperative)
     client.force_login(coop_a.admin)
-    # session, user, the URL's cooperative, count, one page of rows
-    with django_assert_num_queries(5):
+    # session, user, the URL's cooperative, the district choices of the filters, count,
+    # one page of rows with their counts
+    with django_assert_num_queries(6):
         response = client.get(page(coop_a))
     assert response.status_code == 200
     assert len(response.context["page"].object_list) == 50
@@ -61,8 +64,7 @@ def test_the_member_list_page_is_paginated_with_a_pinned_query_count(
 
 def test_an_administrator_edits_a_member_and_a_bad_uscc_names_the_rule(coop_a, client):
     client.force_login(coop_a.admin)
-    form = {"name": "改名家纺有限公司", "uscc": "91350100M000100Y44", "kind": "enterprise",
-            "district": "海门区", "town": "三厂街道"}
+    form = member_form(coop_a.member, name="改名家纺有限公司", uscc="91350100M000100Y44")
     response = client.post(page(coop_a, coop_a.member, "edit/"), form)
     assert response.status_code == 200
     assert "校验码（第 18 位）应为“3”" in response.content.decode()
@@ -77,8 +79,8 @@ def test_an_administrator_edits_a_member_and_a_bad_uscc_names_the_rule(coop_a, c
 
 def test_an_administrator_enters_a_member_through_the_page(coop_a, client):
     client.force_login(coop_a.admin)
-    form = {"name": "南通新户", "uscc": "91350100M000100Y43", "kind": "individual_household",
-            "district": "海门区", "town": ""}
+    form = member_form(cooperative=coop_a.cooperative, name="南通新户", uscc="91350100M000100Y43",
+                       kind="individual_household", town="")
     response = client.post(page(coop_a, suffix="new/"), form)
     assert response.status_code == 302
     with unscoped():

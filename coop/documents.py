@@ -1,0 +1,108 @@
+"""The document pipeline: numbered, QR-coded, hashed PDFs that anyone can verify.
+
+Every certificate and report goes through ``issue``: it allocates ``<CODE>-<YEAR>-<SEQ>``,
+renders HTML to an A4 PDF with WeasyPrint, stores the file and its SHA-256, and does nothing
+more when the same source is issued again, so a rerun of its task yields the same document.
+"""
+
+import base64
+import hashlib
+import mimetypes
+from io import BytesIO
+
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from coop.models import Document, DocumentSequence
+
+# Documents see the portal under this address; the fetcher maps its /static/ to files on disk.
+DOCUMENT_BASE_URL = "http://portal.document/"
+
+
+def verification_url(number):
+    return settings.PORTAL_BASE_URL.rstrip("/") + reverse("verify", args=[number])
+
+
+def qr_data_uri(text):
+    """An SVG QR code of ``text`` as a data: URI, to embed in a document."""
+    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, border=2)
+    buffer = BytesIO()
+    image.save(buffer)
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+class StaticOnlyFetcher(URLFetcher):
+    """Give a document the portal's own static files and data: URIs, and fetch nothing else:
+    no request leaves the machine while a document renders, and a refusal stops the render."""
+
+    def __init__(self):
+        super().__init__(allowed_protocols={"data", "http"}, fail_on_errors=True)
+
+    def fetch(self, url, headers=None):
+        if url.startswith("data:"):
+            return super().fetch(url, headers)
+        static_prefix = DOCUMENT_BASE_URL + settings.STATIC_URL.lstrip("/")
+        path = finders.find(url[len(static_prefix):]) if url.startswith(static_prefix) else None
+        if not path:
+            raise ValueError(f"A document may only use the portal's static files, not {url}")
+        with open(path, "rb") as file:
+            body = file.read()
+        return URLFetcherResponse(url, body, {"Content-Type": mimetypes.guess_type(path)[0]})
+
+
+def render_pdf(html):
+    fetcher = StaticOnlyFetcher()
+    return HTML(string=html, base_url=DOCUMENT_BASE_URL, url_fetcher=fetcher).write_pdf()
+
+
+def next_number(cooperative, year):
+    sequence, _ = DocumentSequence.objects.get_or_create(cooperative=cooperative, year=year)
+    DocumentSequence.objects.filter(pk=sequence.pk).update(last=F("last") + 1)
+    sequence.refresh_from_db(fields=["last"])
+    return f"{cooperative.code}-{year}-{sequence.last:05d}"
+
+
+def issue(*, kind, source_id, member, public_details, render):
+    """The document of ``kind`` for ``source_id``, made once; ``render(document)`` gives its HTML."""
+    from members.models import Member
+
+    with transaction.atomic():
+        # One issuer at a time per member: a rerun or a racing worker waits, then finds the file.
+        Member.objects.select_for_update().filter(pk=member.pk).first()
+        document = Document.objects.filter(
+            cooperative_id=member.cooperative_id, kind=kind, source_id=source_id
+        ).first()
+        if document is None:
+            document = Document.objects.create(
+                cooperative_id=member.cooperative_id,
+                kind=kind,
+                source_id=source_id,
+                member=member,
+                number=next_number(member.cooperative, timezone.localdate().year),
+                public_details=public_details,
+            )
+        if not document.file:
+            pdf = render_pdf(render(document))
+            document.sha256 = hashlib.sha256(pdf).hexdigest()
+            document.file.save(f"{document.number}.pdf", ContentFile(pdf), save=False)
+            document.save(update_fields=["file", "sha256"])
+    return document
+
+
+def supersede(documents):
+    """Mark documents replaced by a newer one (a newer convention version was signed)."""
+    return documents.filter(superseded_at=None, revoked_at=None).update(superseded_at=timezone.now())
+
+
+def revoke(documents, reason):
+    """Withdraw documents, e.g. when their member exits the cooperative."""
+    return documents.filter(revoked_at=None).update(revoked_at=timezone.now(), revoked_reason=reason)

@@ -1,0 +1,151 @@
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.generics import ListAPIView, get_object_or_404
+from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from coop.access import may_administer
+from coop.models import District
+from coop.owned import is_enterprise
+from members.filters import MemberFilter
+from members.models import Member, MemberEvent
+from members.selectors import member_for_user, members_for_user, with_counts
+from members.services import lifecycle
+from members.services import members as member_services
+from standards.models import ProductCategory
+
+COOP_SLUG = OpenApiParameter("coop_slug", str, OpenApiParameter.PATH)
+
+
+class MemberSerializer(serializers.ModelSerializer):
+    district = serializers.SlugRelatedField(
+        slug_field="division_code", queryset=District.objects.all()
+    )
+    product_categories = serializers.SlugRelatedField(
+        slug_field="code", many=True, required=False, queryset=ProductCategory.objects.all()
+    )
+    quality_people_count = serializers.IntegerField(read_only=True, required=False)
+    certification_count = serializers.IntegerField(read_only=True, required=False)
+
+    class Meta:
+        model = Member
+        fields = [
+            "id", "name", "kind", "uscc", "registration_number", "status", "legal_representative",
+            "contact_person", "contact_phone", "address", "district", "town", "scale",
+            "chain_role", "main_products", "product_categories", "ecommerce_seller",
+            "shop_links", "joined_on", "exited_on", "created_at", "quality_people_count",
+            "certification_count",
+        ]
+        read_only_fields = ["status", "joined_on", "exited_on", "created_at"]
+
+
+class MemberPermission(BasePermission):
+    """Staff read; administrators write; an enterprise reads and updates its own contacts."""
+
+    message = gettext_lazy("Only a cooperative administrator may change members.")
+
+    def has_permission(self, request, view):
+        if request.method in SAFE_METHODS or may_administer(request.user):
+            return True
+        return request.method == "PATCH" and is_enterprise(request.user)
+
+
+@extend_schema(parameters=[COOP_SLUG])
+class MemberViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Member units of the cooperative in the URL; an enterprise user sees only its own.
+
+    Lists carry each member's current quality people and certifications, counted per member.
+    """
+
+    serializer_class = MemberSerializer
+    permission_classes = [IsAuthenticated, MemberPermission]
+    filterset_class = MemberFilter
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        members = members_for_user(self.request.user).select_related("district")
+        if self.action == "list":
+            members = with_counts(members)
+        return members.prefetch_related("product_categories")
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        serializer.instance = member_services.member_create(
+            cooperative=self.request.cooperative,
+            actor=self.request.user,
+            categories=data.pop("product_categories", ()),
+            **data,
+        )
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        if not may_administer(self.request.user):
+            others = set(data) - set(member_services.ENTERPRISE_EDITABLE_FIELDS)
+            if others:
+                raise PermissionDenied(
+                    _("A member unit may change only its contact details, not: %(fields)s.")
+                    % {"fields": ", ".join(sorted(others))}
+                )
+        serializer.instance = member_services.member_update(
+            member=serializer.instance,
+            actor=self.request.user,
+            categories=data.pop("product_categories", None),
+            **data,
+        )
+
+
+class TransitionSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    exit_kind = serializers.ChoiceField(
+        choices=MemberEvent.ExitKind.choices, required=False, allow_blank=True, default=""
+    )
+    decision_date = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class MemberTransitionView(APIView):
+    """``POST …/members/<id>/<verb>/``: review, approve, reject, suspend, reinstate or exit."""
+
+    @extend_schema(
+        parameters=[COOP_SLUG], request=TransitionSerializer, responses=MemberSerializer
+    )
+    def post(self, request, coop_slug, pk, verb):
+        if not may_administer(request.user):
+            member_for_user(request.user, pk)  # someone who cannot see it gets a 404
+            raise PermissionDenied(_("Only a cooperative administrator moves a member's status."))
+        member = member_for_user(request.user, pk)
+        details = TransitionSerializer(data=request.data)
+        details.is_valid(raise_exception=True)
+        member = lifecycle.transition(
+            member=member, verb=verb, actor=request.user, **details.validated_data
+        )
+        return Response(MemberSerializer(member).data, status=status.HTTP_200_OK)
+
+
+class MemberEventSerializer(serializers.ModelSerializer):
+    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = MemberEvent
+        fields = ["verb", "from_status", "to_status", "actor", "reason", "exit_kind",
+                  "decision_date", "at"]
+
+
+@extend_schema(parameters=[COOP_SLUG])
+class MemberEventList(ListAPIView):
+    """A member's lifecycle history: who moved it, when, and why."""
+
+    serializer_class = MemberEventSerializer
+
+    def get_queryset(self):
+        member = get_object_or_404(members_for_user(self.request.user), pk=self.kwargs["pk"])
+        return member.events.select_related("actor")

@@ -1,0 +1,113 @@
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from coop import audit
+from coop.models import Role, User
+from members.models import GrowthEvent, Member, MemberProductCategory
+from members.services import lifecycle
+
+# What staff may change on a member (status moves only by transitions).
+EDITABLE_FIELDS = (
+    "name", "kind", "uscc", "registration_number", "legal_representative", "contact_person",
+    "contact_phone", "address", "district", "town", "scale", "chain_role", "main_products",
+    "ecommerce_seller", "shop_links",
+)
+# What an enterprise may change on its own unit: how to reach it and what it sells.
+ENTERPRISE_EDITABLE_FIELDS = (
+    "legal_representative", "contact_person", "contact_phone", "address", "main_products",
+    "ecommerce_seller", "shop_links",
+)
+
+
+def set_categories(member, categories):
+    MemberProductCategory.objects.filter(member=member).delete()
+    MemberProductCategory.objects.bulk_create(
+        MemberProductCategory(cooperative_id=member.cooperative_id, member=member, category=c)
+        for c in categories
+    )
+
+
+def check_district(member):
+    """A member's district lies in its cooperative's region."""
+    if member.district_id and member.district.region_id != member.cooperative.region_id:
+        raise ValidationError({"district": _("This district is not in the cooperative's region.")})
+
+
+@transaction.atomic
+def member_create(*, cooperative, actor, categories=(), **fields):
+    """Staff enter a member unit; it starts as an application, like one from the public site."""
+    member = Member(cooperative=cooperative, **fields)
+    member.full_clean()
+    check_district(member)
+    member.save()
+    set_categories(member, categories)
+    lifecycle.record_application(member=member, actor=actor)
+    audit.record(instance=member, actor=actor, action="member_create")
+    return member
+
+
+@transaction.atomic
+def member_update(*, member, actor, categories=None, **fields):
+    """Change a member's details (not its status, which only moves by transitions)."""
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable here: {', '.join(sorted(unknown))}")
+    changes = {
+        name: [str(getattr(member, name)), str(value)]
+        for name, value in fields.items()
+        if getattr(member, name) != value
+    }
+    for name, value in fields.items():
+        setattr(member, name, value)
+    member.full_clean()
+    check_district(member)
+    member.save()
+    if categories is not None:
+        set_categories(member, categories)
+    audit.record(instance=member, actor=actor, action="member_update", changes=changes)
+    return member
+
+
+@transaction.atomic
+def member_apply(*, cooperative, username, password, email="", categories=(), **fields):
+    """An enterprise applies on the public site and gets the account it will sign with."""
+    errors = {}
+    if User.objects.filter(username=username).exists():
+        errors["username"] = _("This username is taken; choose another.")
+    try:
+        validate_password(password, User(username=username))
+    except ValidationError as error:
+        errors["password"] = error.messages
+    if errors:
+        raise ValidationError(errors)
+    member = member_create(cooperative=cooperative, actor=None, categories=categories, **fields)
+    user = User(username=username, email=email, role=Role.ENTERPRISE, member=member,
+                first_name=fields.get("contact_person", ""))
+    user.set_password(password)
+    user.save()
+    return member, user
+
+
+@transaction.atomic
+def record_growth(*, member, actor, kind, on, note=""):
+    """Record a step up and update the unit to match: a company now, or above designated size."""
+    if kind == GrowthEvent.Kind.HOUSEHOLD_TO_COMPANY:
+        if member.kind != Member.Kind.INDIVIDUAL_HOUSEHOLD:
+            raise ValidationError({"kind": _("Only an individual household converts to a company.")})
+        if not member.uscc:
+            raise ValidationError(
+                {"kind": _("Enter the company's unified social credit code on the member first.")}
+            )
+        member.kind = Member.Kind.ENTERPRISE
+    elif member.scale == Member.Scale.ABOVE_DESIGNATED_SIZE:
+        raise ValidationError({"kind": _("This member is already above designated size.")})
+    else:
+        member.scale = Member.Scale.ABOVE_DESIGNATED_SIZE
+    event = GrowthEvent(cooperative_id=member.cooperative_id, member=member, kind=kind, on=on, note=note)
+    event.full_clean()
+    event.save()
+    member.save(update_fields=["kind", "scale"])
+    audit.record(instance=event, actor=actor, action="growth_record", changes={"kind": kind})
+    return event
