@@ -102,3 +102,28 @@ def api():
         return client
 
     return client_for
+
+
+@pytest.fixture
+def convention(coop_a):
+    """Version 1 of coop A's convention, adopted by its administrator."""
+    from coop.tenancy import scope
+    from members.services.convention import convention_adopt
+
+    with scope({coop_a.cooperative.pk}):
+        return convention_adopt(
+            cooperative=coop_a.cooperative, actor=coop_a.admin, title="质量公约", text="",
+            purpose="质量第一", principles="诚信守约", duties="执行标准", member_conditions="依法登记",
+            entry_exit_rules="自愿加入",
+        )
+
+
+@pytest.fixture
+def worker(transactional_db):
+    """A real Celery worker on the Redis broker, in a thread of this process."""
+    from celery.contrib.testing.worker import start_worker
+
+    from coop.celery import app
+
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        yield

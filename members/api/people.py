@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 
 from coop.access import is_staff_of_cooperatives
+from coop.models import Role
 from coop.owned import CooperativeOwnedViewSet, MemberOwnedViewSet, owned_serializer
 from members.api.members import COOP_SLUG
 from members.models import Attendance, QualityPerson, TrainingRecord, WorkstationSession
@@ -25,12 +26,18 @@ class QualityPersonSerializer(serializers.ModelSerializer):
 
 @extend_schema(parameters=[COOP_SLUG])
 class QualityPersonViewSet(MemberOwnedViewSet):
-    """Each member's chief quality officer (one at a time) and quality specialists."""
+    """Each member's chief quality officer (one at a time) and quality specialists. Lab
+    technicians of an institution serving the cooperative see them too, with masked phones."""
 
     model = QualityPerson
     serializer_class = QualityPersonSerializer
     enterprise_writes = True
     filterset_fields = ["member", "role"]
+
+    def get_queryset(self):
+        if self.request.user.is_authenticated and self.request.user.role == Role.LAB_TECHNICIAN:
+            return QualityPerson.objects.filter(ended_on=None)
+        return super().get_queryset()
 
 
 @extend_schema(parameters=[COOP_SLUG])

@@ -9,12 +9,12 @@ from coop.models import TenantModel
 
 
 def mask_phone(phone):
-    """138****1234: enough to recognise a number, not to call it."""
-    digits = phone.strip()
-    if len(digits) <= 4:
-        return "*" * len(digits)
-    keep = 3 if len(digits) >= 11 else 0
-    return digits[:keep] + "*" * (len(digits) - keep - 4) + digits[-4:]
+    """Enough to recognise a number, not to call it: a mobile 139****5678, others ****5678."""
+    number = phone.strip()
+    if len(number) <= 4:
+        return "*" * len(number)
+    keep = 3 if len(number) == 11 and number.isdigit() else 0  # a mobile's carrier prefix
+    return number[:keep] + "*" * (len(number) - keep - 4) + number[-4:]
 
 
 class QualityPerson(TenantModel):
@@ -42,6 +42,10 @@ class QualityPerson(TenantModel):
                 fields=["cooperative", "member"],
                 condition=Q(role="cqo", ended_on__isnull=True),
                 name="one_current_cqo_per_member",
+                violation_error_message=_(
+                    "This member unit already has a chief quality officer: end that appointment "
+                    "first."
+                ),
             )
         ]
         indexes = [models.Index(fields=["cooperative", "member"])]
@@ -99,6 +103,7 @@ class Attendance(TenantModel):
     person = models.ForeignKey(QualityPerson, on_delete=models.CASCADE, related_name="attendance")
 
     class Meta:
+        ordering = ["session", "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["cooperative", "session", "person"], name="attendance_once"

@@ -165,22 +165,22 @@ def import_check(*, cooperative, actor, file_name, content):
     return member_import
 
 
-@transaction.atomic
 def import_confirm(*, member_import, actor):
-    """Save every row or none; rows are checked again, as others may have changed meanwhile."""
-    locked = MemberImport.objects.select_for_update().get(pk=member_import.pk)
-    if locked.status == MemberImport.Status.IMPORTED:
-        raise Refused(_("This file has already been imported."))
-    errors = check_values(locked.cooperative, locked.rows)
-    if not locked.rows or any(errors):
-        locked.errors = errors
-        locked.save(update_fields=["errors"])
+    """Save every row or none; rows are checked again, as others may have changed meanwhile.
+    A refusal keeps the new errors, so the report shows what went bad."""
+    with transaction.atomic():
+        locked = MemberImport.objects.select_for_update().get(pk=member_import.pk)
+        if locked.status == MemberImport.Status.IMPORTED:
+            raise Refused(_("This file has already been imported."))
+        locked.errors = check_values(locked.cooperative, locked.rows)
+        if locked.is_valid:
+            for row in locked.rows:
+                fields = {k: v for k, v in row.items() if k != "district"}
+                member_services.member_create(cooperative=locked.cooperative, actor=actor,
+                                              district_id=row["district"], **fields)
+            locked.status = MemberImport.Status.IMPORTED
+            locked.imported_at = timezone.now()
+        locked.save(update_fields=["errors", "status", "imported_at"])
+    if not locked.is_valid:
         raise Refused(_("Nothing was imported: fix the rows with errors and upload the file again."))
-    for row in locked.rows:
-        fields = dict(row, district_id=row["district"])
-        del fields["district"]
-        member_services.member_create(cooperative=locked.cooperative, actor=actor, **fields)
-    locked.status = MemberImport.Status.IMPORTED
-    locked.imported_at = timezone.now()
-    locked.save(update_fields=["status", "imported_at"])
     return locked

@@ -1,5 +1,4 @@
 import pytest
-from celery.contrib.testing.worker import start_worker
 
 from coop.celery import app, tenant_task
 from members.models import Member
@@ -10,13 +9,6 @@ from tests.factories import MemberFactory
 def cooperatives_seen(cooperative_id):
     """What a tenant task can see: the cooperative ids of the members in its scope."""
     return sorted(set(Member.objects.values_list("cooperative_id", flat=True)))
-
-
-@pytest.fixture
-def worker(transactional_db):
-    """A real Celery worker on the Redis broker, in a thread of this process."""
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-        yield
 
 
 @pytest.mark.celery_worker
