@@ -18,7 +18,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coop.settings")
 os.environ["DEBUG"] = "1"  # the demo data refuses production settings
 
 import django  # noqa: E402
-import psycopg2  # noqa: E402
+from bench.database import ensure_database  # noqa: E402
 
 CASES = [
     ("API, page 1 of 12", "/api/v1/coops/haimen-hometextile/members/"),
@@ -27,17 +27,6 @@ CASES = [
     ("page, list page 1", "/c/haimen-hometextile/members/"),
     ("page, status filter", "/c/haimen-hometextile/members/?status=suspended"),
 ]
-
-
-def ensure_database(url):
-    name = url.rsplit("/", 1)[1]
-    admin = psycopg2.connect(url.rsplit("/", 1)[0] + "/postgres")
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if not cursor.fetchone():
-            cursor.execute(f'CREATE DATABASE "{name}"')
-    admin.close()
 
 
 def measure(client, path, requests):

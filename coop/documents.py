@@ -11,9 +11,9 @@ import mimetypes
 from io import BytesIO
 
 import qrcode
-import qrcode.image.svg
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
@@ -33,11 +33,12 @@ def verification_url(number):
 
 
 def qr_data_uri(text):
-    """An SVG QR code of ``text`` as a data: URI, to embed in a document."""
-    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, border=2)
+    """A PNG QR code of ``text`` as a data: URI, to embed in a document. A bitmap, drawn with
+    crisp pixels, renders in a fraction of the time of an SVG path of every module."""
+    image = qrcode.make(text, box_size=8, border=2)
     buffer = BytesIO()
-    image.save(buffer)
-    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
+    image.save(buffer, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
 class StaticOnlyFetcher(URLFetcher):
@@ -51,12 +52,20 @@ class StaticOnlyFetcher(URLFetcher):
         if url.startswith("data:"):
             return super().fetch(url, headers)
         static_prefix = DOCUMENT_BASE_URL + settings.STATIC_URL.lstrip("/")
-        path = finders.find(url[len(static_prefix):]) if url.startswith(static_prefix) else None
+        path = static_file(url[len(static_prefix):]) if url.startswith(static_prefix) else None
         if not path:
             raise ValueError(f"A document may only use the portal's static files, not {url}")
         with open(path, "rb") as file:
             body = file.read()
         return URLFetcherResponse(url, body, {"Content-Type": mimetypes.guess_type(path)[0]})
+
+
+def static_file(name):
+    """The file behind a static name: the source (development) or the collected copy, whose
+    name carries its hash when the manifest storage serves production."""
+    if found := finders.find(name):
+        return found
+    return staticfiles_storage.path(name) if staticfiles_storage.exists(name) else None
 
 
 def render_pdf(html):

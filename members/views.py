@@ -22,7 +22,7 @@ from members.forms import (
     SignatureForm,
     TransitionForm,
 )
-from members.models import Convention, MemberImport, QualityPerson, WorkstationSession
+from members.models import Convention, Member, MemberImport, QualityPerson, WorkstationSession
 from members.selectors import (
     member_for_user,
     member_timeline,
@@ -163,11 +163,15 @@ def filtered_members(request):
 @role_required(is_staff_of_cooperatives)
 def member_list(request, coop_slug):
     filters = filtered_members(request)
-    members = with_counts(filters.qs.select_related("district"))
+    page = page_of(request, filters.qs.values_list("pk", flat=True))
+    # The counts only for the page's rows: with an OFFSET they would be worked out for
+    # every row skipped, too (bench/README.md).
+    members = with_counts(Member.objects.filter(pk__in=list(page))).select_related("district")
     return render(request, "members/member_list.html", {
         "cooperative": request.cooperative,
         "filters": filters,
-        "page": page_of(request, members),
+        "page": page,
+        "members": members,
         "may_administer": may_administer(request.user),
     })
 

@@ -43,6 +43,25 @@ class MemberSerializer(serializers.ModelSerializer):
         read_only_fields = ["status", "joined_on", "exited_on", "created_at"]
 
 
+# The list's columns: the serializer's fields, read straight from the database. Product
+# categories are the detail's alone: a page of fifty does not need a second look-up for them.
+LIST_VALUES = [
+    name for name in MemberSerializer.Meta.fields if name not in ("district", "product_categories")
+] + ["district_id"]
+CREATED_AT = MemberSerializer().fields["created_at"]
+
+
+def list_rows(rows):
+    """Rows of .values() shaped as MemberSerializer shapes a member (a test holds them equal).
+    Districts are looked up apart, so the page needs no join."""
+    codes = dict(District.objects.filter(pk__in={row["district_id"] for row in rows})
+                 .values_list("pk", "division_code"))
+    for row in rows:
+        row["district"] = codes[row.pop("district_id")]
+        row["created_at"] = CREATED_AT.to_representation(row["created_at"])
+    return rows
+
+
 class MemberPermission(BasePermission):
     """Staff read; administrators write; an enterprise reads and updates its own contacts."""
 
@@ -74,9 +93,25 @@ class MemberViewSet(
 
     def get_queryset(self):
         members = members_for_user(self.request.user).select_related("district")
-        if self.action == "list":
-            members = with_counts(members)
         return members.prefetch_related("product_categories")
+
+    def filter_queryset(self, queryset):
+        # django-filter deep-copies every declared filter to build its form; a page that
+        # asks for no filter should not pay for that.
+        if not set(self.request.query_params) & set(MemberFilter.base_filters):
+            return queryset
+        return super().filter_queryset(queryset)
+
+    def list(self, request, *args, **kwargs):
+        """The page as plain rows, shaped with the serializer's own fields: making 50 model
+        instances and walking them field by field cost more than the queries did.
+
+        The page's ids come first, then its rows with their counts: with an OFFSET the
+        database would work out the counts of every row it skips, too."""
+        members = self.filter_queryset(members_for_user(request.user))
+        page_ids = self.paginate_queryset(members.values_list("pk", flat=True))
+        rows = with_counts(Member.objects.filter(pk__in=page_ids)).values(*LIST_VALUES)
+        return self.get_paginated_response(list_rows(list(rows)))
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)

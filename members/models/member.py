@@ -140,7 +140,8 @@ class Member(TenantModel):
         ]
         indexes = [
             models.Index(fields=["cooperative", "status"]),
-            models.Index(fields=["cooperative", "name"]),
+            # The list's order, so a page is read off the index, not sorted from every row.
+            models.Index(fields=["cooperative", "name", "id"]),
             models.Index(fields=["cooperative", "district"]),
         ]
         verbose_name = _("member unit")

@@ -154,9 +154,29 @@ def test_the_member_list_is_paginated_with_a_pinned_query_count(
 ):
     MemberFactory.create_batch(60, cooperative=coop_a.cooperative)
     client = api(coop_a.admin)
-    # token and user, the URL's cooperative, count, one page of rows with their counts,
-    # their product categories
-    with django_assert_num_queries(5):
+    # token and user, the URL's cooperative, count, the page's ids, its rows with their
+    # counts, their districts' codes
+    with django_assert_num_queries(6):
         body = client.get(members_url(coop_a)).json()
     assert (body["count"], len(body["results"])) == (61, 50)
     assert body["next"].endswith("page=2")
+
+
+def test_a_list_row_is_shaped_exactly_as_the_members_detail(coop_a, api):
+    from standards.models import ProductCategory
+
+    with unscoped():
+        member = Member.objects.get(pk=coop_a.member.pk)
+        bedding = ProductCategory.objects.create(code="bedding", name_zh="床上用品")
+        from members.models import MemberProductCategory
+
+        MemberProductCategory.objects.create(cooperative=coop_a.cooperative, member=member,
+                                             category=bedding)
+        Member.objects.filter(pk=member.pk).update(shop_links=["https://shop.example.com"])
+    client = api(coop_a.admin)
+    row = client.get(members_url(coop_a)).json()["results"][0]
+    detail = client.get(members_url(coop_a, member)).json()
+    assert (row.pop("quality_people_count"), row.pop("certification_count")) == (0, 0)
+    assert detail.pop("product_categories") == ["bedding"]  # the detail's alone
+    assert row == detail
+    assert row["created_at"].endswith("+08:00") and row["district"] == detail["district"]

@@ -138,3 +138,20 @@ def test_signing_through_the_api_has_a_worker_issue_the_certificate(coop_a, conv
         time.sleep(0.2)
     assert listed["results"][0]["status"] == "valid"
     assert len(listed["results"][0]["sha256"]) == 64
+
+
+def test_a_certificate_renders_under_production_static_storage(coop_a, convention, settings,
+                                                                tmp_path):
+    """In production {% static %} names the hashed, collected copy; the fetcher must find it."""
+    from django.core.management import call_command
+
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"}}
+    call_command("collectstatic", interactive=False, verbosity=0)
+    with scope({coop_a.cooperative.pk}):
+        signature = convention_sign(member=coop_a.member, actor=coop_a.enterprise, **SIGNER)
+    number = issue_convention_certificate(coop_a.cooperative.pk, signature.pk)
+    with unscoped():
+        _content, text, _image = read_pdf(Document.objects.get(number=number))
+    assert "质量公约签署证书" in text

@@ -109,7 +109,7 @@ def test_no_private_page_of_another_cooperative_opens(coop_a, coop_b, theirs, cl
 
 # Queries a list costs, pinned: the same with 3 rows as with 12 (nothing is loaded per row).
 LIST_QUERIES = {
-    "members": 5, "certifications": 4, "honours": 4, "trademark-licences": 4, "growth-events": 4,
+    "members": 6, "certifications": 4, "honours": 4, "trademark-licences": 4, "growth-events": 4,
     "quality-people": 4, "trainings": 4, "workstation-sessions": 5, "attendance": 4,
     "pairings": 4, "pairing-activities": 4, "conventions": 4, "documents": 4,
 }
