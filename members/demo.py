@@ -40,6 +40,7 @@ PRODUCTS = {
 }
 BRAND_FIRST = "锦华瑞鑫恒盛嘉美丽雅舒悦康源泰宏德顺福祥佳新金凯蓝梦欣宇"
 BRAND_SECOND = "华达丰源盛泰美诚信和富强隆星宏安昌润祥"
+ROADS = ["工业园路", "人民西路", "家纺城大道", "长江路", "通海路", "南海路", "兴业路"]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蔡"
 GIVEN = "建华国平志强军伟敏静丽秀英桂芳红霞明德海燕雪梅春兰晓东文斌"
 STATUS_WEIGHTS = [
@@ -112,7 +113,7 @@ def generate_members(cooperative, plan, rng):
             district=cooperative.district, town=town, scale=pick(rng, SCALE_WEIGHTS),
             chain_role=pick(rng, CHAIN_WEIGHTS), legal_representative=person_name(rng),
             contact_person=person_name(rng), contact_phone=phone(rng),
-            address=f"{town}{rng.randint(1, 999)}号", main_products=PRODUCTS[category],
+            address=f"{rng.choice(ROADS)}{rng.randint(1, 999)}号", main_products=PRODUCTS[category],
             joined_on=joined if status in ("active", "suspended", "exited") else None,
             exited_on=min(joined + timedelta(days=400), timezone.localdate())
             if status == "exited" else None,

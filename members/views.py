@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from coop import services
+from coop import services, throttle
 from coop.access import is_staff_of_cooperatives, may_administer, public_view, role_required
 from coop.documents_api import documents_for_user, download
 from coop.owned import is_enterprise
@@ -67,11 +67,16 @@ def directory(request, coop_slug):
                    "query": query})
 
 
+APPLICATIONS_PER_HOUR = 5
+
+
 @public_view
 def apply(request, coop_slug):
     """An enterprise applies to join, and chooses the account it will sign with."""
     form = ApplicationForm(request.POST or None, cooperative=request.cooperative)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not throttle.allow(request, "apply", APPLICATIONS_PER_HOUR, 3600):
+        form.add_error(None, _("Too many applications from your address; try again in an hour."))
+    elif request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         account = {k: data.pop(k) for k in ("username", "email", "password")}
         data.pop("password_again")

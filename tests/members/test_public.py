@@ -61,3 +61,15 @@ def test_an_application_names_its_mistakes_and_keeps_what_was_typed(coop_a, clie
 def test_the_public_convention_page(coop_a, convention, client):
     page = client.get("/c/coop-a/convention/").content.decode()
     assert "质量第一" in page and "第 1 版" in page
+
+
+def test_applications_are_limited_per_address(coop_a, client):
+    from django.core.cache import cache
+
+    cache.delete("throttle:apply:127.0.0.1")
+    spoofed = {"HTTP_X_FORWARDED_FOR": "10.9.9.9"}  # not trusted without a proxy configured
+    for _ in range(5):
+        assert "太多" not in client.post("/c/coop-a/apply/", {"name": ""}).content.decode()
+    page = client.post("/c/coop-a/apply/", {"name": ""}, **spoofed).content.decode()
+    assert "来自您地址的申请过多" in page
+    cache.delete("throttle:apply:127.0.0.1")
