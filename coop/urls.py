@@ -100,6 +100,7 @@ cooperative_pages = [
         "members/<int:pk>/<str:verb>/", member_views.member_transition, name="member-transition"
     ),
     path("conventions/", member_views.conventions, name="conventions"),
+    path("overview/", member_views.overview, name="overview"),
     path("people/", member_views.people, name="people"),
     path("imports/", member_views.import_upload, name="import-upload"),
     path("imports/<int:pk>/", member_views.import_report, name="import-report"),

@@ -24,7 +24,10 @@ from members.forms import (
 )
 from members.models import Convention, Member, MemberImport, QualityPerson, WorkstationSession
 from members.selectors import (
+    certifications_expiring,
+    growth_totals,
     member_for_user,
+    membership_by_month,
     member_timeline,
     members_for_user,
     members_needing_signature,
@@ -277,6 +280,20 @@ def conventions(request, coop_slug):
         "form": form,
         "may_administer": may_administer(request.user),
         "unsigned": page_of(request, members_needing_signature(request.cooperative.pk)),
+    })
+
+
+@role_required(is_staff_of_cooperatives)
+def overview(request, coop_slug):
+    """The cooperative in figures: members at each month end, quality people, growth,
+    and the certificates that expire within 90 days."""
+    cooperative_id = request.cooperative.pk
+    return render(request, "members/overview.html", {
+        "cooperative": request.cooperative,
+        "months": membership_by_month(cooperative_id, months=12),
+        "people": people_totals(cooperative_id),
+        "growth": growth_totals(cooperative_id),
+        "expiring": page_of(request, certifications_expiring(cooperative_id, days=90)),
     })
 
 

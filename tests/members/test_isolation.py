@@ -94,7 +94,7 @@ def test_no_row_of_another_cooperative_is_read_changed_or_deleted(coop_a, coop_b
 def test_no_private_page_of_another_cooperative_opens(coop_a, coop_b, theirs, client, role):
     client.force_login(coop_a.users()[role])
     member = theirs["members"]
-    for path in ["members/", "members/new/", f"members/{member}/", f"members/{member}/edit/",
+    for path in ["members/", "members/new/", "overview/", f"members/{member}/", f"members/{member}/edit/",
                  "members/export.xlsx", "conventions/", "people/", "imports/",
                  f"imports/{theirs['member-imports']}/", f"documents/{theirs['documents']}/",
                  "profile/"]:

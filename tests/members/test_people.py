@@ -124,3 +124,36 @@ def test_an_enterprise_updates_its_contact_details_on_its_profile(coop_a, client
     assert member.shop_links == ["https://shop.example.com/a", "https://shop.example.com/b"]
     bad = client.post("/c/coop-a/profile/", {**form, "shop_links": "not a link"}).content.decode()
     assert "不是有效网址" in bad
+
+
+def test_the_overview_shows_growth_by_month_people_and_expiring_certificates(
+    coop_a, client, django_assert_num_queries
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from members.models import Certification
+
+    today = timezone.localdate()
+    with unscoped():
+        for number, days in [("SOON", 20), ("LATER", 300)]:
+            Certification.objects.create(
+                cooperative=coop_a.cooperative, member=coop_a.member, scheme="iso9001",
+                number=number, body="CQC", issued_on=today - timedelta(days=900),
+                expires_on=today + timedelta(days=days))
+    client.force_login(coop_a.supervisor)
+    # session, user, visible cooperatives, the URL's cooperative, month ends, people, growth,
+    # count and page of the expiring certificates
+    with django_assert_num_queries(9):
+        page = client.get("/c/coop-a/overview/").content.decode()
+    assert "SOON" in page and "LATER" not in page
+    assert f"<td>{today:%Y-%m-%d}</td><td class=\"num\">1</td>" in page
+
+
+@pytest.mark.parametrize("role", ["lab", "enterprise"])
+def test_the_overview_is_for_staff(coop_a, coop_b, client, role):
+    client.force_login(coop_a.users()[role])
+    assert client.get("/c/coop-a/overview/").status_code == 403
+    client.force_login(coop_b.admin)
+    assert client.get("/c/coop-a/overview/").status_code == 404
