@@ -25,8 +25,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-DATABASE_URL = os.environ.get("BENCH_DATABASE_URL",
-                              "postgres://postgres@127.0.0.1:5432/coop_portal_bench_20k")
+DATABASE_URL = os.environ.get(
+    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/coop_portal_bench_20k"
+)
 ENV = {
     "DJANGO_SETTINGS_MODULE": "bench.settings",
     "DATABASE_URL": DATABASE_URL,
@@ -55,15 +56,26 @@ def seed():
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)  # as a deployment does
     with unscoped():
-        region, _ = Region.objects.get_or_create(slug="bench", defaults=dict(
-            name_zh="基准市", division_code="320600"))
-        district, _ = District.objects.get_or_create(division_code="320684", defaults=dict(
-            region=region, name_zh="海门区"))
-        cooperative, _ = Cooperative.objects.get_or_create(slug="bench", defaults=dict(
-            code="BENCH", name_zh="基准合作社", region=region, district=district,
-            industry="家纺", established=date(2017, 6, 16)))
-        admin, created = User.objects.get_or_create(username="bench-admin", defaults=dict(
-            role=Role.COOP_ADMIN, cooperative=cooperative))
+        region, _ = Region.objects.get_or_create(
+            slug="bench", defaults=dict(name_zh="基准市", division_code="320600")
+        )
+        district, _ = District.objects.get_or_create(
+            division_code="320684", defaults=dict(region=region, name_zh="海门区")
+        )
+        cooperative, _ = Cooperative.objects.get_or_create(
+            slug="bench",
+            defaults=dict(
+                code="BENCH",
+                name_zh="基准合作社",
+                region=region,
+                district=district,
+                industry="家纺",
+                established=date(2017, 6, 16),
+            ),
+        )
+        admin, created = User.objects.get_or_create(
+            username="bench-admin", defaults=dict(role=Role.COOP_ADMIN, cooperative=cooperative)
+        )
         if Member.objects.filter(cooperative=cooperative).count() >= MEMBERS:
             return cooperative, admin
         rng, owned = random.Random(1), dict(cooperative=cooperative)
@@ -72,22 +84,52 @@ def seed():
             body = "91320684" + "".join(rng.choices(ALPHABET, k=9))
             codes.add(body + check_character(body))
         members = Member.objects.bulk_create(
-            [Member(**owned, name=f"南通{index:05d}家纺有限公司", uscc=code, district=district,
-                    town=rng.choice(["三厂街道", "常乐镇", "悦来镇"]), status="active",
-                    joined_on=date(2020, 1, 1) + timedelta(days=index % 2000))
-             for index, code in enumerate(sorted(codes))], batch_size=5000)
+            [
+                Member(
+                    **owned,
+                    name=f"南通{index:05d}家纺有限公司",
+                    uscc=code,
+                    district=district,
+                    town=rng.choice(["三厂街道", "常乐镇", "悦来镇"]),
+                    status="active",
+                    joined_on=date(2020, 1, 1) + timedelta(days=index % 2000),
+                )
+                for index, code in enumerate(sorted(codes))
+            ],
+            batch_size=5000,
+        )
         related = []
         for member in members:
-            related += [QualityPerson(**owned, member=member, role="cqo" if n == 0 else "specialist",
-                                      name="质量员", appointed_on=member.joined_on) for n in range(3)]
-            related += [Certification(**owned, member=member, scheme="iso9001", number=str(n),
-                                      body="CQC", issued_on=date(2024, 1, 1),
-                                      expires_on=date(2027, 1, 1)) for n in range(rng.choice([1, 2]))]
-            related += [MemberEvent(**owned, member=member, verb=verb, to_status=verb)
-                        for verb in ("apply", "review", "approve", "activate", "note")[:5]]
+            related += [
+                QualityPerson(
+                    **owned,
+                    member=member,
+                    role="cqo" if n == 0 else "specialist",
+                    name="质量员",
+                    appointed_on=member.joined_on,
+                )
+                for n in range(3)
+            ]
+            related += [
+                Certification(
+                    **owned,
+                    member=member,
+                    scheme="iso9001",
+                    number=str(n),
+                    body="CQC",
+                    issued_on=date(2024, 1, 1),
+                    expires_on=date(2027, 1, 1),
+                )
+                for n in range(rng.choice([1, 2]))
+            ]
+            related += [
+                MemberEvent(**owned, member=member, verb=verb, to_status=verb)
+                for verb in ("apply", "review", "approve", "activate", "note")[:5]
+            ]
         for model in (QualityPerson, Certification, MemberEvent):
-            model.objects.bulk_create([row for row in related if isinstance(row, model)],
-                                      batch_size=10000)
+            model.objects.bulk_create(
+                [row for row in related if isinstance(row, model)], batch_size=10000
+            )
     return cooperative, admin
 
 
@@ -97,17 +139,28 @@ def count_rows(cooperative):
 
     with unscoped():
         members = Member.objects.filter(cooperative=cooperative).count()
-        related = sum(model.objects.filter(cooperative=cooperative).count()
-                      for model in (QualityPerson, Certification, MemberEvent))
+        related = sum(
+            model.objects.filter(cooperative=cooperative).count()
+            for model in (QualityPerson, Certification, MemberEvent)
+        )
     return members, related
 
 
 def serve(workers):
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
     server = subprocess.Popen(
-        [gunicorn, "bench.wsgi_app", "--bind", f"127.0.0.1:{PORT}", "--workers", str(workers),
-         "--log-level", "warning"],
-        cwd=ROOT, env={**os.environ, **ENV},
+        [
+            gunicorn,
+            "bench.wsgi_app",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env={**os.environ, **ENV},
     )
     for _ in range(50):
         try:
@@ -123,8 +176,19 @@ def serve(workers):
 
 def wrk(path, token, seconds):
     result = subprocess.run(
-        ["wrk", "-t2", "-c16", f"-d{seconds}s", "-H", f"Authorization: Token {token}",
-         f"http://127.0.0.1:{PORT}{path}"], capture_output=True, text=True, check=True)
+        [
+            "wrk",
+            "-t2",
+            "-c16",
+            f"-d{seconds}s",
+            "-H",
+            f"Authorization: Token {token}",
+            f"http://127.0.0.1:{PORT}{path}",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", result.stdout)[1])
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", result.stdout)
     if errors:
@@ -141,10 +205,16 @@ def certificate_render_times(cooperative, renders):
 
     with unscoped():
         member = Member.objects.filter(cooperative=cooperative).first()
-        convention = Convention(cooperative=cooperative, version=1, title="质量公约",
-                                adopted_on=date(2017, 6, 16))
-        signature = ConventionSignature(cooperative=cooperative, convention=convention,
-                                        member=member, signer_name="陈建华", signer_position="法定代表人")
+        convention = Convention(
+            cooperative=cooperative, version=1, title="质量公约", adopted_on=date(2017, 6, 16)
+        )
+        signature = ConventionSignature(
+            cooperative=cooperative,
+            convention=convention,
+            member=member,
+            signer_name="陈建华",
+            signer_position="法定代表人",
+        )
         document = Document(cooperative=cooperative, number="BENCH-2026-00001", member=member)
         document.issued_at = django.utils.timezone.now()
         times = []
@@ -174,7 +244,9 @@ def main():
         cursor.execute("VACUUM ANALYZE")  # as autovacuum would after a bulk load
     members, related = count_rows(cooperative)
     token = Token.objects.get_or_create(user=admin)[0].key
-    print(f"data: {members} members, {related} related rows (ready in {time.perf_counter() - started:.0f} s)")
+    print(
+        f"data: {members} members, {related} related rows (ready in {time.perf_counter() - started:.0f} s)"
+    )
     server = serve(options.workers)
     try:
         for path in ("/bench/coops/bench/members/", "/api/v1/coops/bench/members/"):
@@ -184,15 +256,20 @@ def main():
     finally:
         server.terminate()
         server.wait()
-    print(f"wrk -t2 -c16 -d{options.seconds}s, gunicorn {options.workers} workers, "
-          "first page of 50:")
+    print(
+        f"wrk -t2 -c16 -d{options.seconds}s, gunicorn {options.workers} workers, first page of 50:"
+    )
     print(f"  plain .values() view     {plain:8.1f} requests/s")
-    print(f"  member list endpoint     {endpoint:8.1f} requests/s   "
-          f"{endpoint / plain:.0%} of plain (target >= 60%)")
+    print(
+        f"  member list endpoint     {endpoint:8.1f} requests/s   "
+        f"{endpoint / plain:.0%} of plain (target >= 60%)"
+    )
     times = certificate_render_times(cooperative, options.renders)
-    print(f"certificate render: median {statistics.median(times):.1f} ms, "
-          f"p95 {statistics.quantiles(times, n=20)[-1]:.1f} ms over {len(times)} renders "
-          f"(target: median < 150 ms)")
+    print(
+        f"certificate render: median {statistics.median(times):.1f} ms, "
+        f"p95 {statistics.quantiles(times, n=20)[-1]:.1f} ms over {len(times)} renders "
+        f"(target: median < 150 ms)"
+    )
 
 
 if __name__ == "__main__":

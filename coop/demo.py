@@ -19,9 +19,13 @@ DEMO_PASSWORD = "demo-pass-2026"
 HAIMEN_DEFAULT_MEMBERS = 550
 
 NANTONG_DISTRICTS = [
-    ("320602", "崇川区", "Chongchuan"), ("320612", "通州区", "Tongzhou"),
-    ("320623", "如东县", "Rudong"), ("320681", "启东市", "Qidong"),
-    ("320682", "如皋市", "Rugao"), ("320684", "海门区", "Haimen"), ("320685", "海安市", "Hai'an"),
+    ("320602", "崇川区", "Chongchuan"),
+    ("320612", "通州区", "Tongzhou"),
+    ("320623", "如东县", "Rudong"),
+    ("320681", "启东市", "Qidong"),
+    ("320682", "如皋市", "Rugao"),
+    ("320684", "海门区", "Haimen"),
+    ("320685", "海安市", "Hai'an"),
 ]
 
 
@@ -54,15 +58,31 @@ def cooperative_plans(haimen_members):
             industry="家用纺织品",
             district_code="320684",
             established=date(2017, 6, 16),
-            towns=["三厂街道", "海门街道", "滨江街道", "常乐镇", "悦来镇", "四甲镇", "余东镇",
-                   "正余镇", "包场镇", "临江镇"],
+            towns=[
+                "三厂街道",
+                "海门街道",
+                "滨江街道",
+                "常乐镇",
+                "悦来镇",
+                "四甲镇",
+                "余东镇",
+                "正余镇",
+                "包场镇",
+                "临江镇",
+            ],
             products=["家纺", "床品", "纺织", "布业", "寝具", "毛巾"],
             categories=["bedding", "towels", "fabrics", "fibre-products", "curtains"],
             members=haimen_members,
             description="由区市场监管局牵头，政府、高校、检测机构、商会和龙头企业“五位一体”组建，"
             "为中小微家纺企业提供统一标准、统一检测、统一首席质量官、统一信用、统一品牌、统一执法服务。",
-            founding_units=[bureau_haimen, "海门区人民政府", "南通大学纺织服装学院",
-                            "南通市纤维检验所", "海门区家纺商会", "罗莱生活科技股份有限公司"],
+            founding_units=[
+                bureau_haimen,
+                "海门区人民政府",
+                "南通大学纺织服装学院",
+                "南通市纤维检验所",
+                "海门区家纺商会",
+                "罗莱生活科技股份有限公司",
+            ],
         ),
         CooperativePlan(
             slug="tongzhou-rice",
@@ -101,7 +121,8 @@ def cooperative_plans(haimen_members):
 def seed(*, haimen_members=HAIMEN_DEFAULT_MEMBERS, log=print):
     with unscoped():
         region, _ = Region.objects.update_or_create(
-            slug="nantong", defaults=dict(name_zh="南通市", name_en="Nantong", division_code="320600")
+            slug="nantong",
+            defaults=dict(name_zh="南通市", name_en="Nantong", division_code="320600"),
         )
         for code, name_zh, name_en in NANTONG_DISTRICTS:
             District.objects.update_or_create(
@@ -123,12 +144,18 @@ def seed(*, haimen_members=HAIMEN_DEFAULT_MEMBERS, log=print):
 
 
 def seed_cooperative(region, plan):
-    fields = {name: getattr(plan, name)
-              for name in ["code", "name_zh", "name_en", "industry", "established", "description"]}
+    fields = {
+        name: getattr(plan, name)
+        for name in ["code", "name_zh", "name_en", "industry", "established", "description"]
+    }
     cooperative, _ = Cooperative.objects.update_or_create(
         slug=plan.slug,
-        defaults=dict(fields, region=region, founding_units="\n".join(plan.founding_units),
-                      district=District.objects.get(division_code=plan.district_code)),
+        defaults=dict(
+            fields,
+            region=region,
+            founding_units="\n".join(plan.founding_units),
+            district=District.objects.get(division_code=plan.district_code),
+        ),
     )
     return cooperative
 
@@ -149,10 +176,16 @@ def seed_lab(cooperatives):
 def seed_accounts(region, cooperatives, lab, enterprise):
     accounts = [
         ("bureau", "南通市局监管员", dict(role=Role.REGION_SUPERVISOR, region=region)),
-        ("haimen-admin", "海门合作社管理员",
-         dict(role=Role.COOP_ADMIN, cooperative=cooperatives["haimen-hometextile"])),
-        ("tongzhou-admin", "通州大米合作社管理员",
-         dict(role=Role.COOP_ADMIN, cooperative=cooperatives["tongzhou-rice"])),
+        (
+            "haimen-admin",
+            "海门合作社管理员",
+            dict(role=Role.COOP_ADMIN, cooperative=cooperatives["haimen-hometextile"]),
+        ),
+        (
+            "tongzhou-admin",
+            "通州大米合作社管理员",
+            dict(role=Role.COOP_ADMIN, cooperative=cooperatives["tongzhou-rice"]),
+        ),
         ("lab", "纤检所检测员", dict(role=Role.LAB_TECHNICIAN, institution=lab)),
         ("enterprise", "锦华家纺质量官", dict(role=Role.ENTERPRISE, member=enterprise)),
     ]

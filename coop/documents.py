@@ -52,7 +52,7 @@ class StaticOnlyFetcher(URLFetcher):
         if url.startswith("data:"):
             return super().fetch(url, headers)
         static_prefix = DOCUMENT_BASE_URL + settings.STATIC_URL.lstrip("/")
-        path = static_file(url[len(static_prefix):]) if url.startswith(static_prefix) else None
+        path = static_file(url[len(static_prefix) :]) if url.startswith(static_prefix) else None
         if not path:
             raise ValueError(f"A document may only use the portal's static files, not {url}")
         with open(path, "rb") as file:
@@ -109,9 +109,13 @@ def issue(*, kind, source_id, member, public_details, render):
 
 def supersede(documents):
     """Mark documents replaced by a newer one (a newer convention version was signed)."""
-    return documents.filter(superseded_at=None, revoked_at=None).update(superseded_at=timezone.now())
+    return documents.filter(superseded_at=None, revoked_at=None).update(
+        superseded_at=timezone.now()
+    )
 
 
 def revoke(documents, reason):
     """Withdraw documents, e.g. when their member exits the cooperative."""
-    return documents.filter(revoked_at=None).update(revoked_at=timezone.now(), revoked_reason=reason)
+    return documents.filter(revoked_at=None).update(
+        revoked_at=timezone.now(), revoked_reason=reason
+    )

@@ -49,7 +49,9 @@ def download(user, number):
     if not document.file:
         raise Http404
     return FileResponse(
-        document.file.open("rb"), as_attachment=True, filename=f"{document.number}.pdf",
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=f"{document.number}.pdf",
         content_type="application/pdf",
     )
 

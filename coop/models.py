@@ -99,7 +99,9 @@ class Cooperative(BilingualName):
         max_length=12,
         unique=True,
         help_text=_("Capital letters that begin its certificate numbers, e.g. HMJF."),
-        validators=[RegexValidator(r"^[A-Z][A-Z0-9]{1,11}$", _("Use 2 to 12 capital letters or digits."))],
+        validators=[
+            RegexValidator(r"^[A-Z][A-Z0-9]{1,11}$", _("Use 2 to 12 capital letters or digits."))
+        ],
     )
     region = models.ForeignKey(
         Region, on_delete=models.PROTECT, related_name="cooperatives", verbose_name=_("region")
@@ -222,7 +224,9 @@ class Document(TenantModel):
     # What the document was issued for (a signature, a report): one document per source.
     source_id = models.PositiveBigIntegerField()
     member = models.ForeignKey(
-        "members.Member", on_delete=models.PROTECT, related_name="documents",
+        "members.Member",
+        on_delete=models.PROTECT,
+        related_name="documents",
         verbose_name=_("member unit"),
     )
     public_details = models.JSONField(default=dict)
@@ -236,7 +240,9 @@ class Document(TenantModel):
     class Meta:
         ordering = ["-issued_at"]
         constraints = [
-            models.UniqueConstraint(fields=["cooperative", "number"], name="document_number_unique"),
+            models.UniqueConstraint(
+                fields=["cooperative", "number"], name="document_number_unique"
+            ),
             models.UniqueConstraint(
                 fields=["cooperative", "kind", "source_id"], name="document_one_per_source"
             ),

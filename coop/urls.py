@@ -96,9 +96,7 @@ cooperative_pages = [
     path("members/new/", member_views.member_new, name="member-new"),
     path("members/<int:pk>/", member_views.member_detail, name="member-detail"),
     path("members/<int:pk>/edit/", member_views.member_edit, name="member-edit"),
-    path(
-        "members/<int:pk>/<str:verb>/", member_views.member_transition, name="member-transition"
-    ),
+    path("members/<int:pk>/<str:verb>/", member_views.member_transition, name="member-transition"),
     path("conventions/", member_views.conventions, name="conventions"),
     path("overview/", member_views.overview, name="overview"),
     path("people/", member_views.people, name="people"),

@@ -63,5 +63,9 @@ def verify(request, number):
     document = find_document(number)
     if document is not None and not document.file:
         document = None
-    return render(request, "coop/verify.html", {"document": document, "number": number},
-                  status=200 if document else 404)
+    return render(
+        request,
+        "coop/verify.html",
+        {"document": document, "number": number},
+        status=200 if document else 404,
+    )

@@ -7,13 +7,38 @@ from members.services import members as member_services
 
 @admin.register(models.Member)
 class MemberAdmin(ScopedAdmin):
-    list_display = ["name", "identifier", "kind", "status", "district", "town", "scale", "cooperative"]
+    list_display = [
+        "name",
+        "identifier",
+        "kind",
+        "status",
+        "district",
+        "town",
+        "scale",
+        "cooperative",
+    ]
     list_filter = ["status", "kind", "scale", "chain_role"]
     search_fields = ["name", "uscc", "registration_number", "town"]
     list_select_related = ["cooperative", "district"]
-    fields = ["cooperative", "name", "kind", "uscc", "registration_number", "status",
-              "legal_representative", "contact_person", "contact_phone", "address", "district",
-              "town", "scale", "chain_role", "main_products", "ecommerce_seller", "shop_links"]
+    fields = [
+        "cooperative",
+        "name",
+        "kind",
+        "uscc",
+        "registration_number",
+        "status",
+        "legal_representative",
+        "contact_person",
+        "contact_phone",
+        "address",
+        "district",
+        "town",
+        "scale",
+        "chain_role",
+        "main_products",
+        "ecommerce_seller",
+        "shop_links",
+    ]
 
     def get_readonly_fields(self, request, obj=None):
         # A member never moves between cooperatives; status moves only by transitions.
@@ -75,6 +100,9 @@ for model, columns in [
 ]:
     admin.site.register(
         model,
-        type(f"{model.__name__}Admin", (ScopedAdmin,), {"list_display": columns,
-                                                         "raw_id_fields": columns[:1]}),
+        type(
+            f"{model.__name__}Admin",
+            (ScopedAdmin,),
+            {"list_display": columns, "raw_id_fields": columns[:1]},
+        ),
     )

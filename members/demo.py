@@ -28,14 +28,21 @@ from standards.models import ProductCategory
 
 HAIMEN_SCALE = 553
 CATEGORIES = [
-    ("bedding", "床上用品", "Bedding"), ("towels", "毛巾", "Towels"),
-    ("fabrics", "面料", "Fabrics"), ("fibre-products", "纤维制品", "Fibre products"),
-    ("curtains", "窗帘布艺", "Curtains"), ("rice", "大米", "Rice"),
+    ("bedding", "床上用品", "Bedding"),
+    ("towels", "毛巾", "Towels"),
+    ("fabrics", "面料", "Fabrics"),
+    ("fibre-products", "纤维制品", "Fibre products"),
+    ("curtains", "窗帘布艺", "Curtains"),
+    ("rice", "大米", "Rice"),
     ("vehicle-inspection", "机动车检验", "Motor-vehicle inspection"),
 ]
 PRODUCTS = {
-    "bedding": "四件套、被芯、枕芯", "towels": "毛巾、浴巾", "fabrics": "家纺面料",
-    "fibre-products": "纤维填充物", "curtains": "窗帘、沙发布", "rice": "粳米、糯米",
+    "bedding": "四件套、被芯、枕芯",
+    "towels": "毛巾、浴巾",
+    "fabrics": "家纺面料",
+    "fibre-products": "纤维填充物",
+    "curtains": "窗帘、沙发布",
+    "rice": "粳米、糯米",
     "vehicle-inspection": "机动车安全技术检验",
 }
 BRAND_FIRST = "锦华瑞鑫恒盛嘉美丽雅舒悦康源泰宏德顺福祥佳新金凯蓝梦欣宇"
@@ -44,13 +51,23 @@ ROADS = ["工业园路", "人民西路", "家纺城大道", "长江路", "通海
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蔡"
 GIVEN = "建华国平志强军伟敏静丽秀英桂芳红霞明德海燕雪梅春兰晓东文斌"
 STATUS_WEIGHTS = [
-    (Member.Status.ACTIVE, 88), (Member.Status.UNDER_REVIEW, 3), (Member.Status.APPLIED, 3),
-    (Member.Status.SUSPENDED, 3), (Member.Status.EXITED, 3),
+    (Member.Status.ACTIVE, 88),
+    (Member.Status.UNDER_REVIEW, 3),
+    (Member.Status.APPLIED, 3),
+    (Member.Status.SUSPENDED, 3),
+    (Member.Status.EXITED, 3),
 ]
-SCALE_WEIGHTS = [(Member.Scale.MICRO, 45), (Member.Scale.SMALL, 30), (Member.Scale.MEDIUM, 10),
-                 (Member.Scale.ABOVE_DESIGNATED_SIZE, 15)]
-CHAIN_WEIGHTS = [(Member.ChainRole.RAW_MATERIAL, 15), (Member.ChainRole.AUXILIARY_MATERIAL, 15),
-                 (Member.ChainRole.FINISHED_PRODUCT, 70)]
+SCALE_WEIGHTS = [
+    (Member.Scale.MICRO, 45),
+    (Member.Scale.SMALL, 30),
+    (Member.Scale.MEDIUM, 10),
+    (Member.Scale.ABOVE_DESIGNATED_SIZE, 15),
+]
+CHAIN_WEIGHTS = [
+    (Member.ChainRole.RAW_MATERIAL, 15),
+    (Member.ChainRole.AUXILIARY_MATERIAL, 15),
+    (Member.ChainRole.FINISHED_PRODUCT, 70),
+]
 CONVENTION = dict(
     title="质量公约",
     text="为提升产业集群产品质量，社员单位自愿共同遵守本公约。",
@@ -84,8 +101,9 @@ def make_uscc(rng, entity_type, district_code):
 
 def seed_categories():
     for code, name_zh, name_en in CATEGORIES:
-        ProductCategory.objects.update_or_create(code=code, defaults=dict(name_zh=name_zh,
-                                                                          name_en=name_en))
+        ProductCategory.objects.update_or_create(
+            code=code, defaults=dict(name_zh=name_zh, name_en=name_en)
+        )
 
 
 def generate_members(cooperative, plan, rng):
@@ -96,8 +114,11 @@ def generate_members(cooperative, plan, rng):
         brand = rng.choice(BRAND_FIRST) + rng.choice(BRAND_SECOND)
         product, town = rng.choice(plan.products), rng.choice(plan.towns)
         household = rng.random() < 0.25
-        name = (f"{cooperative.district.name_zh}{town}{brand}{product}经营部" if household
-                else f"南通{brand}{product}有限公司")
+        name = (
+            f"{cooperative.district.name_zh}{town}{brand}{product}经营部"
+            if household
+            else f"南通{brand}{product}有限公司"
+        )
         uscc = make_uscc(rng, "2" if household else "1", plan.district_code)
         if name in names or uscc in codes:
             continue
@@ -107,17 +128,28 @@ def generate_members(cooperative, plan, rng):
         # Growth accelerates after the start, as Haimen went from 17 to 553 in five years.
         joined = plan.established + timedelta(days=int(span * (len(members) / plan.members) ** 0.7))
         category = rng.choice(plan.categories)
-        members.append(Member(
-            cooperative=cooperative, name=name, uscc=uscc, status=status,
-            kind=Member.Kind.INDIVIDUAL_HOUSEHOLD if household else Member.Kind.ENTERPRISE,
-            district=cooperative.district, town=town, scale=pick(rng, SCALE_WEIGHTS),
-            chain_role=pick(rng, CHAIN_WEIGHTS), legal_representative=person_name(rng),
-            contact_person=person_name(rng), contact_phone=phone(rng),
-            address=f"{rng.choice(ROADS)}{rng.randint(1, 999)}号", main_products=PRODUCTS[category],
-            joined_on=joined if status in ("active", "suspended", "exited") else None,
-            exited_on=min(joined + timedelta(days=400), timezone.localdate())
-            if status == "exited" else None,
-        ))
+        members.append(
+            Member(
+                cooperative=cooperative,
+                name=name,
+                uscc=uscc,
+                status=status,
+                kind=Member.Kind.INDIVIDUAL_HOUSEHOLD if household else Member.Kind.ENTERPRISE,
+                district=cooperative.district,
+                town=town,
+                scale=pick(rng, SCALE_WEIGHTS),
+                chain_role=pick(rng, CHAIN_WEIGHTS),
+                legal_representative=person_name(rng),
+                contact_person=person_name(rng),
+                contact_phone=phone(rng),
+                address=f"{rng.choice(ROADS)}{rng.randint(1, 999)}号",
+                main_products=PRODUCTS[category],
+                joined_on=joined if status in ("active", "suspended", "exited") else None,
+                exited_on=min(joined + timedelta(days=400), timezone.localdate())
+                if status == "exited"
+                else None,
+            )
+        )
         members[-1].demo_category = category
     return members
 
@@ -138,9 +170,11 @@ def seed_members(cooperative, plan):
 
 def seed_convention(cooperative, plan):
     convention, _ = Convention.objects.get_or_create(
-        cooperative=cooperative, version=1,
-        defaults=dict(CONVENTION, title=f"{cooperative.name_zh}质量公约",
-                      adopted_on=plan.established),
+        cooperative=cooperative,
+        version=1,
+        defaults=dict(
+            CONVENTION, title=f"{cooperative.name_zh}质量公约", adopted_on=plan.established
+        ),
     )
     return convention
 
@@ -154,29 +188,48 @@ def seed_history(cooperative, members, convention, rng):
     owned = dict(cooperative=cooperative)
     category_by_code = {category.code: category for category in ProductCategory.objects.all()}
     for member in members:
-        categories.append(MemberProductCategory(
-            **owned, member=member, category=category_by_code[member.demo_category]))
+        categories.append(
+            MemberProductCategory(
+                **owned, member=member, category=category_by_code[member.demo_category]
+            )
+        )
         day = member.joined_on or timezone.localdate() - timedelta(days=rng.randint(1, 60))
         steps = [("apply", "", "applied", day - timedelta(days=30))]
         if member.status != "applied":
             steps.append(("review", "applied", "under_review", day - timedelta(days=20)))
         if member.joined_on:
-            steps += [("approve", "under_review", "approved", day - timedelta(days=10)),
-                      ("activate", "approved", "active", day)]
-            signatures.append(ConventionSignature(
-                **owned, convention=convention, member=member,
-                signer_name=member.legal_representative, signer_position="法定代表人",
-                signed_at=moment(day)))
+            steps += [
+                ("approve", "under_review", "approved", day - timedelta(days=10)),
+                ("activate", "approved", "active", day),
+            ]
+            signatures.append(
+                ConventionSignature(
+                    **owned,
+                    convention=convention,
+                    member=member,
+                    signer_name=member.legal_representative,
+                    signer_position="法定代表人",
+                    signed_at=moment(day),
+                )
+            )
         if member.status == "suspended":
             steps.append(("suspend", "active", "suspended", day + timedelta(days=200)))
         if member.status == "exited":
             steps.append(("exit", "active", "exited", member.exited_on))
         for verb, source, target, on in steps:
-            events.append(MemberEvent(
-                **owned, member=member, verb=verb, from_status=source, to_status=target,
-                at=moment(on), reason="监督抽查不合格，限期整改" if verb == "suspend" else "",
-                exit_kind="withdrawal" if verb == "exit" else "",
-                decision_date=on if verb == "exit" else None))
+            events.append(
+                MemberEvent(
+                    **owned,
+                    member=member,
+                    verb=verb,
+                    from_status=source,
+                    to_status=target,
+                    at=moment(on),
+                    reason="监督抽查不合格，限期整改" if verb == "suspend" else "",
+                    exit_kind="withdrawal" if verb == "exit" else "",
+                    decision_date=on if verb == "exit" else None,
+                )
+            )
     MemberProductCategory.objects.bulk_create(categories)
     MemberEvent.objects.bulk_create(events)
     ConventionSignature.objects.bulk_create(signatures)
@@ -189,65 +242,132 @@ def share(count, of):
 def seed_people_and_records(cooperative, members, rng):
     owned = dict(cooperative=cooperative)
     active = [m for m in members if m.status in ("active", "suspended")]
-    people = [QualityPerson(**owned, member=m, role="cqo", name=person_name(rng),
-                            position="质量负责人", phone=phone(rng), appointed_on=m.joined_on,
-                            qualification_certificate=f"CQO-{m.joined_on.year}-{i:04d}")
-              for i, m in enumerate(active[:share(len(members), 72)])]
-    people += [QualityPerson(**owned, member=m, role="specialist", name=person_name(rng),
-                             position="质量专员", phone=phone(rng), appointed_on=m.joined_on)
-               for m in rng.choices(active, k=share(len(members), 481))] if active else []
+    people = [
+        QualityPerson(
+            **owned,
+            member=m,
+            role="cqo",
+            name=person_name(rng),
+            position="质量负责人",
+            phone=phone(rng),
+            appointed_on=m.joined_on,
+            qualification_certificate=f"CQO-{m.joined_on.year}-{i:04d}",
+        )
+        for i, m in enumerate(active[: share(len(members), 72)])
+    ]
+    people += (
+        [
+            QualityPerson(
+                **owned,
+                member=m,
+                role="specialist",
+                name=person_name(rng),
+                position="质量专员",
+                phone=phone(rng),
+                appointed_on=m.joined_on,
+            )
+            for m in rng.choices(active, k=share(len(members), 481))
+        ]
+        if active
+        else []
+    )
     QualityPerson.objects.bulk_create(people)
     today = timezone.localdate()
     certified = rng.sample(active, min(len(active), share(len(members), 97)))
     Certification.objects.bulk_create(
-        Certification(**owned, member=m, scheme="iso9001", number=f"00{rng.randint(10**8, 10**9)}",
-                      body="中国质量认证中心", issued_on=(issued := today - timedelta(days=rng.randint(30, 1000))),
-                      expires_on=issued + timedelta(days=1095))
+        Certification(
+            **owned,
+            member=m,
+            scheme="iso9001",
+            number=f"00{rng.randint(10**8, 10**9)}",
+            body="中国质量认证中心",
+            issued_on=(issued := today - timedelta(days=rng.randint(30, 1000))),
+            expires_on=issued + timedelta(days=1095),
+        )
         for m in certified
     )
     enterprises = [m for m in active if m.kind == "enterprise"]
     GrowthEvent.objects.bulk_create(
-        [GrowthEvent(**owned, member=m, kind="household_to_company", on=m.joined_on + timedelta(days=300))
-         for m in enterprises[:share(len(members), 72)]]
-        + [GrowthEvent(**owned, member=m, kind="above_designated_size", on=m.joined_on + timedelta(days=500))
-           for m in [m for m in active if m.scale == "above_designated_size"][:share(len(members), 30)]]
+        [
+            GrowthEvent(
+                **owned, member=m, kind="household_to_company", on=m.joined_on + timedelta(days=300)
+            )
+            for m in enterprises[: share(len(members), 72)]
+        ]
+        + [
+            GrowthEvent(
+                **owned,
+                member=m,
+                kind="above_designated_size",
+                on=m.joined_on + timedelta(days=500),
+            )
+            for m in [m for m in active if m.scale == "above_designated_size"][
+                : share(len(members), 30)
+            ]
+        ]
     )
     TrademarkLicence.objects.bulk_create(
-        TrademarkLicence(**owned, member=m, trademark=f"{cooperative.district.name_zh[:2]}家纺",
-                         starts_on=today - timedelta(days=200), ends_on=today + timedelta(days=895))
-        for m in enterprises[:share(len(members), 30)]
+        TrademarkLicence(
+            **owned,
+            member=m,
+            trademark=f"{cooperative.district.name_zh[:2]}家纺",
+            starts_on=today - timedelta(days=200),
+            ends_on=today + timedelta(days=895),
+        )
+        for m in enterprises[: share(len(members), 30)]
     )
     if enterprises:
-        Honour.objects.create(**owned, member=enterprises[0], title="区长质量奖",
-                              awarded_by=f"{cooperative.district.name_zh}人民政府",
-                              awarded_on=today.replace(month=1, day=15))
+        Honour.objects.create(
+            **owned,
+            member=enterprises[0],
+            title="区长质量奖",
+            awarded_by=f"{cooperative.district.name_zh}人民政府",
+            awarded_on=today.replace(month=1, day=15),
+        )
     seed_pairings(cooperative, active, rng)
     seed_workstation(cooperative, [p for p in people if p.role == "cqo"], rng)
 
 
 def seed_pairings(cooperative, active, rng):
     leaders = [m for m in active if m.scale == "above_designated_size"][:5]
-    partners = [m for m in active if m.scale == "micro"][:len(leaders)]
+    partners = [m for m in active if m.scale == "micro"][: len(leaders)]
     for leader, partner in zip(leaders, partners):
         pairing = Pairing.objects.create(
-            cooperative=cooperative, leader=leader, partner=partner,
-            starts_on=max(leader.joined_on, partner.joined_on), goals="建立质量管理制度，产品抽检合格率达到 100%。")
-        for offset, kind, text in [(30, "shadowing", "质量员到龙头企业跟岗学习一周"),
-                                   (90, "consultation", "龙头企业技术人员上门指导工艺改进")]:
-            PairingActivity.objects.create(cooperative=cooperative, pairing=pairing, kind=kind,
-                                           on=pairing.starts_on + timedelta(days=offset),
-                                           description=text)
+            cooperative=cooperative,
+            leader=leader,
+            partner=partner,
+            starts_on=max(leader.joined_on, partner.joined_on),
+            goals="建立质量管理制度，产品抽检合格率达到 100%。",
+        )
+        for offset, kind, text in [
+            (30, "shadowing", "质量员到龙头企业跟岗学习一周"),
+            (90, "consultation", "龙头企业技术人员上门指导工艺改进"),
+        ]:
+            PairingActivity.objects.create(
+                cooperative=cooperative,
+                pairing=pairing,
+                kind=kind,
+                on=pairing.starts_on + timedelta(days=offset),
+                description=text,
+            )
 
 
 def seed_workstation(cooperative, officers, rng):
     today = timezone.localdate()
-    for months_ago, kind, title in [(9, "training", "GB 18401-2010 标准宣贯培训"),
-                                     (6, "exchange", "首席质量官季度交流会"),
-                                     (3, "training", "纤维含量标识（GB/T 29862）实务培训"),
-                                     (1, "exchange", "质量问题整改经验交流会")]:
+    for months_ago, kind, title in [
+        (9, "training", "GB 18401-2010 标准宣贯培训"),
+        (6, "exchange", "首席质量官季度交流会"),
+        (3, "training", "纤维含量标识（GB/T 29862）实务培训"),
+        (1, "exchange", "质量问题整改经验交流会"),
+    ]:
         session = WorkstationSession.objects.create(
-            cooperative=cooperative, kind=kind, title=title, on=today - timedelta(days=30 * months_ago),
-            place="合作社首席质量官工作站", hours=3 if kind == "training" else 2)
+            cooperative=cooperative,
+            kind=kind,
+            title=title,
+            on=today - timedelta(days=30 * months_ago),
+            place="合作社首席质量官工作站",
+            hours=3 if kind == "training" else 2,
+        )
         Attendance.objects.bulk_create(
             Attendance(cooperative=cooperative, session=session, person=person)
             for person in rng.sample(officers, min(len(officers), 20))
@@ -258,29 +378,59 @@ def seed_demo_enterprise(cooperative):
     """The demo enterprise's own unit: active, signed, with its quality people."""
     body = "91320684MA1DEM01X"
     member, created = Member.objects.update_or_create(
-        cooperative=cooperative, uscc=body + check_character(body),
+        cooperative=cooperative,
+        uscc=body + check_character(body),
         defaults=dict(
-            name="南通锦华家纺有限公司", kind=Member.Kind.ENTERPRISE, status=Member.Status.ACTIVE,
-            district=cooperative.district, town="三厂街道", scale=Member.Scale.SMALL,
-            legal_representative="陈建华", contact_person="周静", contact_phone="13912345678",
-            address="三厂街道工业园 8 号", main_products="四件套、被芯",
+            name="南通锦华家纺有限公司",
+            kind=Member.Kind.ENTERPRISE,
+            status=Member.Status.ACTIVE,
+            district=cooperative.district,
+            town="三厂街道",
+            scale=Member.Scale.SMALL,
+            legal_representative="陈建华",
+            contact_person="周静",
+            contact_phone="13912345678",
+            address="三厂街道工业园 8 号",
+            main_products="四件套、被芯",
             joined_on=timezone.localdate() - timedelta(days=400),
         ),
     )
     if created:
         rng = random.Random("enterprise")
-        QualityPerson.objects.create(cooperative=cooperative, member=member, role="cqo",
-                                     name="周静", position="质量部经理", phone="13912345678",
-                                     appointed_on=member.joined_on)
-        MemberEvent.objects.create(cooperative=cooperative, member=member, verb="activate",
-                                   from_status="approved", to_status="active", at=moment(member.joined_on))
+        QualityPerson.objects.create(
+            cooperative=cooperative,
+            member=member,
+            role="cqo",
+            name="周静",
+            position="质量部经理",
+            phone="13912345678",
+            appointed_on=member.joined_on,
+        )
+        MemberEvent.objects.create(
+            cooperative=cooperative,
+            member=member,
+            verb="activate",
+            from_status="approved",
+            to_status="active",
+            at=moment(member.joined_on),
+        )
         ConventionSignature.objects.create(
-            cooperative=cooperative, member=member, signer_name="陈建华", signer_position="法定代表人",
+            cooperative=cooperative,
+            member=member,
+            signer_name="陈建华",
+            signer_position="法定代表人",
             convention=Convention.objects.get(cooperative=cooperative, version=1),
-            signed_at=moment(member.joined_on))
-        QualityPerson.objects.create(cooperative=cooperative, member=member, role="specialist",
-                                     name=person_name(rng), position="质检员", phone=phone(rng),
-                                     appointed_on=member.joined_on)
+            signed_at=moment(member.joined_on),
+        )
+        QualityPerson.objects.create(
+            cooperative=cooperative,
+            member=member,
+            role="specialist",
+            name=person_name(rng),
+            position="质检员",
+            phone=phone(rng),
+            appointed_on=member.joined_on,
+        )
     return member
 
 

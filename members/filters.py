@@ -15,25 +15,36 @@ class MemberFilter(django_filters.FilterSet):
     """
 
     q = django_filters.CharFilter(method="search", label=_("Search"))
-    status = django_filters.ChoiceFilter(choices=Member.Status.choices, label=_("Status"), empty_label=_("all"))
-    kind = django_filters.ChoiceFilter(choices=Member.Kind.choices, label=_("Kind"), empty_label=_("all"))
+    status = django_filters.ChoiceFilter(
+        choices=Member.Status.choices, label=_("Status"), empty_label=_("all")
+    )
+    kind = django_filters.ChoiceFilter(
+        choices=Member.Kind.choices, label=_("Kind"), empty_label=_("all")
+    )
     district = django_filters.ModelChoiceFilter(
         queryset=District.objects.all(), label=_("District"), empty_label=_("all")
     )
     town = django_filters.CharFilter(label=_("Town"))
-    scale = django_filters.ChoiceFilter(choices=Member.Scale.choices, label=_("Scale"), empty_label=_("all"))
+    scale = django_filters.ChoiceFilter(
+        choices=Member.Scale.choices, label=_("Scale"), empty_label=_("all")
+    )
     chain_role = django_filters.ChoiceFilter(
         choices=Member.ChainRole.choices, label=_("Role in the chain"), empty_label=_("all")
     )
     certification = django_filters.ChoiceFilter(
-        choices=Certification.Scheme.choices, method="holding", label=_("Certification"), empty_label=_("all")
+        choices=Certification.Scheme.choices,
+        method="holding",
+        label=_("Certification"),
+        empty_label=_("all"),
     )
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)
         cooperative = getattr(request, "cooperative", None)
         if cooperative is not None:
-            self.filters["district"].queryset = District.objects.filter(region=cooperative.region_id)
+            self.filters["district"].queryset = District.objects.filter(
+                region=cooperative.region_id
+            )
 
     def search(self, queryset, name, value):
         return search_members(queryset, value)

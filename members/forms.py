@@ -22,10 +22,14 @@ class LinesField(forms.CharField):
 class MemberForm(forms.ModelForm):
     """Staff enter and edit a member unit."""
 
-    shop_links = LinesField(label=_("shop links"), required=False, help_text=_("One address a line."))
+    shop_links = LinesField(
+        label=_("shop links"), required=False, help_text=_("One address a line.")
+    )
 
     categories = forms.ModelMultipleChoiceField(
-        ProductCategory.objects.all(), required=False, label=_("product categories"),
+        ProductCategory.objects.all(),
+        required=False,
+        label=_("product categories"),
         widget=forms.CheckboxSelectMultiple,
     )
 
@@ -43,7 +47,9 @@ class MemberForm(forms.ModelForm):
 class ContactForm(forms.ModelForm):
     """An enterprise keeps its own contact details up to date."""
 
-    shop_links = LinesField(label=_("shop links"), required=False, help_text=_("One address a line."))
+    shop_links = LinesField(
+        label=_("shop links"), required=False, help_text=_("One address a line.")
+    )
 
     class Meta:
         model = Member
@@ -60,9 +66,21 @@ class ApplicationForm(forms.ModelForm):
 
     class Meta:
         model = Member
-        fields = ["name", "kind", "uscc", "registration_number", "legal_representative",
-                  "contact_person", "contact_phone", "address", "district", "town", "scale",
-                  "chain_role", "main_products"]
+        fields = [
+            "name",
+            "kind",
+            "uscc",
+            "registration_number",
+            "legal_representative",
+            "contact_person",
+            "contact_phone",
+            "address",
+            "district",
+            "town",
+            "scale",
+            "chain_role",
+            "main_products",
+        ]
 
     def __init__(self, *args, cooperative, **kwargs):
         super().__init__(*args, **kwargs)
@@ -77,7 +95,9 @@ class ApplicationForm(forms.ModelForm):
 
 
 class TransitionForm(forms.Form):
-    reason = forms.CharField(label=_("reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     exit_kind = forms.ChoiceField(
         label=_("kind of exit"), required=False, choices=[("", "—"), *MemberEvent.ExitKind.choices]
     )

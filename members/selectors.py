@@ -77,7 +77,7 @@ def month_ends(months, today=None):
     """The last ``months`` month ends up to today, oldest first (the current month ends today)."""
     today = today or timezone.localdate()
     ends, year, month = [today], today.year, today.month
-    for _ in range(months - 1):
+    for _month in range(months - 1):
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
         first_of_next = date(year + month // 12, month % 12 + 1, 1)
         ends.append(first_of_next - timedelta(days=1))
@@ -126,7 +126,8 @@ def certifications_expiring(cooperative_id, days=90):
 def public_directory():
     """Active members in the scope, as the public may see them, with whether they hold ISO 9001."""
     iso = Certification.objects.filter(
-        member=OuterRef("pk"), scheme=Certification.Scheme.ISO_9001,
+        member=OuterRef("pk"),
+        scheme=Certification.Scheme.ISO_9001,
         expires_on__gte=timezone.localdate(),
     )
     members = Member.objects.filter(status=Member.Status.ACTIVE).select_related("district")
@@ -139,12 +140,16 @@ def member_timeline(member):
 
     entries = []
     for event in member.events.select_related("actor"):
-        text = f"{Member.Status(event.to_status).label}" + (f" — {event.reason}" if event.reason else "")
+        text = f"{Member.Status(event.to_status).label}" + (
+            f" — {event.reason}" if event.reason else ""
+        )
         entries.append((event.at, "status", text, event.actor))
     for signature in member.signatures.select_related("convention"):
         text = _("Signed version %(version)s of the convention (%(signer)s, %(position)s)") % {
-            "version": signature.convention.version, "signer": signature.signer_name,
-            "position": signature.signer_position}
+            "version": signature.convention.version,
+            "signer": signature.signer_name,
+            "position": signature.signer_position,
+        }
         entries.append((signature.signed_at, "signature", text, None))
     for document in member.documents.all():
         text = f"{document.get_kind_display()} {document.number} · {document.get_status_display()}"

@@ -8,9 +8,9 @@ from members.pdf import convention_certificate_html
 @tenant_task
 def issue_convention_certificate(cooperative_id, signature_id):
     """Issue the certificate of a convention signature; a rerun returns the same one."""
-    signature = ConventionSignature.objects.select_related(
-        "member__cooperative", "convention"
-    ).get(pk=signature_id)
+    signature = ConventionSignature.objects.select_related("member__cooperative", "convention").get(
+        pk=signature_id
+    )
     member, convention = signature.member, signature.convention
     document = documents.issue(
         kind=Document.Kind.CONVENTION_CERTIFICATE,

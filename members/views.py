@@ -65,9 +65,11 @@ def directory(request, coop_slug):
     """Active members of the cooperative, public fields only."""
     query = request.GET.get("q", "")
     members = search_members(public_directory(), query)
-    return render(request, "members/directory.html",
-                  {"cooperative": request.cooperative, "page": page_of(request, members),
-                   "query": query})
+    return render(
+        request,
+        "members/directory.html",
+        {"cooperative": request.cooperative, "page": page_of(request, members), "query": query},
+    )
 
 
 APPLICATIONS_PER_HOUR = 5
@@ -77,25 +79,37 @@ APPLICATIONS_PER_HOUR = 5
 def apply(request, coop_slug):
     """An enterprise applies to join, and chooses the account it will sign with."""
     form = ApplicationForm(request.POST or None, cooperative=request.cooperative)
-    if request.method == "POST" and not throttle.allow(request, "apply", APPLICATIONS_PER_HOUR, 3600):
+    if request.method == "POST" and not throttle.allow(
+        request, "apply", APPLICATIONS_PER_HOUR, 3600
+    ):
         form.add_error(None, _("Too many applications from your address; try again in an hour."))
     elif request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         account = {k: data.pop(k) for k in ("username", "email", "password")}
         data.pop("password_again")
-        created = save_or_report(form, lambda: member_services.member_apply(
-            cooperative=request.cooperative, **account, **data))
+        created = save_or_report(
+            form,
+            lambda: member_services.member_apply(
+                cooperative=request.cooperative, **account, **data
+            ),
+        )
         if created:
-            return render(request, "members/applied.html",
-                          {"cooperative": request.cooperative, "member": created[0]})
+            return render(
+                request,
+                "members/applied.html",
+                {"cooperative": request.cooperative, "member": created[0]},
+            )
     return render(request, "members/apply.html", {"cooperative": request.cooperative, "form": form})
 
 
 @public_view
 def convention_page(request, coop_slug):
     convention = convention_services.current_convention(request.cooperative.pk)
-    return render(request, "members/convention.html",
-                  {"cooperative": request.cooperative, "convention": convention})
+    return render(
+        request,
+        "members/convention.html",
+        {"cooperative": request.cooperative, "convention": convention},
+    )
 
 
 # The enterprise
@@ -110,30 +124,43 @@ def profile(request, coop_slug):
     if contact.is_bound and contact.is_valid():
         fresh = member_for_user(request.user, member.pk)  # the form has written to `member`
         changed = {name: contact.cleaned_data[name] for name in contact.changed_data}
-        if save_or_report(contact, lambda: member_services.member_update(
-                member=fresh, actor=request.user, **changed)):
+        if save_or_report(
+            contact,
+            lambda: member_services.member_update(member=fresh, actor=request.user, **changed),
+        ):
             messages.success(request, _("Contact details saved."))
             return redirect("profile", coop_slug=coop_slug)
     if person.is_bound and person.is_valid():
-        if save_or_report(person, lambda: services.create_owned(
-                QualityPerson, cooperative=request.cooperative, actor=request.user,
-                member=member, **person.cleaned_data)):
+        if save_or_report(
+            person,
+            lambda: services.create_owned(
+                QualityPerson,
+                cooperative=request.cooperative,
+                actor=request.user,
+                member=member,
+                **person.cleaned_data,
+            ),
+        ):
             messages.success(request, _("Quality person added."))
             return redirect("profile", coop_slug=coop_slug)
     current = convention_services.current_convention(member.cooperative_id)
     signed = current and current.signatures.filter(member=member).exists()
-    return render(request, "members/profile.html", {
-        "cooperative": request.cooperative,
-        "member": member,
-        "contact": contact,
-        "person_form": person,
-        "people": member.quality_people.filter(ended_on=None),
-        "convention": current,
-        "signed": signed,
-        "may_sign": current and not signed and member.status in convention_services.MAY_SIGN,
-        "signature_form": SignatureForm(),
-        "documents": documents_for_user(request.user).exclude(file=""),
-    })
+    return render(
+        request,
+        "members/profile.html",
+        {
+            "cooperative": request.cooperative,
+            "member": member,
+            "contact": contact,
+            "person_form": person,
+            "people": member.quality_people.filter(ended_on=None),
+            "convention": current,
+            "signed": signed,
+            "may_sign": current and not signed and member.status in convention_services.MAY_SIGN,
+            "signature_form": SignatureForm(),
+            "documents": documents_for_user(request.user).exclude(file=""),
+        },
+    )
 
 
 @require_POST
@@ -146,7 +173,9 @@ def sign(request, coop_slug):
         return redirect("profile", coop_slug=coop_slug)
     try:
         convention_services.convention_sign(
-            member=member, actor=request.user, ip_address=request.META.get("REMOTE_ADDR"),
+            member=member,
+            actor=request.user,
+            ip_address=request.META.get("REMOTE_ADDR"),
             **form.cleaned_data,
         )
     except Refused as refusal:
@@ -175,13 +204,17 @@ def member_list(request, coop_slug):
     # The counts only for the page's rows: with an OFFSET they would be worked out for
     # every row skipped, too (bench/README.md).
     members = with_counts(Member.objects.filter(pk__in=list(page))).select_related("district")
-    return render(request, "members/member_list.html", {
-        "cooperative": request.cooperative,
-        "filters": filters,
-        "page": page,
-        "members": members,
-        "may_administer": may_administer(request.user),
-    })
+    return render(
+        request,
+        "members/member_list.html",
+        {
+            "cooperative": request.cooperative,
+            "filters": filters,
+            "page": page,
+            "members": members,
+            "may_administer": may_administer(request.user),
+        },
+    )
 
 
 @role_required(is_staff_of_cooperatives)
@@ -200,16 +233,20 @@ def member_detail(request, coop_slug, pk):
     if is_enterprise(request.user):
         return redirect("profile", coop_slug=coop_slug)
     administer = may_administer(request.user)
-    return render(request, "members/member_detail.html", {
-        "cooperative": request.cooperative,
-        "member": member,
-        "timeline": member_timeline(member),
-        "may_administer": administer,
-        "verbs": lifecycle.allowed_verbs(member) if administer else [],
-        "transition_form": TransitionForm(),
-        "people": member.quality_people.all(),
-        "certifications": member.certifications.all(),
-    })
+    return render(
+        request,
+        "members/member_detail.html",
+        {
+            "cooperative": request.cooperative,
+            "member": member,
+            "timeline": member_timeline(member),
+            "may_administer": administer,
+            "verbs": lifecycle.allowed_verbs(member) if administer else [],
+            "transition_form": TransitionForm(),
+            "people": member.quality_people.all(),
+            "certifications": member.certifications.all(),
+        },
+    )
 
 
 @role_required(may_administer)
@@ -217,14 +254,21 @@ def member_new(request, coop_slug):
     form = MemberForm(request.POST or None, cooperative=request.cooperative)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        member = save_or_report(form, lambda: member_services.member_create(
-            cooperative=request.cooperative, actor=request.user,
-            categories=data.pop("categories"), **data))
+        member = save_or_report(
+            form,
+            lambda: member_services.member_create(
+                cooperative=request.cooperative,
+                actor=request.user,
+                categories=data.pop("categories"),
+                **data,
+            ),
+        )
         if member:
             messages.success(request, _("Member unit %(name)s entered.") % {"name": member.name})
             return redirect("member-detail", coop_slug=coop_slug, pk=member.pk)
-    return render(request, "members/member_form.html",
-                  {"cooperative": request.cooperative, "form": form})
+    return render(
+        request, "members/member_form.html", {"cooperative": request.cooperative, "form": form}
+    )
 
 
 @role_required(may_administer)
@@ -235,12 +279,19 @@ def member_edit(request, coop_slug, pk):
         changed = {name: form.cleaned_data[name] for name in form.changed_data}
         categories = changed.pop("categories", None)
         fresh = member_for_user(request.user, pk)  # the form has already written to `member`
-        if save_or_report(form, lambda: member_services.member_update(
-                member=fresh, actor=request.user, categories=categories, **changed)):
+        if save_or_report(
+            form,
+            lambda: member_services.member_update(
+                member=fresh, actor=request.user, categories=categories, **changed
+            ),
+        ):
             messages.success(request, _("Changes saved."))
             return redirect("member-detail", coop_slug=coop_slug, pk=pk)
-    return render(request, "members/member_form.html",
-                  {"cooperative": request.cooperative, "form": form, "member": member})
+    return render(
+        request,
+        "members/member_form.html",
+        {"cooperative": request.cooperative, "form": form, "member": member},
+    )
 
 
 @require_POST
@@ -258,8 +309,11 @@ def member_transition(request, coop_slug, pk, verb):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("Done: the member unit is now %(status)s.")
-                         % {"status": member_for_user(request.user, pk).get_status_display()})
+        messages.success(
+            request,
+            _("Done: the member unit is now %(status)s.")
+            % {"status": member_for_user(request.user, pk).get_status_display()},
+        )
     return redirect("member-detail", coop_slug=coop_slug, pk=pk)
 
 
@@ -270,17 +324,25 @@ def conventions(request, coop_slug):
     if request.method == "POST":
         if not may_administer(request.user):
             messages.error(request, _("Only a cooperative administrator adopts the convention."))
-        elif form.is_valid() and save_or_report(form, lambda: convention_services.convention_adopt(
-                cooperative=request.cooperative, actor=request.user, **form.cleaned_data)):
+        elif form.is_valid() and save_or_report(
+            form,
+            lambda: convention_services.convention_adopt(
+                cooperative=request.cooperative, actor=request.user, **form.cleaned_data
+            ),
+        ):
             messages.success(request, _("Adopted. Every member must now sign the new version."))
             return redirect("conventions", coop_slug=coop_slug)
-    return render(request, "members/conventions.html", {
-        "cooperative": request.cooperative,
-        "versions": Convention.objects.all(),
-        "form": form,
-        "may_administer": may_administer(request.user),
-        "unsigned": page_of(request, members_needing_signature(request.cooperative.pk)),
-    })
+    return render(
+        request,
+        "members/conventions.html",
+        {
+            "cooperative": request.cooperative,
+            "versions": Convention.objects.all(),
+            "form": form,
+            "may_administer": may_administer(request.user),
+            "unsigned": page_of(request, members_needing_signature(request.cooperative.pk)),
+        },
+    )
 
 
 @role_required(is_staff_of_cooperatives)
@@ -288,13 +350,17 @@ def overview(request, coop_slug):
     """The cooperative in figures: members at each month end, quality people, growth,
     and the certificates that expire within 90 days."""
     cooperative_id = request.cooperative.pk
-    return render(request, "members/overview.html", {
-        "cooperative": request.cooperative,
-        "months": membership_by_month(cooperative_id, months=12),
-        "people": people_totals(cooperative_id),
-        "growth": growth_totals(cooperative_id),
-        "expiring": page_of(request, certifications_expiring(cooperative_id, days=90)),
-    })
+    return render(
+        request,
+        "members/overview.html",
+        {
+            "cooperative": request.cooperative,
+            "months": membership_by_month(cooperative_id, months=12),
+            "people": people_totals(cooperative_id),
+            "growth": growth_totals(cooperative_id),
+            "expiring": page_of(request, certifications_expiring(cooperative_id, days=90)),
+        },
+    )
 
 
 @role_required(is_staff_of_cooperatives)
@@ -304,14 +370,18 @@ def people(request, coop_slug):
     listed = QualityPerson.objects.filter(ended_on=None).select_related("member")
     if role in QualityPerson.Role.values:
         listed = listed.filter(role=role)
-    return render(request, "members/people.html", {
-        "cooperative": request.cooperative,
-        "totals": people_totals(request.cooperative.pk),
-        "page": page_of(request, listed.order_by("member__name", "role", "name")),
-        "role": role,
-        "roles": QualityPerson.Role.choices,
-        "sessions": WorkstationSession.objects.all()[:20],
-    })
+    return render(
+        request,
+        "members/people.html",
+        {
+            "cooperative": request.cooperative,
+            "totals": people_totals(request.cooperative.pk),
+            "page": page_of(request, listed.order_by("member__name", "role", "name")),
+            "role": role,
+            "roles": QualityPerson.Role.choices,
+            "sessions": WorkstationSession.objects.all()[:20],
+        },
+    )
 
 
 @role_required(may_administer)
@@ -319,13 +389,22 @@ def import_upload(request, coop_slug):
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        checked = save_or_report(form, lambda: imports.import_check(
-            cooperative=request.cooperative, actor=request.user, file_name=upload.name,
-            content=upload.read()))
+        checked = save_or_report(
+            form,
+            lambda: imports.import_check(
+                cooperative=request.cooperative,
+                actor=request.user,
+                file_name=upload.name,
+                content=upload.read(),
+            ),
+        )
         if checked:
             return redirect("import-report", coop_slug=coop_slug, pk=checked.pk)
-    return render(request, "members/import_upload.html", {
-        "cooperative": request.cooperative, "form": form, "columns": imports.COLUMNS})
+    return render(
+        request,
+        "members/import_upload.html",
+        {"cooperative": request.cooperative, "form": form, "columns": imports.COLUMNS},
+    )
 
 
 @role_required(may_administer)
@@ -337,11 +416,22 @@ def import_report(request, coop_slug, pk):
         except Refused as refusal:
             messages.error(request, refusal.message)
         else:
-            messages.success(request, _("%(count)d member units imported.")
-                             % {"count": len(member_import.rows)})
+            messages.success(
+                request, _("%(count)d member units imported.") % {"count": len(member_import.rows)}
+            )
             return redirect("member-list", coop_slug=coop_slug)
         member_import.refresh_from_db()
-    rows = list(zip(range(2, len(member_import.rows) + 2), member_import.rows, member_import.errors))
-    return render(request, "members/import_report.html", {
-        "cooperative": request.cooperative, "import": member_import, "rows": rows,
-        "columns": imports.COLUMNS, "error_count": sum(1 for e in member_import.errors if e)})
+    rows = list(
+        zip(range(2, len(member_import.rows) + 2), member_import.rows, member_import.errors)
+    )
+    return render(
+        request,
+        "members/import_report.html",
+        {
+            "cooperative": request.cooperative,
+            "import": member_import,
+            "rows": rows,
+            "columns": imports.COLUMNS,
+            "error_count": sum(1 for e in member_import.errors if e),
+        },
+    )

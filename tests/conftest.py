@@ -112,8 +112,14 @@ def convention(coop_a):
 
     with scope({coop_a.cooperative.pk}):
         return convention_adopt(
-            cooperative=coop_a.cooperative, actor=coop_a.admin, title="质量公约", text="",
-            purpose="质量第一", principles="诚信守约", duties="执行标准", member_conditions="依法登记",
+            cooperative=coop_a.cooperative,
+            actor=coop_a.admin,
+            title="质量公约",
+            text="",
+            purpose="质量第一",
+            principles="诚信守约",
+            duties="执行标准",
+            member_conditions="依法登记",
             entry_exit_rules="自愿加入",
         )
 

@@ -3,7 +3,7 @@ from datetime import date
 
 import factory
 
-from coop.models import Cooperative, District, Region, Role, User
+from coop.models import Cooperative, District, Region, User
 from coop.tenancy import unscoped
 from members.models import Member
 from members.uscc import ALPHABET, check_character
@@ -104,14 +104,23 @@ def member_form(member=None, cooperative=None, **overrides):
         "town": member.town if member else "三厂街道",
         "scale": member.scale if member else "micro",
         "chain_role": member.chain_role if member else "finished_product",
-        "legal_representative": "", "contact_person": "", "contact_phone": "", "address": "",
-        "main_products": "", "shop_links": "",
+        "legal_representative": "",
+        "contact_person": "",
+        "contact_phone": "",
+        "address": "",
+        "main_products": "",
+        "shop_links": "",
     }
     return {**data, **overrides}
 
 
 def member_payload(cooperative, **overrides):
     """A valid API body for a new member of ``cooperative``."""
-    data = {"name": "南通新华家纺有限公司", "uscc": next_uscc(), "kind": "enterprise",
-            "district": cooperative.district.division_code, "town": "悦来镇"}
+    data = {
+        "name": "南通新华家纺有限公司",
+        "uscc": next_uscc(),
+        "kind": "enterprise",
+        "district": cooperative.district.division_code,
+        "town": "悦来镇",
+    }
     return {**data, **overrides}

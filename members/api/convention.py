@@ -26,8 +26,15 @@ class SignatureSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ConventionSignature
-        fields = ["id", "convention", "member", "member_name", "signer_name",
-                  "signer_position", "signed_at"]
+        fields = [
+            "id",
+            "convention",
+            "member",
+            "member_name",
+            "signer_name",
+            "signer_position",
+            "signed_at",
+        ]
         read_only_fields = ["convention", "member", "signed_at"]
 
 
@@ -39,7 +46,9 @@ class UnsignedMemberSerializer(serializers.ModelSerializer):
 
 @extend_schema(parameters=[COOP_SLUG])
 class ConventionViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
     viewsets.GenericViewSet,
 ):
     """Versions of the quality convention; posting one adopts the next version."""
@@ -56,7 +65,8 @@ class ConventionViewSet(
         if not may_administer(self.request.user):
             raise PermissionDenied(_("Only a cooperative administrator adopts the convention."))
         serializer.instance = convention_services.convention_adopt(
-            cooperative=self.request.cooperative, actor=self.request.user,
+            cooperative=self.request.cooperative,
+            actor=self.request.user,
             **serializer.validated_data,
         )
 
@@ -79,8 +89,10 @@ class ConventionViewSet(
         current = convention_services.current_convention(convention.cooperative_id)
         if current.pk != convention.pk:
             return Response(
-                {"detail": _("Only the current version (%(version)s) can be signed.")
-                 % {"version": current.version}},
+                {
+                    "detail": _("Only the current version (%(version)s) can be signed.")
+                    % {"version": current.version}
+                },
                 status=status.HTTP_409_CONFLICT,
             )
         details = SignatureSerializer(data=request.data)

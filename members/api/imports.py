@@ -17,8 +17,16 @@ class MemberImportSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = MemberImport
-        fields = ["id", "file_name", "status", "valid", "rows", "errors", "uploaded_at",
-                  "imported_at"]
+        fields = [
+            "id",
+            "file_name",
+            "status",
+            "valid",
+            "rows",
+            "errors",
+            "uploaded_at",
+            "imported_at",
+        ]
 
 
 @extend_schema(parameters=[COOP_SLUG])
@@ -45,8 +53,10 @@ class MemberImportViewSet(
         if upload is None:
             raise ValidationError({"file": _("Attach the XLSX or CSV file as “file”.")})
         member_import = imports.import_check(
-            cooperative=request.cooperative, actor=request.user,
-            file_name=upload.name, content=upload.read(),
+            cooperative=request.cooperative,
+            actor=request.user,
+            file_name=upload.name,
+            content=upload.read(),
         )
         return Response(self.get_serializer(member_import).data, status=status.HTTP_201_CREATED)
 

@@ -34,10 +34,28 @@ class MemberSerializer(serializers.ModelSerializer):
     class Meta:
         model = Member
         fields = [
-            "id", "name", "kind", "uscc", "registration_number", "status", "legal_representative",
-            "contact_person", "contact_phone", "address", "district", "town", "scale",
-            "chain_role", "main_products", "product_categories", "ecommerce_seller",
-            "shop_links", "joined_on", "exited_on", "created_at", "quality_people_count",
+            "id",
+            "name",
+            "kind",
+            "uscc",
+            "registration_number",
+            "status",
+            "legal_representative",
+            "contact_person",
+            "contact_phone",
+            "address",
+            "district",
+            "town",
+            "scale",
+            "chain_role",
+            "main_products",
+            "product_categories",
+            "ecommerce_seller",
+            "shop_links",
+            "joined_on",
+            "exited_on",
+            "created_at",
+            "quality_people_count",
             "certification_count",
         ]
         read_only_fields = ["status", "joined_on", "exited_on", "created_at"]
@@ -54,8 +72,11 @@ CREATED_AT = MemberSerializer().fields["created_at"]
 def list_rows(rows):
     """Rows of .values() shaped as MemberSerializer shapes a member (a test holds them equal).
     Districts are looked up apart, so the page needs no join."""
-    codes = dict(District.objects.filter(pk__in={row["district_id"] for row in rows})
-                 .values_list("pk", "division_code"))
+    codes = dict(
+        District.objects.filter(pk__in={row["district_id"] for row in rows}).values_list(
+            "pk", "division_code"
+        )
+    )
     for row in rows:
         row["district"] = codes[row.pop("district_id")]
         row["created_at"] = CREATED_AT.to_representation(row["created_at"])
@@ -150,9 +171,7 @@ class TransitionSerializer(serializers.Serializer):
 class MemberTransitionView(APIView):
     """``POST …/members/<id>/<verb>/``: review, approve, reject, suspend, reinstate or exit."""
 
-    @extend_schema(
-        parameters=[COOP_SLUG], request=TransitionSerializer, responses=MemberSerializer
-    )
+    @extend_schema(parameters=[COOP_SLUG], request=TransitionSerializer, responses=MemberSerializer)
     def post(self, request, coop_slug, pk, verb):
         if not may_administer(request.user):
             member_for_user(request.user, pk)  # someone who cannot see it gets a 404
@@ -171,8 +190,16 @@ class MemberEventSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = MemberEvent
-        fields = ["verb", "from_status", "to_status", "actor", "reason", "exit_kind",
-                  "decision_date", "at"]
+        fields = [
+            "verb",
+            "from_status",
+            "to_status",
+            "actor",
+            "reason",
+            "exit_kind",
+            "decision_date",
+            "at",
+        ]
 
 
 @extend_schema(parameters=[COOP_SLUG])

@@ -13,7 +13,9 @@ class PairingViewSet(MemberOwnedViewSet):
     """Administrators pair members; both members of a pairing see it."""
 
     model = Pairing
-    serializer_class = owned_serializer(Pairing, "leader", "partner", "starts_on", "ends_on", "goals")
+    serializer_class = owned_serializer(
+        Pairing, "leader", "partner", "starts_on", "ends_on", "goals"
+    )
     member_path = "partner"
     filterset_fields = ["leader", "partner"]
 

@@ -13,8 +13,17 @@ from members.models import Attendance, QualityPerson, TrainingRecord, Workstatio
 class QualityPersonSerializer(serializers.ModelSerializer):
     class Meta:
         model = QualityPerson
-        fields = ["id", "member", "role", "name", "position", "phone", "appointed_on",
-                  "qualification_certificate", "ended_on"]
+        fields = [
+            "id",
+            "member",
+            "role",
+            "name",
+            "position",
+            "phone",
+            "appointed_on",
+            "qualification_certificate",
+            "ended_on",
+        ]
 
     def to_representation(self, person):
         data = super().to_representation(person)

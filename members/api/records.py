@@ -37,7 +37,9 @@ class TrademarkLicenceViewSet(MemberOwnedViewSet):
     """Collective trademarks licensed to members."""
 
     model = TrademarkLicence
-    serializer_class = owned_serializer(TrademarkLicence, "member", "trademark", "starts_on", "ends_on")
+    serializer_class = owned_serializer(
+        TrademarkLicence, "member", "trademark", "starts_on", "ends_on"
+    )
     filterset_fields = ["member"]
 
 

@@ -23,12 +23,16 @@ class Convention(TenantModel):
     member_conditions = models.TextField(_("member conditions"))
     entry_exit_rules = models.TextField(_("entry and exit rules"))
     adopted_on = models.DateField(_("adopted"), default=timezone.localdate)
-    adopted_by = models.ForeignKey("coop.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    adopted_by = models.ForeignKey(
+        "coop.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-version"]
         constraints = [
-            models.UniqueConstraint(fields=["cooperative", "version"], name="convention_version_once")
+            models.UniqueConstraint(
+                fields=["cooperative", "version"], name="convention_version_once"
+            )
         ]
         verbose_name = _("convention")
         verbose_name_plural = _("conventions")
@@ -38,15 +42,21 @@ class Convention(TenantModel):
 
     def sections(self):
         """(heading, text) pairs in the convention's order."""
-        return [(self._meta.get_field(name).verbose_name, getattr(self, name)) for name in self.SECTIONS]
+        return [
+            (self._meta.get_field(name).verbose_name, getattr(self, name)) for name in self.SECTIONS
+        ]
 
 
 class ConventionSignature(TenantModel):
     convention = models.ForeignKey(Convention, on_delete=models.PROTECT, related_name="signatures")
-    member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="signatures")
+    member = models.ForeignKey(
+        "members.Member", on_delete=models.PROTECT, related_name="signatures"
+    )
     signer_name = models.CharField(_("signer's name"), max_length=100)
     signer_position = models.CharField(_("signer's position"), max_length=100)
-    signed_by = models.ForeignKey("coop.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    signed_by = models.ForeignKey(
+        "coop.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     signed_at = models.DateTimeField(_("signed"), default=timezone.now)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
 

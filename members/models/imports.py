@@ -17,7 +17,9 @@ class MemberImport(TenantModel):
     rows = models.JSONField(default=list)
     errors = models.JSONField(default=list)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.CHECKED)
-    uploaded_by = models.ForeignKey("coop.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(
+        "coop.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     uploaded_at = models.DateTimeField(default=timezone.now)
     imported_at = models.DateTimeField(null=True, blank=True)
 

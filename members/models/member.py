@@ -168,10 +168,17 @@ class Member(TenantModel):
         # The constraints would report a clash for the pair (cooperative, code); a person
         # needs it on the code they typed. The constraints still guard against races.
         for field, message in [
-            ("uscc", _("A member unit with this unified social credit code is already in this "
-                       "cooperative.")),
-            ("registration_number", _("A member unit with this registration number is already "
-                                      "in this cooperative.")),
+            (
+                "uscc",
+                _(
+                    "A member unit with this unified social credit code is already in this "
+                    "cooperative."
+                ),
+            ),
+            (
+                "registration_number",
+                _("A member unit with this registration number is already in this cooperative."),
+            ),
         ]:
             value = getattr(self, field)
             clash = Member.objects.filter(cooperative_id=self.cooperative_id, **{field: value})
@@ -208,7 +215,9 @@ class MemberEvent(TenantModel):
         "coop.User", null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("by")
     )
     reason = models.TextField(_("reason"), blank=True)
-    exit_kind = models.CharField(_("kind of exit"), max_length=20, choices=ExitKind.choices, blank=True)
+    exit_kind = models.CharField(
+        _("kind of exit"), max_length=20, choices=ExitKind.choices, blank=True
+    )
     decision_date = models.DateField(_("decision date"), null=True, blank=True)
     at = models.DateTimeField(_("at"), default=timezone.now)
 
@@ -246,8 +255,10 @@ class Certification(TenantModel):
 
     class Meta:
         ordering = ["expires_on"]
-        indexes = [models.Index(fields=["cooperative", "member"]),
-                   models.Index(fields=["cooperative", "expires_on"])]
+        indexes = [
+            models.Index(fields=["cooperative", "member"]),
+            models.Index(fields=["cooperative", "expires_on"]),
+        ]
         verbose_name = _("certification")
         verbose_name_plural = _("certifications")
 

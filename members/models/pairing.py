@@ -6,14 +6,18 @@ from coop.models import TenantModel
 
 
 class Pairing(TenantModel):
-    """"Big hand pulls small hand" (大手拉小手): a leading enterprise mentors a small member."""
+    """ "Big hand pulls small hand" (大手拉小手): a leading enterprise mentors a small member."""
 
     leader = models.ForeignKey(
-        "members.Member", on_delete=models.PROTECT, related_name="led_pairings",
+        "members.Member",
+        on_delete=models.PROTECT,
+        related_name="led_pairings",
         verbose_name=_("leading enterprise"),
     )
     partner = models.ForeignKey(
-        "members.Member", on_delete=models.PROTECT, related_name="pairings",
+        "members.Member",
+        on_delete=models.PROTECT,
+        related_name="pairings",
         verbose_name=_("small member"),
     )
     starts_on = models.DateField(_("from"))

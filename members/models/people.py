@@ -24,7 +24,9 @@ class QualityPerson(TenantModel):
         CHIEF_QUALITY_OFFICER = "cqo", _("chief quality officer")
         QUALITY_SPECIALIST = "specialist", _("quality specialist")
 
-    member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="quality_people")
+    member = models.ForeignKey(
+        "members.Member", on_delete=models.CASCADE, related_name="quality_people"
+    )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     name = models.CharField(_("name"), max_length=100)
     position = models.CharField(_("position"), max_length=100, blank=True)
@@ -99,7 +101,9 @@ class WorkstationSession(TenantModel):
 
 
 class Attendance(TenantModel):
-    session = models.ForeignKey(WorkstationSession, on_delete=models.CASCADE, related_name="attendance")
+    session = models.ForeignKey(
+        WorkstationSession, on_delete=models.CASCADE, related_name="attendance"
+    )
     person = models.ForeignKey(QualityPerson, on_delete=models.CASCADE, related_name="attendance")
 
     class Meta:

@@ -46,8 +46,10 @@ def read_table(name, content):
             sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
         except Exception as error:  # openpyxl raises many kinds for a damaged file
             raise ValidationError(_("This is not a readable XLSX file.")) from error
-        rows = [["" if cell is None else str(cell).strip() for cell in row]
-                for row in sheet.iter_rows(values_only=True)]
+        rows = [
+            ["" if cell is None else str(cell).strip() for cell in row]
+            for row in sheet.iter_rows(values_only=True)
+        ]
     elif name.lower().endswith(".csv"):
         for encoding in ("utf-8-sig", "gb18030"):
             try:
@@ -70,8 +72,9 @@ def read_table(name, content):
 
 def column_fields(headings):
     by_heading = {heading: field for field, heading in COLUMNS} | {f: f for f, _h in COLUMNS}
-    missing = [HEADINGS[f] for f in ("name", "district") if f not in
-               {by_heading.get(h) for h in headings}]
+    missing = [
+        HEADINGS[f] for f in ("name", "district") if f not in {by_heading.get(h) for h in headings}
+    ]
     if missing:
         raise ValidationError(
             _("The file lacks the columns %(columns)s.") % {"columns": "、".join(missing)}
@@ -89,12 +92,17 @@ def parse_value(field, text, districts):
             if text in (value, str(label)):
                 return value, None
         allowed = "、".join(str(label) for label in choices.labels)
-        return None, _("“%(text)s” is not one of: %(allowed)s.") % {"text": text, "allowed": allowed}
+        return None, _("“%(text)s” is not one of: %(allowed)s.") % {
+            "text": text,
+            "allowed": allowed,
+        }
     if field == "district":
         if text not in districts:
             allowed = "、".join(districts)
             return None, _("Unknown district “%(text)s”; the region has %(allowed)s.") % {
-                "text": text, "allowed": allowed}
+                "text": text,
+                "allowed": allowed,
+            }
         return districts[text], None
     return text, None
 
@@ -150,8 +158,11 @@ def model_errors(cooperative, values):
         # The links were resolved while parsing; clean() checks the codes against the members.
         member.full_clean(exclude=["cooperative", "district"], validate_constraints=False)
     except ValidationError as error:
-        return [f"{HEADINGS.get(field, '')}：{message}".lstrip("：")
-                for field, messages in error.message_dict.items() for message in messages]
+        return [
+            f"{HEADINGS.get(field, '')}：{message}".lstrip("：")
+            for field, messages in error.message_dict.items()
+            for message in messages
+        ]
     return []
 
 
@@ -159,8 +170,13 @@ def model_errors(cooperative, values):
 def import_check(*, cooperative, actor, file_name, content):
     """The dry run: parse and check every row, keep the result for confirmation."""
     rows, errors = check_rows(cooperative, read_table(file_name, content))
-    member_import = MemberImport(cooperative=cooperative, file_name=file_name[:200], rows=rows,
-                                 errors=errors, uploaded_by=actor)
+    member_import = MemberImport(
+        cooperative=cooperative,
+        file_name=file_name[:200],
+        rows=rows,
+        errors=errors,
+        uploaded_by=actor,
+    )
     member_import.save()
     return member_import
 
@@ -176,11 +192,17 @@ def import_confirm(*, member_import, actor):
         if locked.is_valid:
             for row in locked.rows:
                 fields = {k: v for k, v in row.items() if k != "district"}
-                member_services.member_create(cooperative=locked.cooperative, actor=actor,
-                                              district_id=row["district"], **fields)
+                member_services.member_create(
+                    cooperative=locked.cooperative,
+                    actor=actor,
+                    district_id=row["district"],
+                    **fields,
+                )
             locked.status = MemberImport.Status.IMPORTED
             locked.imported_at = timezone.now()
         locked.save(update_fields=["errors", "status", "imported_at"])
     if not locked.is_valid:
-        raise Refused(_("Nothing was imported: fix the rows with errors and upload the file again."))
+        raise Refused(
+            _("Nothing was imported: fix the rows with errors and upload the file again.")
+        )
     return locked

@@ -26,15 +26,27 @@ class Transition:
 
 
 TRANSITIONS = {
-    "review": Transition(frozenset({Status.APPLIED}), Status.UNDER_REVIEW, gettext_lazy("start the review of")),
-    "approve": Transition(frozenset({Status.UNDER_REVIEW}), Status.APPROVED, gettext_lazy("approve")),
-    "reject": Transition(frozenset({Status.UNDER_REVIEW}), Status.REJECTED, gettext_lazy("reject"), True),
+    "review": Transition(
+        frozenset({Status.APPLIED}), Status.UNDER_REVIEW, gettext_lazy("start the review of")
+    ),
+    "approve": Transition(
+        frozenset({Status.UNDER_REVIEW}), Status.APPROVED, gettext_lazy("approve")
+    ),
+    "reject": Transition(
+        frozenset({Status.UNDER_REVIEW}), Status.REJECTED, gettext_lazy("reject"), True
+    ),
     "activate": Transition(frozenset({Status.APPROVED}), Status.ACTIVE, gettext_lazy("activate")),
-    "suspend": Transition(frozenset({Status.ACTIVE}), Status.SUSPENDED, gettext_lazy("suspend"), True),
-    "reinstate": Transition(frozenset({Status.SUSPENDED}), Status.ACTIVE, gettext_lazy("reinstate")),
+    "suspend": Transition(
+        frozenset({Status.ACTIVE}), Status.SUSPENDED, gettext_lazy("suspend"), True
+    ),
+    "reinstate": Transition(
+        frozenset({Status.SUSPENDED}), Status.ACTIVE, gettext_lazy("reinstate")
+    ),
     "exit": Transition(
-        frozenset({Status.APPROVED, Status.ACTIVE, Status.SUSPENDED}), Status.EXITED,
-        gettext_lazy("record the exit of"), True,
+        frozenset({Status.APPROVED, Status.ACTIVE, Status.SUSPENDED}),
+        Status.EXITED,
+        gettext_lazy("record the exit of"),
+        True,
     ),
 }
 # Staff move members by these verbs; "activate" happens when a member signs the convention.

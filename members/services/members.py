@@ -10,14 +10,31 @@ from members.services import lifecycle
 
 # What staff may change on a member (status moves only by transitions).
 EDITABLE_FIELDS = (
-    "name", "kind", "uscc", "registration_number", "legal_representative", "contact_person",
-    "contact_phone", "address", "district", "town", "scale", "chain_role", "main_products",
-    "ecommerce_seller", "shop_links",
+    "name",
+    "kind",
+    "uscc",
+    "registration_number",
+    "legal_representative",
+    "contact_person",
+    "contact_phone",
+    "address",
+    "district",
+    "town",
+    "scale",
+    "chain_role",
+    "main_products",
+    "ecommerce_seller",
+    "shop_links",
 )
 # What an enterprise may change on its own unit: how to reach it and what it sells.
 ENTERPRISE_EDITABLE_FIELDS = (
-    "legal_representative", "contact_person", "contact_phone", "address", "main_products",
-    "ecommerce_seller", "shop_links",
+    "legal_representative",
+    "contact_person",
+    "contact_phone",
+    "address",
+    "main_products",
+    "ecommerce_seller",
+    "shop_links",
 )
 
 
@@ -83,8 +100,13 @@ def member_apply(*, cooperative, username, password, email="", categories=(), **
     if errors:
         raise ValidationError(errors)
     member = member_create(cooperative=cooperative, actor=None, categories=categories, **fields)
-    user = User(username=username, email=email, role=Role.ENTERPRISE, member=member,
-                first_name=fields.get("contact_person", ""))
+    user = User(
+        username=username,
+        email=email,
+        role=Role.ENTERPRISE,
+        member=member,
+        first_name=fields.get("contact_person", ""),
+    )
     user.set_password(password)
     user.save()
     return member, user
@@ -95,7 +117,9 @@ def record_growth(*, member, actor, kind, on, note=""):
     """Record a step up and update the unit to match: a company now, or above designated size."""
     if kind == GrowthEvent.Kind.HOUSEHOLD_TO_COMPANY:
         if member.kind != Member.Kind.INDIVIDUAL_HOUSEHOLD:
-            raise ValidationError({"kind": _("Only an individual household converts to a company.")})
+            raise ValidationError(
+                {"kind": _("Only an individual household converts to a company.")}
+            )
         if not member.uscc:
             raise ValidationError(
                 {"kind": _("Enter the company's unified social credit code on the member first.")}
@@ -105,7 +129,9 @@ def record_growth(*, member, actor, kind, on, note=""):
         raise ValidationError({"kind": _("This member is already above designated size.")})
     else:
         member.scale = Member.Scale.ABOVE_DESIGNATED_SIZE
-    event = GrowthEvent(cooperative_id=member.cooperative_id, member=member, kind=kind, on=on, note=note)
+    event = GrowthEvent(
+        cooperative_id=member.cooperative_id, member=member, kind=kind, on=on, note=note
+    )
     event.full_clean()
     event.save()
     member.save(update_fields=["kind", "scale"])

@@ -22,9 +22,7 @@ def test_a_wrong_password_gets_no_token(coop_a, api):
     assert "token" not in response.json()
 
 
-@pytest.mark.parametrize(
-    "path", ["/api/v1/me/", "/api/v1/coops/", "/api/v1/coops/coop-a/members/"]
-)
+@pytest.mark.parametrize("path", ["/api/v1/me/", "/api/v1/coops/", "/api/v1/coops/coop-a/members/"])
 def test_private_endpoints_refuse_the_anonymous(coop_a, api, path):
     assert api().get(path).status_code == 401
 
@@ -50,8 +48,12 @@ def test_me_tells_role_member_and_cooperatives(coop_a, coop_b, api):
 
 @pytest.mark.parametrize(
     "role, expected",
-    [("supervisor", ["coop-a"]), ("admin", ["coop-a"]), ("lab", ["coop-a"]),
-     ("enterprise", ["coop-a"])],
+    [
+        ("supervisor", ["coop-a"]),
+        ("admin", ["coop-a"]),
+        ("lab", ["coop-a"]),
+        ("enterprise", ["coop-a"]),
+    ],
 )
 def test_coops_lists_only_what_the_role_may_see(coop_a, coop_b, api, role, expected):
     body = api(coop_a.users()[role]).get("/api/v1/coops/").json()

@@ -67,8 +67,11 @@ def test_logout_and_password_change(coop_a):
     client.force_login(coop_a.admin)
     response = client.post(
         "/accounts/password/",
-        {"old_password": "test-pass-2026", "new_password1": "Another-pass-2027",
-         "new_password2": "Another-pass-2027"},
+        {
+            "old_password": "test-pass-2026",
+            "new_password1": "Another-pass-2027",
+            "new_password2": "Another-pass-2027",
+        },
     )
     assert response.status_code == 302
     client.post("/accounts/logout/")

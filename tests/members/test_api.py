@@ -170,8 +170,9 @@ def test_a_list_row_is_shaped_exactly_as_the_members_detail(coop_a, api):
         bedding = ProductCategory.objects.create(code="bedding", name_zh="床上用品")
         from members.models import MemberProductCategory
 
-        MemberProductCategory.objects.create(cooperative=coop_a.cooperative, member=member,
-                                             category=bedding)
+        MemberProductCategory.objects.create(
+            cooperative=coop_a.cooperative, member=member, category=bedding
+        )
         Member.objects.filter(pk=member.pk).update(shop_links=["https://shop.example.com"])
     client = api(coop_a.admin)
     row = client.get(members_url(coop_a)).json()["results"][0]

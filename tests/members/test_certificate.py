@@ -75,14 +75,29 @@ def test_a_newer_signature_supersedes_and_an_exit_revokes(coop_a, signed, api):
     from members.services.lifecycle import transition
 
     with scope({coop_a.cooperative.pk}):
-        convention_adopt(cooperative=coop_a.cooperative, actor=coop_a.admin, title="第二版",
-                         purpose="p", principles="p", duties="d", member_conditions="m",
-                         entry_exit_rules="e")
+        convention_adopt(
+            cooperative=coop_a.cooperative,
+            actor=coop_a.admin,
+            title="第二版",
+            purpose="p",
+            principles="p",
+            duties="d",
+            member_conditions="m",
+            entry_exit_rules="e",
+        )
         convention_sign(member=coop_a.member, actor=coop_a.enterprise, **SIGNER)
-    assert api().get(f"/api/v1/public/certificates/{signed.number}/").json()["status"] == "superseded"
+    assert (
+        api().get(f"/api/v1/public/certificates/{signed.number}/").json()["status"] == "superseded"
+    )
     with scope({coop_a.cooperative.pk}):
-        transition(member=coop_a.member, verb="exit", actor=coop_a.admin, reason="自愿退出",
-                   exit_kind="withdrawal", decision_date=timezone.localdate())
+        transition(
+            member=coop_a.member,
+            verb="exit",
+            actor=coop_a.admin,
+            reason="自愿退出",
+            exit_kind="withdrawal",
+            decision_date=timezone.localdate(),
+        )
     body = api().get(f"/api/v1/public/certificates/{signed.number}/").json()
     assert (body["status"], body["status_display"]) == ("revoked", "已撤销")
 
@@ -123,12 +138,14 @@ def test_a_document_fetches_nothing_from_outside():
 
 
 @pytest.mark.celery_worker
-def test_signing_through_the_api_has_a_worker_issue_the_certificate(coop_a, convention, api,
-                                                                    worker):
+def test_signing_through_the_api_has_a_worker_issue_the_certificate(
+    coop_a, convention, api, worker
+):
     import time
 
     response = api(coop_a.enterprise).post(
-        f"/api/v1/coops/coop-a/conventions/{convention.pk}/signatures/", SIGNER, format="json")
+        f"/api/v1/coops/coop-a/conventions/{convention.pk}/signatures/", SIGNER, format="json"
+    )
     assert response.status_code == 201
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -140,14 +157,17 @@ def test_signing_through_the_api_has_a_worker_issue_the_certificate(coop_a, conv
     assert len(listed["results"][0]["sha256"]) == 64
 
 
-def test_a_certificate_renders_under_production_static_storage(coop_a, convention, settings,
-                                                                tmp_path):
+def test_a_certificate_renders_under_production_static_storage(
+    coop_a, convention, settings, tmp_path
+):
     """In production {% static %} names the hashed, collected copy; the fetcher must find it."""
     from django.core.management import call_command
 
     settings.STATIC_ROOT = tmp_path
-    settings.STORAGES = {**settings.STORAGES, "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
     call_command("collectstatic", interactive=False, verbosity=0)
     with scope({coop_a.cooperative.pk}):
         signature = convention_sign(member=coop_a.member, actor=coop_a.enterprise, **SIGNER)

@@ -9,13 +9,22 @@ SIGNER = {"signer_name": "陈建华", "signer_position": "法定代表人"}
 
 def sign(api, tenant, convention):
     return api(tenant.enterprise).post(
-        f"/api/v1/coops/{tenant.slug}/conventions/{convention.pk}/signatures/", SIGNER, format="json"
+        f"/api/v1/coops/{tenant.slug}/conventions/{convention.pk}/signatures/",
+        SIGNER,
+        format="json",
     )
 
 
 def adopt(api, tenant, title="质量公约（修订）"):
-    body = {"title": title, "text": "", "purpose": "质量第一", "principles": "诚信",
-            "duties": "执行标准", "member_conditions": "依法登记", "entry_exit_rules": "自愿"}
+    body = {
+        "title": title,
+        "text": "",
+        "purpose": "质量第一",
+        "principles": "诚信",
+        "duties": "执行标准",
+        "member_conditions": "依法登记",
+        "entry_exit_rules": "自愿",
+    }
     return api(tenant.admin).post(f"/api/v1/coops/{tenant.slug}/conventions/", body, format="json")
 
 
@@ -68,9 +77,12 @@ def test_a_new_version_makes_every_member_sign_again(coop_a, convention, api):
     assert {row["id"] for row in unsigned["results"]} == {other.pk, coop_a.member.pk}
     old = sign(api, coop_a, convention)
     assert old.status_code == 409 and "现行版本（第 2 版）" in old.json()["detail"]
-    assert api(coop_a.enterprise).post(
-        f"/api/v1/coops/coop-a/conventions/{new['id']}/signatures/", SIGNER, format="json"
-    ).status_code == 201
+    assert (
+        api(coop_a.enterprise)
+        .post(f"/api/v1/coops/coop-a/conventions/{new['id']}/signatures/", SIGNER, format="json")
+        .status_code
+        == 201
+    )
 
 
 def test_staff_see_who_has_not_signed_on_the_page(coop_a, convention, client):
@@ -87,8 +99,13 @@ def test_only_staff_see_the_unsigned_list(coop_a, convention, api):
 def test_an_enterprise_sees_only_its_own_signatures(coop_a, convention, api):
     other = MemberFactory(cooperative=coop_a.cooperative)
     with unscoped():
-        ConventionSignature.objects.create(cooperative=coop_a.cooperative, convention=convention,
-                                           member=other, signer_name="x", signer_position="y")
+        ConventionSignature.objects.create(
+            cooperative=coop_a.cooperative,
+            convention=convention,
+            member=other,
+            signer_name="x",
+            signer_position="y",
+        )
     sign(api, coop_a, convention)
     path = f"/api/v1/coops/coop-a/conventions/{convention.pk}/signatures/"
     mine = api(coop_a.enterprise).get(path).json()
@@ -98,14 +115,20 @@ def test_an_enterprise_sees_only_its_own_signatures(coop_a, convention, api):
 
 def test_staff_cannot_sign_for_a_member(coop_a, convention, api):
     response = api(coop_a.admin).post(
-        f"/api/v1/coops/coop-a/conventions/{convention.pk}/signatures/", SIGNER, format="json")
+        f"/api/v1/coops/coop-a/conventions/{convention.pk}/signatures/", SIGNER, format="json"
+    )
     assert response.status_code == 403
 
 
 def test_another_cooperatives_convention_is_not_found(coop_a, coop_b, convention, api):
-    assert api(coop_b.enterprise).post(
-        f"/api/v1/coops/coop-b/conventions/{convention.pk}/signatures/", SIGNER, format="json"
-    ).status_code == 404
+    assert (
+        api(coop_b.enterprise)
+        .post(
+            f"/api/v1/coops/coop-b/conventions/{convention.pk}/signatures/", SIGNER, format="json"
+        )
+        .status_code
+        == 404
+    )
     assert api(coop_b.admin).get("/api/v1/coops/coop-a/conventions/").status_code == 404
 
 

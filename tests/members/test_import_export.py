@@ -18,8 +18,9 @@ def csv_file(tenant, *rows):
 
 def upload(api, tenant, content, name):
     content.name = name
-    return api(tenant.admin).post(f"/api/v1/coops/{tenant.slug}/member-imports/",
-                                  {"file": content}, format="multipart")
+    return api(tenant.admin).post(
+        f"/api/v1/coops/{tenant.slug}/member-imports/", {"file": content}, format="multipart"
+    )
 
 
 def test_a_dry_run_reports_every_rows_errors_and_saves_nothing(coop_a, api):
@@ -59,8 +60,21 @@ def test_a_valid_xlsx_is_saved_whole_once_confirmed(coop_a, api):
     sheet.append(HEADINGS.split(","))
     district = coop_a.cooperative.district.name_zh
     for index in range(3):
-        sheet.append([f"南通{index}号家纺有限公司", "企业", next_uscc(), "", district, "常乐镇", "小型", "原料"])
-    sheet.append(["海门某布艺经营部", "个体工商户", "", "320684600123456", district, "常乐镇", "", ""])
+        sheet.append(
+            [
+                f"南通{index}号家纺有限公司",
+                "企业",
+                next_uscc(),
+                "",
+                district,
+                "常乐镇",
+                "小型",
+                "原料",
+            ]
+        )
+    sheet.append(
+        ["海门某布艺经营部", "个体工商户", "", "320684600123456", district, "常乐镇", "", ""]
+    )
     content = io.BytesIO()
     book.save(content)
     content.seek(0)
@@ -103,17 +117,27 @@ def test_a_file_that_is_not_a_table_is_refused_by_name(coop_a, api):
 def test_only_an_administrator_imports_and_only_into_its_cooperative(coop_a, coop_b, api):
     content, name = csv_file(coop_a, f"南通甲,企业,{next_uscc()},,{{district}},三厂街道,小型,成品")
     content.name = name
-    assert api(coop_a.supervisor).post(IMPORTS, {"file": content},
-                                       format="multipart").status_code == 403
-    report = upload(api, coop_a, *csv_file(coop_a, f"南通甲,企业,{next_uscc()},,{{district}},x,,")).json()
-    assert api(coop_b.admin).post(f"/api/v1/coops/coop-b/member-imports/{report['id']}/confirm/"
-                                  ).status_code == 404
+    assert (
+        api(coop_a.supervisor).post(IMPORTS, {"file": content}, format="multipart").status_code
+        == 403
+    )
+    report = upload(
+        api, coop_a, *csv_file(coop_a, f"南通甲,企业,{next_uscc()},,{{district}},x,,")
+    ).json()
+    assert (
+        api(coop_b.admin)
+        .post(f"/api/v1/coops/coop-b/member-imports/{report['id']}/confirm/")
+        .status_code
+        == 404
+    )
     assert api(coop_b.admin).get(f"{IMPORTS}{report['id']}/").status_code == 404
 
 
 def test_the_import_pages_show_the_report_and_import_on_confirmation(coop_a, client):
     client.force_login(coop_a.admin)
-    content, _name = csv_file(coop_a, f"南通甲家纺有限公司,企业,{next_uscc()},,{{district}},三厂街道,小型,成品")
+    content, _name = csv_file(
+        coop_a, f"南通甲家纺有限公司,企业,{next_uscc()},,{{district}},三厂街道,小型,成品"
+    )
     content.name = "members.csv"
     report = client.post("/c/coop-a/imports/", {"file": content}, follow=True)
     assert "全部 1 行均有效" in report.content.decode()

@@ -27,7 +27,8 @@ def test_an_application_goes_through_review_approval_and_signing(coop_a, convent
     user.save()
     signed = api(user).post(
         f"/api/v1/coops/coop-a/conventions/{convention.pk}/signatures/",
-        {"signer_name": "陈建华", "signer_position": "法定代表人"}, format="json",
+        {"signer_name": "陈建华", "signer_position": "法定代表人"},
+        format="json",
     )
     assert signed.status_code == 201, signed.json()
     with unscoped():
@@ -43,21 +44,40 @@ def test_a_rejection_needs_a_reason_and_is_recorded_with_it(coop_a, api):
     assert move(api, coop_a, member, "reject", reason="近两年有质量违法记录").status_code == 200
     history = api(coop_a.admin).get(f"/api/v1/coops/coop-a/members/{member.pk}/events/").json()
     last = history["results"][-1]
-    assert (last["verb"], last["from_status"], last["to_status"], last["actor"], last["reason"]) == (
-        "reject", "under_review", "rejected", "a-admin", "近两年有质量违法记录")
+    assert (
+        last["verb"],
+        last["from_status"],
+        last["to_status"],
+        last["actor"],
+        last["reason"],
+    ) == ("reject", "under_review", "rejected", "a-admin", "近两年有质量违法记录")
 
 
 @pytest.mark.parametrize(
     "status, verb",
-    [("applied", "approve"), ("active", "approve"), ("under_review", "suspend"),
-     ("exited", "reinstate"), ("exited", "exit"), ("rejected", "review"), ("active", "reinstate")],
+    [
+        ("applied", "approve"),
+        ("active", "approve"),
+        ("under_review", "suspend"),
+        ("exited", "reinstate"),
+        ("exited", "exit"),
+        ("rejected", "review"),
+        ("active", "reinstate"),
+    ],
 )
 def test_a_transition_not_allowed_from_the_status_is_refused_with_a_message(
     coop_a, api, status, verb
 ):
     member = MemberFactory(cooperative=coop_a.cooperative, status=status)
-    response = move(api, coop_a, member, verb, reason="x", exit_kind="expulsion",
-                    decision_date=str(date.today()))
+    response = move(
+        api,
+        coop_a,
+        member,
+        verb,
+        reason="x",
+        exit_kind="expulsion",
+        decision_date=str(date.today()),
+    )
     assert response.status_code == 409
     label = str(Member.Status(status).label)
     assert f"状态为“{label}”的社员单位：只能对状态为" in response.json()["detail"]
@@ -75,15 +95,34 @@ def test_suspension_and_reinstatement(coop_a, api):
 def test_an_exit_needs_its_kind_and_date_and_revokes_the_members_documents(coop_a, api):
     member = MemberFactory(cooperative=coop_a.cooperative, status="active")
     with unscoped():
-        Document.objects.create(cooperative=coop_a.cooperative, kind="convention_certificate",
-                                number="TC-2026-00001", source_id=1, member=member)
+        Document.objects.create(
+            cooperative=coop_a.cooperative,
+            kind="convention_certificate",
+            number="TC-2026-00001",
+            source_id=1,
+            member=member,
+        )
     incomplete = move(api, coop_a, member, "exit", reason="自愿退出")
     assert set(incomplete.json()) >= {"exit_kind", "decision_date"}
-    future = move(api, coop_a, member, "exit", reason="x", exit_kind="withdrawal",
-                  decision_date=str(date.today() + timedelta(days=1)))
+    future = move(
+        api,
+        coop_a,
+        member,
+        "exit",
+        reason="x",
+        exit_kind="withdrawal",
+        decision_date=str(date.today() + timedelta(days=1)),
+    )
     assert "decision_date" in future.json()
-    done = move(api, coop_a, member, "exit", reason="自愿退出", exit_kind="withdrawal",
-                decision_date=str(date.today()))
+    done = move(
+        api,
+        coop_a,
+        member,
+        "exit",
+        reason="自愿退出",
+        exit_kind="withdrawal",
+        decision_date=str(date.today()),
+    )
     assert (done.json()["status"], done.json()["exited_on"]) == ("exited", str(date.today()))
     with unscoped():
         assert Document.objects.get(member=member).status == "revoked"
@@ -92,17 +131,24 @@ def test_an_exit_needs_its_kind_and_date_and_revokes_the_members_documents(coop_
 @pytest.mark.parametrize("role", ["supervisor", "lab", "enterprise"])
 def test_only_an_administrator_moves_a_member(coop_a, api, role):
     member = coop_a.member
-    response = api(coop_a.users()[role]).post(f"/api/v1/coops/coop-a/members/{member.pk}/suspend/",
-                                              {"reason": "x"}, format="json")
+    response = api(coop_a.users()[role]).post(
+        f"/api/v1/coops/coop-a/members/{member.pk}/suspend/", {"reason": "x"}, format="json"
+    )
     assert response.status_code in (403, 404)
 
 
 def test_another_cooperatives_member_cannot_be_moved(coop_a, coop_b, api):
-    for path in (f"/api/v1/coops/coop-b/members/{coop_b.member.pk}/suspend/",
-                 f"/api/v1/coops/coop-a/members/{coop_b.member.pk}/suspend/"):
+    for path in (
+        f"/api/v1/coops/coop-b/members/{coop_b.member.pk}/suspend/",
+        f"/api/v1/coops/coop-a/members/{coop_b.member.pk}/suspend/",
+    ):
         assert api(coop_a.admin).post(path, {"reason": "x"}, format="json").status_code == 404
-    assert api(coop_a.admin).get(
-        f"/api/v1/coops/coop-a/members/{coop_b.member.pk}/events/").status_code == 404
+    assert (
+        api(coop_a.admin)
+        .get(f"/api/v1/coops/coop-a/members/{coop_b.member.pk}/events/")
+        .status_code
+        == 404
+    )
     with unscoped():
         assert Member.objects.get(pk=coop_b.member.pk).status == "active"
 
@@ -118,8 +164,9 @@ def test_the_page_shows_a_refusal_as_a_message(coop_a, client):
 def test_the_page_moves_a_member_and_shows_its_timeline(coop_a, client):
     member = MemberFactory(cooperative=coop_a.cooperative, status="active")
     client.force_login(coop_a.admin)
-    response = client.post(f"/c/coop-a/members/{member.pk}/suspend/", {"reason": "抽检不合格"},
-                           follow=True)
+    response = client.post(
+        f"/c/coop-a/members/{member.pk}/suspend/", {"reason": "抽检不合格"}, follow=True
+    )
     page = response.content.decode()
     assert "暂停" in page and "抽检不合格" in page
 
@@ -139,12 +186,16 @@ def test_members_at_each_month_end_are_counted_from_join_and_exit_dates(coop_a):
     long_ago = today - timedelta(days=400)
     with unscoped():
         Member.objects.filter(pk=coop_a.member.pk).update(joined_on=long_ago)
-    MemberFactory(cooperative=coop_a.cooperative, joined_on=long_ago, status="exited",
-                  exited_on=today - timedelta(days=100))
+    MemberFactory(
+        cooperative=coop_a.cooperative,
+        joined_on=long_ago,
+        status="exited",
+        exited_on=today - timedelta(days=100),
+    )
     MemberFactory(cooperative=coop_a.cooperative, joined_on=today, status="active")
     MemberFactory(cooperative=coop_a.cooperative, joined_on=None, status="applied")
     with scope({coop_a.cooperative.pk}):
         months = membership_by_month(coop_a.cooperative.pk, months=12)
     assert len(months) == 12
-    assert months[0][1] == 2      # a year ago: the first two had joined
+    assert months[0][1] == 2  # a year ago: the first two had joined
     assert months[-1] == (today, 2)  # now: one exited, one joined today

@@ -79,8 +79,13 @@ def test_an_administrator_edits_a_member_and_a_bad_uscc_names_the_rule(coop_a, c
 
 def test_an_administrator_enters_a_member_through_the_page(coop_a, client):
     client.force_login(coop_a.admin)
-    form = member_form(cooperative=coop_a.cooperative, name="南通新户", uscc="91350100M000100Y43",
-                       kind="individual_household", town="")
+    form = member_form(
+        cooperative=coop_a.cooperative,
+        name="南通新户",
+        uscc="91350100M000100Y43",
+        kind="individual_household",
+        town="",
+    )
     response = client.post(page(coop_a, suffix="new/"), form)
     assert response.status_code == 302
     with unscoped():

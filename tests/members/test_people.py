@@ -10,8 +10,14 @@ PEOPLE = "/api/v1/coops/coop-a/quality-people/"
 
 
 def person(member, role="specialist", **fields):
-    data = {"member": member.pk, "role": role, "name": "周静", "position": "质量部经理",
-            "phone": "13912345678", "appointed_on": "2025-01-02"}
+    data = {
+        "member": member.pk,
+        "role": role,
+        "name": "周静",
+        "position": "质量部经理",
+        "phone": "13912345678",
+        "appointed_on": "2025-01-02",
+    }
     return {**data, **fields}
 
 
@@ -29,7 +35,10 @@ def test_one_chief_quality_officer_at_a_time(coop_a, api):
     assert second.status_code == 400
     assert "已有首席质量官" in str(second.json())
     client.patch(f"{PEOPLE}{first['id']}/", {"ended_on": "2026-01-01"}, format="json")
-    assert client.post(PEOPLE, person(coop_a.member, "cqo", name="王强"), format="json").status_code == 201
+    assert (
+        client.post(PEOPLE, person(coop_a.member, "cqo", name="王强"), format="json").status_code
+        == 201
+    )
 
 
 def test_an_enterprise_cannot_name_people_of_another_member(coop_a, api):
@@ -60,9 +69,16 @@ def test_mask_phone_keeps_only_enough_to_recognise():
 
 def test_training_records_belong_to_the_persons_member(coop_a, api):
     created = api(coop_a.enterprise).post(PEOPLE, person(coop_a.member), format="json").json()
-    training = {"person": created["id"], "course": "GB 18401 宣贯", "on": "2026-03-01", "hours": "3.0"}
+    training = {
+        "person": created["id"],
+        "course": "GB 18401 宣贯",
+        "on": "2026-03-01",
+        "hours": "3.0",
+    }
     client = api(coop_a.enterprise)
-    assert client.post("/api/v1/coops/coop-a/trainings/", training, format="json").status_code == 201
+    assert (
+        client.post("/api/v1/coops/coop-a/trainings/", training, format="json").status_code == 201
+    )
     bad = client.post("/api/v1/coops/coop-a/trainings/", {**training, "hours": "0"}, format="json")
     assert bad.status_code == 400 and "hours" in bad.json()
 
@@ -71,10 +87,19 @@ def test_staff_see_the_totals_of_officers_and_specialists(coop_a, client):
     other = MemberFactory(cooperative=coop_a.cooperative)
     gone = MemberFactory(cooperative=coop_a.cooperative, status="exited")
     with unscoped():
-        for member, role in [(coop_a.member, "cqo"), (other, "cqo"), (other, "specialist"),
-                             (gone, "cqo")]:
-            QualityPerson.objects.create(cooperative=coop_a.cooperative, member=member, role=role,
-                                         name="x", appointed_on="2025-01-01")
+        for member, role in [
+            (coop_a.member, "cqo"),
+            (other, "cqo"),
+            (other, "specialist"),
+            (gone, "cqo"),
+        ]:
+            QualityPerson.objects.create(
+                cooperative=coop_a.cooperative,
+                member=member,
+                role=role,
+                name="x",
+                appointed_on="2025-01-01",
+            )
     with scope({coop_a.cooperative.pk}):
         assert people_totals(coop_a.cooperative.pk) == {"officers": 2, "specialists": 1}
     client.force_login(coop_a.admin)
@@ -83,26 +108,55 @@ def test_staff_see_the_totals_of_officers_and_specialists(coop_a, client):
 
 
 def test_workstation_sessions_and_attendance(coop_a, coop_b, api):
-    session = api(coop_a.admin).post(
-        "/api/v1/coops/coop-a/workstation-sessions/",
-        {"kind": "training", "title": "标准宣贯", "on": "2026-05-01", "place": "工作站", "hours": "3"},
-        format="json",
-    ).json()
+    session = (
+        api(coop_a.admin)
+        .post(
+            "/api/v1/coops/coop-a/workstation-sessions/",
+            {
+                "kind": "training",
+                "title": "标准宣贯",
+                "on": "2026-05-01",
+                "place": "工作站",
+                "hours": "3",
+            },
+            format="json",
+        )
+        .json()
+    )
     officer = api(coop_a.admin).post(PEOPLE, person(coop_a.member, "cqo"), format="json").json()
     attendance = {"session": session["id"], "person": officer["id"]}
-    assert api(coop_a.admin).post("/api/v1/coops/coop-a/attendance/", attendance,
-                                  format="json").status_code == 201
+    assert (
+        api(coop_a.admin)
+        .post("/api/v1/coops/coop-a/attendance/", attendance, format="json")
+        .status_code
+        == 201
+    )
     listed = api(coop_a.enterprise).get("/api/v1/coops/coop-a/workstation-sessions/").json()
     assert listed["results"][0]["attendance"] == 1
-    assert api(coop_a.enterprise).post("/api/v1/coops/coop-a/workstation-sessions/", {
-        "kind": "exchange", "title": "x", "on": "2026-05-01"}, format="json").status_code == 403
+    assert (
+        api(coop_a.enterprise)
+        .post(
+            "/api/v1/coops/coop-a/workstation-sessions/",
+            {"kind": "exchange", "title": "x", "on": "2026-05-01"},
+            format="json",
+        )
+        .status_code
+        == 403
+    )
     assert api(coop_b.admin).get("/api/v1/coops/coop-a/workstation-sessions/").status_code == 404
 
 
 def test_the_profile_page_adds_a_person_and_lists_it(coop_a, client):
     client.force_login(coop_a.enterprise)
-    form = {"person": "1", "role": "cqo", "name": "周静", "position": "经理", "phone": "139",
-            "appointed_on": "2025-01-02", "qualification_certificate": ""}
+    form = {
+        "person": "1",
+        "role": "cqo",
+        "name": "周静",
+        "position": "经理",
+        "phone": "139",
+        "appointed_on": "2025-01-02",
+        "qualification_certificate": "",
+    }
     page = client.post("/c/coop-a/profile/", form, follow=True).content.decode()
     assert "已添加质量人员" in page and "周静" in page
 
@@ -115,9 +169,15 @@ def test_the_people_page_is_for_staff(coop_a, client, role):
 
 def test_an_enterprise_updates_its_contact_details_on_its_profile(coop_a, client):
     client.force_login(coop_a.enterprise)
-    form = {"contact": "1", "legal_representative": "陈建华", "contact_person": "周静",
-            "contact_phone": "13900000000", "address": "工业园 8 号", "main_products": "被芯",
-            "shop_links": "https://shop.example.com/a\nhttps://shop.example.com/b"}
+    form = {
+        "contact": "1",
+        "legal_representative": "陈建华",
+        "contact_person": "周静",
+        "contact_phone": "13900000000",
+        "address": "工业园 8 号",
+        "main_products": "被芯",
+        "shop_links": "https://shop.example.com/a\nhttps://shop.example.com/b",
+    }
     assert "联系信息已保存" in client.post("/c/coop-a/profile/", form, follow=True).content.decode()
     with unscoped():
         member = Member.objects.get(pk=coop_a.member.pk)
@@ -139,16 +199,21 @@ def test_the_overview_shows_growth_by_month_people_and_expiring_certificates(
     with unscoped():
         for number, days in [("SOON", 20), ("LATER", 300)]:
             Certification.objects.create(
-                cooperative=coop_a.cooperative, member=coop_a.member, scheme="iso9001",
-                number=number, body="CQC", issued_on=today - timedelta(days=900),
-                expires_on=today + timedelta(days=days))
+                cooperative=coop_a.cooperative,
+                member=coop_a.member,
+                scheme="iso9001",
+                number=number,
+                body="CQC",
+                issued_on=today - timedelta(days=900),
+                expires_on=today + timedelta(days=days),
+            )
     client.force_login(coop_a.supervisor)
     # session, user, visible cooperatives, the URL's cooperative, month ends, people, growth,
     # count and page of the expiring certificates
     with django_assert_num_queries(9):
         page = client.get("/c/coop-a/overview/").content.decode()
     assert "SOON" in page and "LATER" not in page
-    assert f"<td>{today:%Y-%m-%d}</td><td class=\"num\">1</td>" in page
+    assert f'<td>{today:%Y-%m-%d}</td><td class="num">1</td>' in page
 
 
 @pytest.mark.parametrize("role", ["lab", "enterprise"])

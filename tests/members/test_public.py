@@ -7,11 +7,18 @@ from tests.factories import MemberFactory, next_uscc
 def test_the_directory_lists_active_members_with_public_fields_only(coop_a, coop_b, api, client):
     MemberFactory(cooperative=coop_a.cooperative, name="南通申请中家纺", status="applied")
     with unscoped():
-        Member.objects.filter(pk=coop_a.member.pk).update(contact_phone="13912345678",
-                                                          name="南通瑞丰家纺有限公司")
-        Certification.objects.create(cooperative=coop_a.cooperative, member=coop_a.member,
-                                     scheme="iso9001", number="1", body="CQC",
-                                     issued_on="2025-01-01", expires_on="2099-01-01")
+        Member.objects.filter(pk=coop_a.member.pk).update(
+            contact_phone="13912345678", name="南通瑞丰家纺有限公司"
+        )
+        Certification.objects.create(
+            cooperative=coop_a.cooperative,
+            member=coop_a.member,
+            scheme="iso9001",
+            number="1",
+            body="CQC",
+            issued_on="2025-01-01",
+            expires_on="2099-01-01",
+        )
     body = api().get("/api/v1/public/coops/coop-a/members/").json()
     assert [row["name"] for row in body["results"]] == ["南通瑞丰家纺有限公司"]
     assert body["results"][0]["iso9001"] is True
@@ -29,12 +36,25 @@ def test_the_directory_pins_its_queries(coop_a, api, django_assert_num_queries):
 
 
 def test_an_enterprise_applies_on_the_public_site_and_gets_an_account(coop_a, client):
-    form = {"name": "南通新申请家纺有限公司", "kind": "enterprise", "uscc": next_uscc(),
-            "registration_number": "", "district": coop_a.cooperative.district_id,
-            "town": "三厂街道", "scale": "micro", "chain_role": "finished_product",
-            "legal_representative": "陈建华", "contact_person": "周静", "contact_phone": "139",
-            "address": "", "main_products": "被芯", "username": "new-applicant",
-            "email": "", "password": "Quality-2026!", "password_again": "Quality-2026!"}
+    form = {
+        "name": "南通新申请家纺有限公司",
+        "kind": "enterprise",
+        "uscc": next_uscc(),
+        "registration_number": "",
+        "district": coop_a.cooperative.district_id,
+        "town": "三厂街道",
+        "scale": "micro",
+        "chain_role": "finished_product",
+        "legal_representative": "陈建华",
+        "contact_person": "周静",
+        "contact_phone": "139",
+        "address": "",
+        "main_products": "被芯",
+        "username": "new-applicant",
+        "email": "",
+        "password": "Quality-2026!",
+        "password_again": "Quality-2026!",
+    }
     page = client.post("/c/coop-a/apply/", form).content.decode()
     assert "申请已收到" in page
     with unscoped():
@@ -47,10 +67,17 @@ def test_an_enterprise_applies_on_the_public_site_and_gets_an_account(coop_a, cl
 
 
 def test_an_application_names_its_mistakes_and_keeps_what_was_typed(coop_a, client):
-    form = {"name": "南通新申请家纺有限公司", "kind": "enterprise", "uscc": "91350100M000100Y44",
-            "district": coop_a.cooperative.district_id, "scale": "micro",
-            "chain_role": "finished_product", "username": coop_a.admin.username,
-            "password": "Quality-2026!", "password_again": "other"}
+    form = {
+        "name": "南通新申请家纺有限公司",
+        "kind": "enterprise",
+        "uscc": "91350100M000100Y44",
+        "district": coop_a.cooperative.district_id,
+        "scale": "micro",
+        "chain_role": "finished_product",
+        "username": coop_a.admin.username,
+        "password": "Quality-2026!",
+        "password_again": "other",
+    }
     page = client.post("/c/coop-a/apply/", form).content.decode()
     assert "校验码（第 18 位）应为“3”" in page and "两次输入的密码不一致" in page
     assert 'value="南通新申请家纺有限公司"' in page
