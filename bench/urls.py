@@ -5,32 +5,11 @@ from django.http import JsonResponse
 from django.urls import path
 
 from coop.urls import urlpatterns as portal_urls
+from members.api.members import LIST_VALUES
 from members.selectors import members_for_user, with_counts
 
-FIELDS = [
-    "id",
-    "name",
-    "kind",
-    "uscc",
-    "registration_number",
-    "status",
-    "legal_representative",
-    "contact_person",
-    "contact_phone",
-    "address",
-    "district__division_code",
-    "town",
-    "scale",
-    "chain_role",
-    "main_products",
-    "ecommerce_seller",
-    "shop_links",
-    "joined_on",
-    "exited_on",
-    "created_at",
-    "quality_people_count",
-    "certification_count",
-]
+# The endpoint's columns, with the district's code joined in as a plain view would.
+FIELDS = [name for name in LIST_VALUES if name != "district_id"] + ["district__division_code"]
 
 
 def plain_members(request, coop_slug):

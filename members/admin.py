@@ -20,25 +20,7 @@ class MemberAdmin(ScopedAdmin):
     list_filter = ["status", "kind", "scale", "chain_role"]
     search_fields = ["name", "uscc", "registration_number", "town"]
     list_select_related = ["cooperative", "district"]
-    fields = [
-        "cooperative",
-        "name",
-        "kind",
-        "uscc",
-        "registration_number",
-        "status",
-        "legal_representative",
-        "contact_person",
-        "contact_phone",
-        "address",
-        "district",
-        "town",
-        "scale",
-        "chain_role",
-        "main_products",
-        "ecommerce_seller",
-        "shop_links",
-    ]
+    fields = ["cooperative", "status", *member_services.EDITABLE_FIELDS]
 
     def get_readonly_fields(self, request, obj=None):
         # A member never moves between cooperatives; status moves only by transitions.

@@ -66,21 +66,8 @@ class ApplicationForm(forms.ModelForm):
 
     class Meta:
         model = Member
-        fields = [
-            "name",
-            "kind",
-            "uscc",
-            "registration_number",
-            "legal_representative",
-            "contact_person",
-            "contact_phone",
-            "address",
-            "district",
-            "town",
-            "scale",
-            "chain_role",
-            "main_products",
-        ]
+        # What staff may enter, less the shop links an applicant adds once it is a member.
+        fields = [f for f in EDITABLE_FIELDS if f not in ("ecommerce_seller", "shop_links")]
 
     def __init__(self, *args, cooperative, **kwargs):
         super().__init__(*args, **kwargs)
