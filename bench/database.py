@@ -11,3 +11,11 @@ def ensure_database(url):
         if not cursor.fetchone():
             cursor.execute(f'CREATE DATABASE "{name}"')
     admin.close()
+
+
+def analyze():
+    """Statistics for the planner after a bulk load, as autovacuum would gather soon after."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")

@@ -41,7 +41,7 @@ MEMBERS = 20_000
 PORT = 8765
 
 import django  # noqa: E402
-from bench.database import ensure_database  # noqa: E402
+from bench.database import analyze, ensure_database  # noqa: E402
 
 
 def seed():
@@ -235,13 +235,11 @@ def main():
         raise SystemExit("Install wrk (Debian package wrk) to run this benchmark.")
     ensure_database(DATABASE_URL)
     django.setup()
-    from django.db import connection
     from rest_framework.authtoken.models import Token
 
     started = time.perf_counter()
     cooperative, admin = seed()
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE")  # as autovacuum would after a bulk load
+    analyze()
     members, related = count_rows(cooperative)
     token = Token.objects.get_or_create(user=admin)[0].key
     print(

@@ -18,7 +18,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coop.settings")
 os.environ["DEBUG"] = "1"  # the demo data refuses production settings
 
 import django  # noqa: E402
-from bench.database import ensure_database  # noqa: E402
+from bench.database import analyze, ensure_database  # noqa: E402
 
 CASES = [
     ("API, page 1 of 12", "/api/v1/coops/haimen-hometextile/members/"),
@@ -59,6 +59,7 @@ def main():
 
     call_command("migrate", verbosity=0)
     call_command("seed_demo", members=550, stdout=open(os.devnull, "w"))
+    analyze()
     setup_test_environment()
     admin = User.objects.get(username="haimen-admin")
     page_client = Client()

@@ -10,6 +10,7 @@ from coop import services, throttle
 from coop.access import is_staff_of_cooperatives, may_administer, public_view, role_required
 from coop.documents_api import documents_for_user, download
 from coop.owned import is_enterprise
+from coop.pagination import PageByIds
 from members import exports
 from members.filters import MemberFilter
 from members.forms import (
@@ -197,21 +198,21 @@ def filtered_members(request):
     return MemberFilter(request.GET, queryset=members_for_user(request.user), request=request)
 
 
+def rows_with_counts(ids):
+    return with_counts(Member.objects.filter(pk__in=ids)).select_related("district")
+
+
 @role_required(is_staff_of_cooperatives)
 def member_list(request, coop_slug):
     filters = filtered_members(request)
-    page = page_of(request, filters.qs.values_list("pk", flat=True))
-    # The counts only for the page's rows: with an OFFSET they would be worked out for
-    # every row skipped, too (bench/README.md).
-    members = with_counts(Member.objects.filter(pk__in=list(page))).select_related("district")
+    pages = PageByIds(filters.qs.values_list("pk", flat=True), PAGE_SIZE, rows=rows_with_counts)
     return render(
         request,
         "members/member_list.html",
         {
             "cooperative": request.cooperative,
             "filters": filters,
-            "page": page,
-            "members": members,
+            "page": pages.get_page(request.GET.get("page")),
             "may_administer": may_administer(request.user),
         },
     )

@@ -58,7 +58,7 @@ def test_the_member_list_page_is_paginated_with_a_pinned_query_count(
     with django_assert_num_queries(7):
         response = client.get(page(coop_a))
     assert response.status_code == 200
-    assert len(response.context["members"]) == 50
+    assert len(response.context["page"].object_list) == 50
     assert "page=2" in response.content.decode()
 
 
