@@ -13,6 +13,7 @@ from django.db import transaction
 from coop.models import Cooperative, District, Region, Role, User
 from coop.tenancy import unscoped
 from members import demo as member_demo
+from standards import catalogue
 from testing_fund.models import TestingInstitution
 
 DEMO_PASSWORD = "demo-pass-2026"
@@ -129,6 +130,7 @@ def seed(*, haimen_members=HAIMEN_DEFAULT_MEMBERS, log=print):
                 division_code=code, defaults=dict(region=region, name_zh=name_zh, name_en=name_en)
             )
         member_demo.seed_categories()
+        catalogue.load()
         cooperatives = {}
         for plan in cooperative_plans(haimen_members):
             cooperative = seed_cooperative(region, plan)

@@ -1,7 +1,12 @@
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coop.models import BilingualName
+from coop.tenancy import ALL, ScopeError, active_scope
+from standards.codes import Level, parse_code
 
 
 class ProductCategory(BilingualName):
@@ -13,3 +18,236 @@ class ProductCategory(BilingualName):
         ordering = ["code"]
         verbose_name = _("product category")
         verbose_name_plural = _("product categories")
+
+
+class StandardQuerySet(models.QuerySet):
+    def in_force_on(self, day):
+        return self.filter(implemented_on__lte=day).exclude(self.replaced_or_withdrawn(day))
+
+    def replaced_or_withdrawn(self, day):
+        """The condition of a standard no longer to be produced to on ``day``."""
+        return Q(withdrawn_on__lte=day) | Q(superseded_by__implemented_on__lte=day)
+
+
+class StandardManager(models.Manager.from_queryset(StandardQuerySet)):
+    """Shared standards for everyone; a cooperative's group and enterprise standards only in
+    its scope. Like the tenant-owned models, it raises outside any scope (fail closed)."""
+
+    def get_queryset(self):
+        ids = active_scope()
+        queryset = super().get_queryset()
+        if ids is None:
+            raise ScopeError("Standard holds cooperatives' own standards: query it inside a scope.")
+        if ids is ALL:
+            return queryset
+        return queryset.filter(Q(cooperative__isnull=True) | Q(cooperative_id__in=ids))
+
+
+class Standard(models.Model):
+    """A standard of the catalogue. National, industry and local standards are shared
+    reference data (region supervisors keep them); group and enterprise standards belong to a
+    cooperative. Its status follows from its dates and supersession, never set by hand."""
+
+    class Level(models.TextChoices):
+        MANDATORY_NATIONAL = Level.MANDATORY_NATIONAL, _("mandatory national")
+        RECOMMENDED_NATIONAL = Level.RECOMMENDED_NATIONAL, _("recommended national")
+        INDUSTRY = Level.INDUSTRY, _("industry")
+        LOCAL = Level.LOCAL, _("local")
+        GROUP = Level.GROUP, _("group")
+        ENTERPRISE = Level.ENTERPRISE, _("enterprise")
+
+    class Status(models.TextChoices):
+        UPCOMING = "upcoming", _("upcoming")
+        CURRENT = "current", _("current")
+        SUPERSEDED = "superseded", _("superseded")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    OWNED_LEVELS = {Level.GROUP, Level.ENTERPRISE}
+
+    cooperative = models.ForeignKey(
+        "coop.Cooperative",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("cooperative"),
+        help_text=_("Only for group and enterprise standards."),
+    )
+    code = models.CharField(_("code"), max_length=60)
+    level = models.CharField(_("level"), max_length=30, choices=Level.choices, editable=False)
+    title_zh = models.CharField(_("title (Chinese)"), max_length=300)
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    issuing_body = models.CharField(_("issuing body"), max_length=200, blank=True)
+    issued_on = models.DateField(_("issued"), null=True, blank=True)
+    implemented_on = models.DateField(_("in force from"))
+    withdrawn_on = models.DateField(_("withdrawn"), null=True, blank=True)
+    superseded_by = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="supersedes",
+        verbose_name=_("superseded by"),
+    )
+    product_categories = models.ManyToManyField(
+        ProductCategory, blank=True, related_name="standards", verbose_name=_("product categories")
+    )
+    published = models.BooleanField(
+        _("published"), default=True, help_text=_("A group standard shown to the public.")
+    )
+    file = models.FileField(_("file"), upload_to="standards/", blank=True)
+
+    objects = StandardManager()
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code"], condition=Q(cooperative__isnull=True), name="shared_code_once"
+            ),
+            models.UniqueConstraint(
+                fields=["cooperative", "code"],
+                condition=Q(cooperative__isnull=False),
+                name="owned_code_once_per_cooperative",
+            ),
+        ]
+        indexes = [models.Index(fields=["cooperative", "code"])]
+        verbose_name = _("standard")
+        verbose_name_plural = _("standards")
+
+    def __str__(self):
+        return f"{self.code} {self.title_zh}"
+
+    def clean(self):
+        errors = {}
+        try:
+            parsed = parse_code(self.code)
+        except ValidationError as error:
+            raise ValidationError({"code": error.messages}) from None
+        self.code, self.level = parsed.code, parsed.level
+        owned = self.level in self.OWNED_LEVELS
+        if owned and self.cooperative_id is None:
+            errors["cooperative"] = _("A group or enterprise standard belongs to a cooperative.")
+        if not owned and self.cooperative_id is not None:
+            errors["cooperative"] = _(
+                "National, industry and local standards are shared: leave the cooperative empty."
+            )
+        if self.withdrawn_on and self.withdrawn_on < self.implemented_on:
+            errors["withdrawn_on"] = _("A standard is withdrawn after it comes into force.")
+        if self.superseded_by_id and self.superseded_by_id == self.pk:
+            errors["superseded_by"] = _("A standard cannot supersede itself.")
+        if errors:
+            raise ValidationError(errors)
+
+    def status_on(self, day):
+        if self.withdrawn_on and self.withdrawn_on <= day:
+            return self.Status.WITHDRAWN
+        if self.superseded_by and self.superseded_by.implemented_on <= day:
+            return self.Status.SUPERSEDED
+        if self.implemented_on > day:
+            return self.Status.UPCOMING
+        return self.Status.CURRENT
+
+    @property
+    def status(self):
+        return self.status_on(timezone.localdate())
+
+    def get_status_display(self):
+        return self.Status(self.status).label
+
+
+class Indicator(BilingualName):
+    """What a lab measures (formaldehyde, pH …) and how its result reads."""
+
+    class ResultType(models.TextChoices):
+        NUMERIC = "numeric", _("number")
+        GRADE = "grade", _("grade (1 to 5 in half steps)")
+        CATEGORICAL = "categorical", _("category")
+        DETECTION = "detection", _("detected or not")
+
+    code = models.SlugField(_("code"), unique=True)
+    unit = models.CharField(_("unit"), max_length=20, blank=True)
+    result_type = models.CharField(_("result type"), max_length=20, choices=ResultType.choices)
+    decimals = models.PositiveSmallIntegerField(_("decimals"), default=1)
+    # For a categorical indicator: {"none": "无异味", "present": "有异味"} and such.
+    categories = models.JSONField(_("categories"), default=dict, blank=True)
+    method = models.ForeignKey(
+        Standard,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("test method"),
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+
+
+class Limit(models.Model):
+    """A standard's requirement on an indicator for a product safety category (or for all).
+
+    Numbers and grades share ``minimum``/``maximum`` (a grade as 1 to 5 in half steps, 3-4 being
+    3.5); a categorical indicator lists its ``allowed`` categories; ``prohibited`` means the
+    substance must not be detected, counting amounts up to ``detection_limit`` as not detected.
+    """
+
+    class Category(models.TextChoices):
+        A = "A", _("A (infants)")
+        B = "B", _("B (direct skin contact)")
+        C = "C", _("C (no direct skin contact)")
+
+    standard = models.ForeignKey(Standard, on_delete=models.CASCADE, related_name="limits")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="limits")
+    category = models.CharField(
+        _("product safety category"),
+        max_length=1,
+        choices=Category.choices,
+        blank=True,
+        help_text=_("Empty: the same for every category."),
+    )
+    minimum = models.DecimalField(
+        _("minimum"), max_digits=12, decimal_places=4, null=True, blank=True
+    )
+    minimum_inclusive = models.BooleanField(_("minimum allowed"), default=True)
+    maximum = models.DecimalField(
+        _("maximum"), max_digits=12, decimal_places=4, null=True, blank=True
+    )
+    maximum_inclusive = models.BooleanField(_("maximum allowed"), default=True)
+    warn_below = models.DecimalField(
+        _("warn below"),
+        max_digits=12,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("A passing result under this is close to the minimum."),
+    )
+    warn_above = models.DecimalField(
+        _("warn above"),
+        max_digits=12,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("A passing result over this is close to the maximum."),
+    )
+    allowed = models.JSONField(_("allowed categories"), default=list, blank=True)
+    prohibited = models.BooleanField(_("prohibited"), default=False)
+    detection_limit = models.DecimalField(
+        _("counts as not detected up to"), max_digits=12, decimal_places=4, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["standard", "indicator", "category"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["standard", "indicator", "category"], name="one_limit_per_category"
+            )
+        ]
+        verbose_name = _("limit")
+        verbose_name_plural = _("limits")
+
+    def clean(self):
+        if self.minimum is not None and self.maximum is not None and self.minimum > self.maximum:
+            raise ValidationError({"maximum": _("The maximum is below the minimum.")})
