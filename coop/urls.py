@@ -10,6 +10,7 @@ from coop.access import public_view
 from members import views as member_views
 from members.api import convention, imports, members, pairing, people, public, records
 from members.services.lifecycle import STAFF_VERBS
+from standards import api as standards_api
 
 COOP = r"coops/(?P<coop_slug>[-a-zA-Z0-9_]+)"
 router = SimpleRouter()
@@ -27,8 +28,12 @@ for prefix, viewset, name in [
     ("pairing-activities", pairing.PairingActivityViewSet, "api-activity"),
     ("conventions", convention.ConventionViewSet, "api-convention"),
     ("member-imports", imports.MemberImportViewSet, "api-import"),
+    ("standards", standards_api.CooperativeStandardViewSet, "api-coop-standard"),
 ]:
     router.register(f"{COOP}/{prefix}", viewset, basename=name)
+# Indicators first: the catalogue's ids are numbers, so "indicators" is never taken for one.
+router.register("standards/indicators", standards_api.IndicatorViewSet, basename="api-indicator")
+router.register("standards", standards_api.StandardViewSet, basename="api-standard")
 
 api_v1 = [
     path("", api.api_root, name="api-root"),
@@ -65,6 +70,7 @@ api_v1 = [
         public_view(public.DirectoryView.as_view()),
         name="api-public-directory",
     ),
+    path("standards/verdict/", standards_api.VerdictView.as_view(), name="api-verdict"),
     path(
         "public/certificates/<str:number>/",
         documents_api.PublicDocumentView.as_view(),

@@ -1,0 +1,179 @@
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, viewsets
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from coop.owned import CooperativeOwnedViewSet
+from standards.models import Indicator, Limit, ProductCategory, Standard
+from standards.selectors import search_standards, visible_standards, with_limits
+from standards.verdicts import verdict
+
+SEARCH = OpenApiParameter("q", str, description="A part of the code or title, e.g. 床上用品")
+
+
+class StandardSerializer(serializers.ModelSerializer):
+    status = serializers.CharField(read_only=True)
+    superseded_by = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Standard
+        fields = [
+            "id",
+            "code",
+            "level",
+            "title_zh",
+            "title_en",
+            "issuing_body",
+            "issued_on",
+            "implemented_on",
+            "withdrawn_on",
+            "superseded_by",
+            "status",
+            "published",
+        ]
+        read_only_fields = ["level"]
+
+
+class LimitSerializer(serializers.ModelSerializer):
+    indicator = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    indicator_name = serializers.CharField(source="indicator.name", read_only=True)
+    unit = serializers.CharField(source="indicator.unit", read_only=True)
+
+    class Meta:
+        model = Limit
+        fields = [
+            "indicator",
+            "indicator_name",
+            "unit",
+            "category",
+            "minimum",
+            "minimum_inclusive",
+            "maximum",
+            "maximum_inclusive",
+            "warn_below",
+            "warn_above",
+            "allowed",
+            "prohibited",
+            "detection_limit",
+        ]
+
+
+class StandardDetailSerializer(StandardSerializer):
+    limits = LimitSerializer(many=True, read_only=True)
+    supersedes = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+
+    class Meta(StandardSerializer.Meta):
+        fields = [*StandardSerializer.Meta.fields, "supersedes", "limits"]
+
+
+@extend_schema(parameters=[SEARCH])
+class StandardViewSet(viewsets.ReadOnlyModelViewSet):
+    """The catalogue: national, industry and local standards, published group standards, and
+    your cooperative's own. ``?q=`` searches codes and titles; ``?level=``, ``?category=``."""
+
+    permission_classes = [AllowAny]
+    lookup_value_regex = r"\d+"
+
+    def get_serializer_class(self):
+        return StandardDetailSerializer if self.action == "retrieve" else StandardSerializer
+
+    def get_queryset(self):
+        standards = visible_standards(self.request.visible_cooperative_ids)
+        params = self.request.query_params
+        if params.get("level") in Standard.Level.values:
+            standards = standards.filter(level=params["level"])
+        if params.get("category"):
+            standards = standards.filter(product_categories__code=params["category"])
+        standards = search_standards(standards, params.get("q", ""))
+        return with_limits(standards) if self.action == "retrieve" else standards
+
+
+class IndicatorSerializer(serializers.ModelSerializer):
+    method = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "code",
+            "name_zh",
+            "name_en",
+            "unit",
+            "result_type",
+            "decimals",
+            "categories",
+            "method",
+        ]
+
+
+class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
+    """What labs measure, the unit, and how a result reads."""
+
+    permission_classes = [AllowAny]
+    serializer_class = IndicatorSerializer
+    queryset = Indicator.objects.select_related("method")
+    lookup_field = "code"
+
+
+class VerdictRequest(serializers.Serializer):
+    standard = serializers.IntegerField()
+    indicator = serializers.SlugField()
+    category = serializers.ChoiceField(choices=Limit.Category.choices)
+    result = serializers.CharField(allow_blank=True)
+
+
+class VerdictResponse(serializers.Serializer):
+    result = serializers.ChoiceField(choices=["pass", "warn", "fail"])
+    explanation = serializers.CharField()
+
+
+class VerdictView(APIView):
+    """Judge one result against a standard's limit: pass, warn or fail, and why."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=VerdictRequest, responses=VerdictResponse)
+    def post(self, request):
+        asked = VerdictRequest(data=request.data)
+        asked.is_valid(raise_exception=True)
+        data = asked.validated_data
+        standard = get_object_or_404(
+            visible_standards(request.visible_cooperative_ids), pk=data["standard"]
+        )
+        indicator = get_object_or_404(Indicator, code=data["indicator"])
+        judged = verdict(indicator, standard, data["category"], data["result"])
+        return Response({"result": judged.result, "explanation": judged.explanation})
+
+
+class OwnStandardSerializer(StandardSerializer):
+    product_categories = serializers.SlugRelatedField(
+        slug_field="code", many=True, required=False, queryset=ProductCategory.objects.all()
+    )
+
+    class Meta(StandardSerializer.Meta):
+        fields = [*StandardSerializer.Meta.fields, "product_categories"]
+
+
+@extend_schema(parameters=[OpenApiParameter("coop_slug", str, OpenApiParameter.PATH)])
+class CooperativeStandardViewSet(CooperativeOwnedViewSet):
+    """The cooperative's own group and enterprise standards, published or not; its
+    administrators keep them."""
+
+    model = Standard
+    serializer_class = OwnStandardSerializer
+
+    def get_queryset(self):
+        own = super().get_queryset().filter(cooperative=self.request.cooperative)
+        return own.select_related("superseded_by")
+
+    def perform_create(self, serializer):
+        categories = serializer.validated_data.pop("product_categories", [])
+        super().perform_create(serializer)
+        serializer.instance.product_categories.set(categories)
+
+    def perform_update(self, serializer):
+        categories = serializer.validated_data.pop("product_categories", None)
+        super().perform_update(serializer)
+        if categories is not None:
+            serializer.instance.product_categories.set(categories)
