@@ -129,7 +129,6 @@ def seed(*, haimen_members=HAIMEN_DEFAULT_MEMBERS, log=print):
             District.objects.update_or_create(
                 division_code=code, defaults=dict(region=region, name_zh=name_zh, name_en=name_en)
             )
-        member_demo.seed_categories()
         catalogue.load()
         cooperatives = {}
         for plan in cooperative_plans(haimen_members):

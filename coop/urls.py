@@ -29,6 +29,9 @@ for prefix, viewset, name in [
     ("conventions", convention.ConventionViewSet, "api-convention"),
     ("member-imports", imports.MemberImportViewSet, "api-import"),
     ("standards", standards_api.CooperativeStandardViewSet, "api-coop-standard"),
+    ("declarations", standards_api.DeclarationViewSet, "api-declaration"),
+    ("collection", standards_api.CollectionViewSet, "api-collection"),
+    ("draftings", standards_api.DraftingViewSet, "api-drafting"),
 ]:
     router.register(f"{COOP}/{prefix}", viewset, basename=name)
 # Indicators first: the catalogue's ids are numbers, so "indicators" is never taken for one.

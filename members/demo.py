@@ -27,15 +27,6 @@ from members.uscc import ALPHABET, check_character
 from standards.models import ProductCategory
 
 HAIMEN_SCALE = 553
-CATEGORIES = [
-    ("bedding", "床上用品", "Bedding"),
-    ("towels", "毛巾", "Towels"),
-    ("fabrics", "面料", "Fabrics"),
-    ("fibre-products", "纤维制品", "Fibre products"),
-    ("curtains", "窗帘布艺", "Curtains"),
-    ("rice", "大米", "Rice"),
-    ("vehicle-inspection", "机动车检验", "Motor-vehicle inspection"),
-]
 PRODUCTS = {
     "bedding": "四件套、被芯、枕芯",
     "towels": "毛巾、浴巾",
@@ -97,13 +88,6 @@ def phone(rng):
 def make_uscc(rng, entity_type, district_code):
     body = "9" + entity_type + district_code + "".join(rng.choices(ALPHABET, k=9))
     return body + check_character(body)
-
-
-def seed_categories():
-    for code, name_zh, name_en in CATEGORIES:
-        ProductCategory.objects.update_or_create(
-            code=code, defaults=dict(name_zh=name_zh, name_en=name_en)
-        )
 
 
 def generate_members(cooperative, plan, rng):

@@ -1,13 +1,30 @@
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from coop.owned import CooperativeOwnedViewSet
-from standards.models import Indicator, Limit, ProductCategory, Standard
-from standards.selectors import search_standards, visible_standards, with_limits
+from coop.owned import CooperativeOwnedViewSet, MemberOwnedViewSet, owned_serializer
+from standards import services
+from standards.benchmarking import benchmark, is_benchmarked, national_limits
+from standards.models import (
+    CollectionEntry,
+    Drafting,
+    Indicator,
+    Limit,
+    ProductCategory,
+    ProductDeclaration,
+    Standard,
+)
+from standards.selectors import (
+    national_standards,
+    search_standards,
+    visible_standards,
+    with_declared_limits,
+    with_limits,
+)
 from standards.verdicts import verdict
 
 SEARCH = OpenApiParameter("q", str, description="A part of the code or title, e.g. 床上用品")
@@ -177,3 +194,144 @@ class CooperativeStandardViewSet(CooperativeOwnedViewSet):
         super().perform_update(serializer)
         if categories is not None:
             serializer.instance.product_categories.set(categories)
+
+
+class FlagSerializer(serializers.Serializer):
+    standard = serializers.CharField(source="standard.code")
+    flagged_on = serializers.DateField()
+    replaced_by = serializers.CharField(source="standard.superseded_by.code", default=None)
+
+
+class DeclarationSerializer(serializers.ModelSerializer):
+    category = serializers.SlugRelatedField(
+        slug_field="code", queryset=ProductCategory.objects.all()
+    )
+    standards = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=Standard.objects, help_text="ids from /api/v1/standards/"
+    )
+    outdated = FlagSerializer(source="flags", many=True, read_only=True)
+    benchmarked = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ProductDeclaration
+        fields = [
+            "id",
+            "member",
+            "product",
+            "category",
+            "safety_category",
+            "standards",
+            "declared_on",
+            "outdated",
+            "benchmarked",
+        ]
+        read_only_fields = ["declared_on"]
+
+    def get_benchmarked(self, declaration) -> bool:
+        national = national_limits(declaration.category, self.context["national"])
+        return is_benchmarked(benchmark(declaration, national))
+
+
+@extend_schema(parameters=[OpenApiParameter("coop_slug", str, OpenApiParameter.PATH)])
+class DeclarationViewSet(MemberOwnedViewSet):
+    """Members' self-declared standards per product; the daily check lists the outdated ones
+    under ``outdated``; ``benchmarked`` when the declared limits are all at least as strict as
+    the mandatory national ones. Changing a declaration replaces its standards."""
+
+    model = ProductDeclaration
+    serializer_class = DeclarationSerializer
+    enterprise_writes = True
+    filterset_fields = ["member", "category"]
+
+    def get_queryset(self):
+        return with_declared_limits(super().get_queryset())
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["national"] = national_standards(self.request.visible_cooperative_ids)
+        return context
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        self.check_write(data)
+        serializer.instance = services.declare(actor=self.request.user, **data)
+
+    def perform_update(self, serializer):
+        self.check_write(serializer.instance)
+        standards = serializer.validated_data.get("standards")
+        if standards is not None:
+            services.redeclare(
+                declaration=serializer.instance, actor=self.request.user, standards=standards
+            )
+        serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
+
+    @extend_schema(parameters=[OpenApiParameter("against", int, description="a standard's id")])
+    @action(detail=True)
+    def benchmark(self, request, coop_slug, pk):
+        """Indicator by indicator: the declared limit beside the national one, or beside the
+        standard given as ``?against=`` (a group, international or buyer's standard)."""
+        declaration = self.get_object()
+        against = request.query_params.get("against")
+        if against:
+            other = get_object_or_404(
+                with_limits(visible_standards(request.visible_cooperative_ids)), pk=against
+            )
+            limits = list(other.limits.all())
+        else:
+            limits = national_limits(
+                declaration.category, self.get_serializer_context()["national"]
+            )
+        rows = benchmark(declaration, limits)
+        return Response(
+            {
+                "benchmarked": is_benchmarked(rows),
+                "rows": [
+                    {
+                        "indicator": row.indicator.code,
+                        "indicator_name": row.indicator.name,
+                        "declared": LimitSerializer(row.declared).data if row.declared else None,
+                        "other": LimitSerializer(row.other).data,
+                        "mark": row.mark,
+                    }
+                    for row in rows
+                ],
+            }
+        )
+
+
+class CollectionEntrySerializer(serializers.ModelSerializer):
+    code = serializers.CharField(source="standard.code", read_only=True)
+    title_zh = serializers.CharField(source="standard.title_zh", read_only=True)
+    standard = serializers.PrimaryKeyRelatedField(queryset=Standard.objects)
+
+    class Meta:
+        model = CollectionEntry
+        fields = ["id", "standard", "code", "title_zh", "section", "position", "note"]
+
+
+@extend_schema(parameters=[OpenApiParameter("coop_slug", str, OpenApiParameter.PATH)])
+class CollectionViewSet(CooperativeOwnedViewSet):
+    """The cooperative's standards collection (e.g. its Home Textile Standards Collection)."""
+
+    model = CollectionEntry
+    serializer_class = CollectionEntrySerializer
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("standard")
+
+    def perform_create(self, serializer):
+        self.check_write(serializer.validated_data)
+        serializer.instance = services.collect(
+            cooperative=self.request.cooperative,
+            actor=self.request.user,
+            **serializer.validated_data,
+        )
+
+
+@extend_schema(parameters=[OpenApiParameter("coop_slug", str, OpenApiParameter.PATH)])
+class DraftingViewSet(MemberOwnedViewSet):
+    """Members leading or joining the drafting of standards."""
+
+    model = Drafting
+    serializer_class = owned_serializer(Drafting, "member", "standard", "role", "year")
+    filterset_fields = ["member", "role", "year"]

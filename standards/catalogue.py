@@ -1,5 +1,5 @@
-"""The national catalogue this portal starts with (FACTS.md): home-textile standards, their
-test methods, and the limits of GB 18401-2010. Loaded by ``manage.py load_standards``."""
+"""The reference data this portal starts with (FACTS.md): product categories, home-textile
+standards, their test methods, and the limits of GB 18401-2010. ``manage.py load_standards``."""
 
 from datetime import date
 from decimal import Decimal
@@ -8,6 +8,16 @@ from django.db import transaction
 
 from coop.tenancy import unscoped
 from standards.models import Indicator, Limit, ProductCategory, Standard
+
+CATEGORIES = [
+    ("bedding", "床上用品", "Bedding"),
+    ("towels", "毛巾", "Towels"),
+    ("fabrics", "面料", "Fabrics"),
+    ("fibre-products", "纤维制品", "Fibre products"),
+    ("curtains", "窗帘布艺", "Curtains"),
+    ("rice", "大米", "Rice"),
+    ("vehicle-inspection", "机动车检验", "Motor-vehicle inspection"),
+]
 
 # code, title (zh), title (en), in force from, superseded by (code), categories
 STANDARDS = [
@@ -266,6 +276,10 @@ def decimal(text):
 def load():
     """Create or update the catalogue; a rerun changes nothing."""
     with unscoped():
+        for code, name_zh, name_en in CATEGORIES:
+            ProductCategory.objects.update_or_create(
+                code=code, defaults=dict(name_zh=name_zh, name_en=name_en)
+            )
         by_code = {}
         for code, title_zh, title_en, in_force, _successor, categories in STANDARDS:
             standard = Standard(

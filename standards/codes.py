@@ -15,6 +15,9 @@ class Level:
     LOCAL = "local"
     GROUP = "group"
     ENTERPRISE = "enterprise"
+    # Benchmarks, not Chinese codes: their codes are free (ISO 14184-1:2011, a buyer's own).
+    INTERNATIONAL = "international"
+    BUYER = "buyer"
 
 
 # Prefix patterns, most specific first; the number allows parts (2912.1) and the year is 4 digits.

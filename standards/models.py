@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from coop.models import BilingualName
+from coop.models import BilingualName, TenantModel
 from coop.tenancy import ALL, ScopeError, active_scope
 from standards.codes import Level, parse_code
 
@@ -24,9 +24,13 @@ class StandardQuerySet(models.QuerySet):
     def in_force_on(self, day):
         return self.filter(implemented_on__lte=day).exclude(self.replaced_or_withdrawn(day))
 
-    def replaced_or_withdrawn(self, day):
-        """The condition of a standard no longer to be produced to on ``day``."""
-        return Q(withdrawn_on__lte=day) | Q(superseded_by__implemented_on__lte=day)
+    @staticmethod
+    def replaced_or_withdrawn(day, prefix=""):
+        """The condition of a standard no longer to be produced to on ``day``; ``prefix``
+        reaches it from another model ("standard__")."""
+        return Q(**{f"{prefix}withdrawn_on__lte": day}) | Q(
+            **{f"{prefix}superseded_by__implemented_on__lte": day}
+        )
 
 
 class StandardManager(models.Manager.from_queryset(StandardQuerySet)):
@@ -55,6 +59,8 @@ class Standard(models.Model):
         LOCAL = Level.LOCAL, _("local")
         GROUP = Level.GROUP, _("group")
         ENTERPRISE = Level.ENTERPRISE, _("enterprise")
+        INTERNATIONAL = Level.INTERNATIONAL, _("international")
+        BUYER = Level.BUYER, _("buyer's requirement")
 
     class Status(models.TextChoices):
         UPCOMING = "upcoming", _("upcoming")
@@ -62,7 +68,9 @@ class Standard(models.Model):
         SUPERSEDED = "superseded", _("superseded")
         WITHDRAWN = "withdrawn", _("withdrawn")
 
-    OWNED_LEVELS = {Level.GROUP, Level.ENTERPRISE}
+    OWNED_LEVELS = {Level.GROUP, Level.ENTERPRISE, Level.BUYER}
+    # Levels whose codes are not Chinese standard codes: chosen, not parsed from the code.
+    FREE_CODE_LEVELS = {Level.INTERNATIONAL, Level.BUYER}
 
     cooperative = models.ForeignKey(
         "coop.Cooperative",
@@ -74,7 +82,16 @@ class Standard(models.Model):
         help_text=_("Only for group and enterprise standards."),
     )
     code = models.CharField(_("code"), max_length=60)
-    level = models.CharField(_("level"), max_length=30, choices=Level.choices, editable=False)
+    level = models.CharField(
+        _("level"),
+        max_length=30,
+        choices=Level.choices,
+        blank=True,
+        help_text=_(
+            "Follows from a Chinese code; choose it only for an international standard "
+            "or a buyer's requirement."
+        ),
+    )
     title_zh = models.CharField(_("title (Chinese)"), max_length=300)
     title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
     issuing_body = models.CharField(_("issuing body"), max_length=200, blank=True)
@@ -120,17 +137,23 @@ class Standard(models.Model):
 
     def clean(self):
         errors = {}
-        try:
-            parsed = parse_code(self.code)
-        except ValidationError as error:
-            raise ValidationError({"code": error.messages}) from None
-        self.code, self.level = parsed.code, parsed.level
+        if self.level in self.FREE_CODE_LEVELS:
+            self.code = self.code.strip()
+        else:
+            try:
+                parsed = parse_code(self.code)
+            except ValidationError as error:
+                raise ValidationError({"code": error.messages}) from None
+            self.code, self.level = parsed.code, parsed.level
         owned = self.level in self.OWNED_LEVELS
         if owned and self.cooperative_id is None:
-            errors["cooperative"] = _("A group or enterprise standard belongs to a cooperative.")
+            errors["cooperative"] = _(
+                "A group or enterprise standard, or a buyer's requirement, belongs to a cooperative."
+            )
         if not owned and self.cooperative_id is not None:
             errors["cooperative"] = _(
-                "National, industry and local standards are shared: leave the cooperative empty."
+                "National, industry, local and international standards are shared: leave the "
+                "cooperative empty."
             )
         if self.withdrawn_on and self.withdrawn_on < self.implemented_on:
             errors["withdrawn_on"] = _("A standard is withdrawn after it comes into force.")
@@ -251,3 +274,103 @@ class Limit(models.Model):
     def clean(self):
         if self.minimum is not None and self.maximum is not None and self.minimum > self.maximum:
             raise ValidationError({"maximum": _("The maximum is below the minimum.")})
+
+
+class ProductDeclaration(TenantModel):
+    """A member's self-declaration (自我声明) of the standards one of its products executes."""
+
+    member = models.ForeignKey(
+        "members.Member",
+        on_delete=models.CASCADE,
+        related_name="declarations",
+        verbose_name=_("member unit"),
+    )
+    product = models.CharField(_("product"), max_length=200)
+    category = models.ForeignKey(
+        ProductCategory,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("product category"),
+    )
+    safety_category = models.CharField(
+        _("product safety category"), max_length=1, choices=Limit.Category.choices
+    )
+    standards = models.ManyToManyField(
+        Standard,
+        through="DeclaredStandard",
+        related_name="declarations",
+        verbose_name=_("standards executed"),
+    )
+    declared_on = models.DateField(_("declared"), default=timezone.localdate)
+
+    class Meta:
+        ordering = ["member", "product"]
+        indexes = [models.Index(fields=["cooperative", "member"])]
+        verbose_name = _("product declaration")
+        verbose_name_plural = _("product declarations")
+
+    def __str__(self):
+        return self.product
+
+
+class DeclaredStandard(TenantModel):
+    """One standard of a declaration; the daily check flags it once it is replaced or withdrawn."""
+
+    declaration = models.ForeignKey(
+        ProductDeclaration, on_delete=models.CASCADE, related_name="declared"
+    )
+    standard = models.ForeignKey(Standard, on_delete=models.PROTECT, related_name="+")
+    flagged_on = models.DateField(_("flagged as outdated"), null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cooperative", "declaration", "standard"], name="standard_declared_once"
+            )
+        ]
+        indexes = [models.Index(fields=["cooperative", "flagged_on"])]
+
+
+class CollectionEntry(TenantModel):
+    """One standard of the cooperative's collection (e.g. its Home Textile Standards Collection)."""
+
+    standard = models.ForeignKey(Standard, on_delete=models.PROTECT, related_name="+")
+    section = models.CharField(_("section"), max_length=100, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["section", "position", "standard__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["cooperative", "standard"], name="collected_once")
+        ]
+        verbose_name = _("collection entry")
+        verbose_name_plural = _("standards collection")
+
+
+class Drafting(TenantModel):
+    """A member leading or joining the drafting of a standard."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", _("led the drafting")
+        JOIN = "join", _("took part")
+
+    member = models.ForeignKey(
+        "members.Member",
+        on_delete=models.CASCADE,
+        related_name="draftings",
+        verbose_name=_("member unit"),
+    )
+    standard = models.ForeignKey(Standard, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+
+    class Meta:
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cooperative", "member", "standard"], name="drafting_once"
+            )
+        ]
+        verbose_name = _("standard drafting")
+        verbose_name_plural = _("standard drafting")

@@ -32,3 +32,31 @@ def search_standards(standards, text):
 def with_limits(standards):
     limits = Limit.objects.select_related("indicator").order_by("indicator__code", "category")
     return standards.prefetch_related(Prefetch("limits", queryset=limits), "supersedes")
+
+
+def with_declared_limits(declarations):
+    """Declarations with their standards' limits and their flags, in three more queries."""
+    from standards.models import DeclaredStandard
+
+    standards = Standard.objects.prefetch_related(
+        Prefetch("limits", queryset=Limit.objects.select_related("indicator"))
+    )
+    flagged = DeclaredStandard.objects.exclude(flagged_on=None).select_related(
+        "standard__superseded_by"
+    )
+    return declarations.select_related("member", "category").prefetch_related(
+        Prefetch("standards", queryset=standards),
+        Prefetch("declared", queryset=flagged, to_attr="flags"),
+    )
+
+
+def national_standards(cooperative_ids):
+    """The mandatory national standards with their limits and categories (one set a request)."""
+    return list(
+        visible_standards(cooperative_ids)
+        .filter(level=Standard.Level.MANDATORY_NATIONAL)
+        .prefetch_related(
+            Prefetch("limits", queryset=Limit.objects.select_related("indicator")),
+            "product_categories",
+        )
+    )

@@ -83,8 +83,17 @@ class WorkstationSession(TenantModel):
     class Kind(models.TextChoices):
         TRAINING = "training", _("training session")
         EXCHANGE = "exchange", _("exchange meeting")
+        STANDARDS = "standards", _("standards training (贯标培训)")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    standard = models.ForeignKey(
+        "standards.Standard",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("standard taught"),
+    )
     title = models.CharField(_("title"), max_length=200)
     on = models.DateField(_("date"))
     place = models.CharField(_("place"), max_length=200, blank=True)
