@@ -11,6 +11,7 @@ from members import views as member_views
 from members.api import convention, imports, members, pairing, people, public, records
 from members.services.lifecycle import STAFF_VERBS
 from standards import api as standards_api
+from standards import views as standards_views
 
 COOP = r"coops/(?P<coop_slug>[-a-zA-Z0-9_]+)"
 router = SimpleRouter()
@@ -112,12 +113,22 @@ cooperative_pages = [
     path("imports/", member_views.import_upload, name="import-upload"),
     path("imports/<int:pk>/", member_views.import_report, name="import-report"),
     path("documents/<str:number>/", member_views.document_download, name="document-download"),
+    path("collection.xlsx", standards_views.collection_xlsx, name="collection-xlsx"),
+    path("collection.pdf", standards_views.collection_pdf, name="collection-pdf"),
+    path("declarations/", standards_views.declarations, name="declarations"),
+    path(
+        "declarations/<int:pk>/",
+        standards_views.declaration_benchmark,
+        name="declaration-benchmark",
+    ),
 ]
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("staff/", views.staff_home, name="staff-home"),
     path("verify/<str:number>/", views.verify, name="verify"),
+    path("standards/", standards_views.catalogue, name="catalogue"),
+    path("standards/<int:pk>/", standards_views.standard_detail, name="standard"),
     path("c/<slug:coop_slug>/", include(cooperative_pages)),
     path("accounts/", include(accounts)),
     path("i18n/", include("django.conf.urls.i18n")),

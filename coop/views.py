@@ -7,6 +7,7 @@ from coop.models import Cooperative, Region, Role
 from coop.statistics import active_member_counts
 from coop.verification import find_document
 from members.models import Member
+from standards.models import CollectionEntry
 
 
 def home(request):
@@ -31,10 +32,16 @@ def cooperative_page(request, coop_slug):
     staff_of_this = is_staff_of_cooperatives(request.user) and (
         cooperative.id in request.visible_cooperative_ids
     )
+    collection = CollectionEntry.objects.select_related("standard__superseded_by")
     return render(
         request,
         "coop/cooperative.html",
-        {"cooperative": cooperative, "active_members": active, "show_members": staff_of_this},
+        {
+            "cooperative": cooperative,
+            "active_members": active,
+            "show_members": staff_of_this,
+            "collection": collection,
+        },
     )
 
 

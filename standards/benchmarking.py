@@ -4,7 +4,10 @@ strict as the mandatory national ones for its category."""
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 from standards.models import Limit, Standard
+from standards.verdicts import describe_limit
 
 STRICTER, SAME, LOOSER, MIXED, MISSING = "stricter", "same", "looser", "mixed", "missing"
 
@@ -66,12 +69,33 @@ def applicable(limits, safety_category):
     return chosen
 
 
+MARK_LABELS = {
+    STRICTER: _("stricter"),
+    SAME: _("the same"),
+    LOOSER: _("looser"),
+    MIXED: _("stricter on one side, looser on the other"),
+    MISSING: _("not declared"),
+}
+
+
 @dataclass
 class Row:
     indicator: object
     declared: Limit | None
     other: Limit | None
     mark: str
+
+    @property
+    def mark_label(self):
+        return MARK_LABELS[self.mark]
+
+    @property
+    def declared_text(self):
+        return describe_limit(self.declared)
+
+    @property
+    def other_text(self):
+        return describe_limit(self.other)
 
 
 def benchmark(declaration, other_limits):

@@ -271,6 +271,11 @@ class Limit(models.Model):
         verbose_name = _("limit")
         verbose_name_plural = _("limits")
 
+    def describe(self):
+        from standards.verdicts import describe_limit  # the verdict module reads these models
+
+        return describe_limit(self)
+
     def clean(self):
         if self.minimum is not None and self.maximum is not None and self.minimum > self.maximum:
             raise ValidationError({"maximum": _("The maximum is below the minimum.")})

@@ -30,7 +30,9 @@ def search_standards(standards, text):
 
 
 def with_limits(standards):
-    limits = Limit.objects.select_related("indicator").order_by("indicator__code", "category")
+    limits = Limit.objects.select_related("indicator__method").order_by(
+        "indicator__code", "category"
+    )
     return standards.prefetch_related(Prefetch("limits", queryset=limits), "supersedes")
 
 

@@ -242,3 +242,31 @@ def detection(limit, value, facts):
             PASS, _("%(indicator)s detected; %(standard)s does not prohibit it.") % facts, value
         )
     return Verdict(PASS, _("%(indicator)s not detected, as %(standard)s requires.") % facts, value)
+
+
+def describe_limit(limit):
+    """A limit as a table shows it: "≤ 75", "4.0–8.5", "≥ 3-4", "不得检出 (≤ 20)", "无"."""
+    if limit is None:
+        return "—"
+    indicator = limit.indicator
+    if indicator.result_type == Indicator.ResultType.CATEGORICAL:
+        return "、".join(indicator.categories.get(value, value) for value in limit.allowed)
+    if limit.prohibited:
+        text = _("not to be detected")
+        if limit.detection_limit is not None:
+            text += f" (≤ {plain(limit.detection_limit)})"
+        return text
+    show = (
+        grade_name
+        if indicator.result_type == Indicator.ResultType.GRADE
+        else (with_decimals(indicator.decimals))
+    )
+    low = None if limit.minimum is None else show(limit.minimum)
+    high = None if limit.maximum is None else show(limit.maximum)
+    if low and high:
+        return f"{low}–{high}"
+    if high:
+        return f"{'≤' if limit.maximum_inclusive else '<'} {high}"
+    if low:
+        return f"{'≥' if limit.minimum_inclusive else '>'} {low}"
+    return "—"
