@@ -14,6 +14,7 @@ from coop.models import Cooperative, District, Region, Role, User
 from coop.tenancy import unscoped
 from members import demo as member_demo
 from standards import catalogue
+from standards import demo as standards_demo
 from testing_fund.models import TestingInstitution
 
 DEMO_PASSWORD = "demo-pass-2026"
@@ -141,6 +142,7 @@ def seed(*, haimen_members=HAIMEN_DEFAULT_MEMBERS, log=print):
         enterprise = member_demo.seed_demo_enterprise(haimen)
         seed_accounts(region, cooperatives, lab, enterprise)
         member_demo.issue_demo_certificate(enterprise)
+        standards_demo.seed(haimen, enterprise)
         log(f"Demo accounts share the password {DEMO_PASSWORD}.")
 
 

@@ -1,9 +1,88 @@
 from django.contrib import admin
 
-from coop.admin import SuperuserWritesAdmin
-from standards.models import ProductCategory
+from coop.access import may_administer
+from coop.admin import ScopedAdmin, SuperuserWritesAdmin
+from coop.models import Role
+from standards.models import (
+    CollectionEntry,
+    Drafting,
+    Indicator,
+    Limit,
+    ProductCategory,
+    ProductDeclaration,
+    Standard,
+)
+
+
+def keeps_shared_standards(user):
+    """Region supervisors keep the shared catalogue (national, industry, local, international)."""
+    return user.is_superuser or user.role == Role.REGION_SUPERVISOR
+
+
+class LimitInline(admin.TabularInline):
+    model = Limit
+    extra = 0
+    autocomplete_fields = ["indicator"]
+
+
+@admin.register(Standard)
+class StandardAdmin(ScopedAdmin):
+    list_display = ["code", "title_zh", "level", "implemented_on", "status", "cooperative"]
+    list_filter = ["level"]
+    search_fields = ["code", "title_zh", "title_en"]
+    list_select_related = ["superseded_by", "cooperative"]
+    autocomplete_fields = ["superseded_by"]
+    filter_horizontal = ["product_categories"]
+    inlines = [LimitInline]
+
+    def has_add_permission(self, request):
+        return keeps_shared_standards(request.user) or may_administer(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        user = request.user
+        if obj is None:
+            return self.has_add_permission(request)
+        if obj.cooperative_id is None:
+            return keeps_shared_standards(user)
+        return user.is_superuser or (
+            user.role == Role.COOP_ADMIN and obj.cooperative_id == user.cooperative_id
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(SuperuserWritesAdmin):
+    list_display = ["code", "name_zh", "unit", "result_type", "method"]
+    search_fields = ["code", "name_zh", "name_en"]
 
 
 @admin.register(ProductCategory)
 class ProductCategoryAdmin(SuperuserWritesAdmin):
     list_display = ["code", "name_zh", "name_en"]
+
+
+@admin.register(ProductDeclaration)
+class ProductDeclarationAdmin(ScopedAdmin):
+    list_display = ["product", "member", "category", "safety_category", "declared_on"]
+    list_select_related = ["member", "category"]
+
+    def has_add_permission(self, request):
+        return False  # a self-declaration is the member's own, made in the portal
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CollectionEntry)
+class CollectionEntryAdmin(ScopedAdmin):
+    list_display = ["standard", "section", "position", "cooperative"]
+    autocomplete_fields = ["standard"]
+
+
+@admin.register(Drafting)
+class DraftingAdmin(ScopedAdmin):
+    list_display = ["member", "standard", "role", "year"]
+    raw_id_fields = ["member"]
+    autocomplete_fields = ["standard"]

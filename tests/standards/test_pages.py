@@ -120,3 +120,36 @@ def test_an_unpublished_group_standard_of_another_cooperative_is_not_in_the_cata
     client.force_login(coop_a.admin)
     assert client.get(f"/standards/{draft.pk}/").status_code == 404
     assert "T/NTJF 009-2024" not in client.get("/standards/", {"q": "NTJF"}).content.decode()
+
+
+def test_supervisors_keep_the_shared_catalogue_and_administrators_their_own(
+    loaded, coop_a, coop_b, client
+):
+    with unscoped():
+        own = Standard.objects.create(
+            cooperative=coop_a.cooperative,
+            code="T/NTJF 010-2024",
+            level="group",
+            title_zh="本社",
+            implemented_on=date(2024, 1, 1),
+        )
+        theirs = Standard.objects.create(
+            cooperative=coop_b.cooperative,
+            code="T/NTJF 011-2024",
+            level="group",
+            title_zh="他社",
+            published=False,
+            implemented_on=date(2024, 1, 1),
+        )
+    national = standard("GB 18401-2010")
+    client.force_login(coop_a.supervisor)
+    page = client.get(f"/admin/standards/standard/{national.pk}/change/").content.decode()
+    assert 'name="title_zh"' in page  # editable
+    client.force_login(coop_a.admin)
+    page = client.get(f"/admin/standards/standard/{national.pk}/change/").content.decode()
+    assert 'name="title_zh"' not in page  # read only
+    assert (
+        'name="title_zh"'
+        in client.get(f"/admin/standards/standard/{own.pk}/change/").content.decode()
+    )
+    assert client.get(f"/admin/standards/standard/{theirs.pk}/change/").status_code == 404
