@@ -345,7 +345,7 @@ class CollectionEntry(TenantModel):
     note = models.CharField(_("note"), max_length=300, blank=True)
 
     class Meta:
-        ordering = ["section", "position", "standard__code"]
+        ordering = ["position", "section", "standard__code"]  # sections in the order curated
         constraints = [
             models.UniqueConstraint(fields=["cooperative", "standard"], name="collected_once")
         ]

@@ -63,7 +63,7 @@ class WorkstationSessionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = WorkstationSession
-        fields = ["id", "kind", "title", "on", "place", "hours", "attendance"]
+        fields = ["id", "kind", "title", "on", "place", "hours", "standard", "attendance"]
 
 
 @extend_schema(parameters=[COOP_SLUG])
@@ -72,6 +72,7 @@ class WorkstationSessionViewSet(CooperativeOwnedViewSet):
 
     model = WorkstationSession
     serializer_class = WorkstationSessionSerializer
+    filterset_fields = ["kind"]
 
     def get_queryset(self):
         return super().get_queryset().prefetch_related("attendance")
