@@ -170,6 +170,8 @@ class OwnStandardSerializer(StandardSerializer):
 
     class Meta(StandardSerializer.Meta):
         fields = [*StandardSerializer.Meta.fields, "product_categories"]
+        # A buyer's requirement is chosen by level; a Chinese code's level follows from it.
+        read_only_fields = []
 
 
 @extend_schema(parameters=[OpenApiParameter("coop_slug", str, OpenApiParameter.PATH)])
@@ -182,7 +184,7 @@ class CooperativeStandardViewSet(CooperativeOwnedViewSet):
 
     def get_queryset(self):
         own = super().get_queryset().filter(cooperative=self.request.cooperative)
-        return own.select_related("superseded_by")
+        return own.select_related("superseded_by").prefetch_related("product_categories")
 
     def perform_create(self, serializer):
         categories = serializer.validated_data.pop("product_categories", [])

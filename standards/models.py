@@ -137,14 +137,15 @@ class Standard(models.Model):
 
     def clean(self):
         errors = {}
-        if self.level in self.FREE_CODE_LEVELS:
+        try:
+            parsed = parse_code(self.code)
+        except ValidationError as error:
+            # Only an international standard or a buyer's requirement has a free code.
+            if self.level not in self.FREE_CODE_LEVELS:
+                raise ValidationError({"code": error.messages}) from None
             self.code = self.code.strip()
         else:
-            try:
-                parsed = parse_code(self.code)
-            except ValidationError as error:
-                raise ValidationError({"code": error.messages}) from None
-            self.code, self.level = parsed.code, parsed.level
+            self.code, self.level = parsed.code, parsed.level  # a Chinese code decides
         owned = self.level in self.OWNED_LEVELS
         if owned and self.cooperative_id is None:
             errors["cooperative"] = _(

@@ -149,3 +149,53 @@ def test_indicators_are_listed_with_their_result_types(loaded, api):
     types = {row["code"]: row["result_type"] for row in body["results"]}
     assert types["ph"] == "numeric" and types["fastness-water"] == "grade"
     assert types["odour"] == "categorical" and types["azo-amines"] == "detection"
+
+
+def test_a_buyers_requirement_is_entered_by_level_and_benchmarked_against(loaded, coop_a, api):
+    body = {
+        "code": "IKEA IOS-MAT-0054",
+        "level": "buyer",
+        "title_zh": "采购商化学品要求",
+        "implemented_on": "2024-01-01",
+        "published": False,
+    }
+    created = api(coop_a.admin).post("/api/v1/coops/coop-a/standards/", body, format="json")
+    assert created.status_code == 201, created.json()
+    assert (created.json()["code"], created.json()["level"]) == ("IKEA IOS-MAT-0054", "buyer")
+    forced = api(coop_a.admin).post(
+        "/api/v1/coops/coop-a/standards/",
+        {**body, "code": "T/NTJF 020-2024", "level": "buyer"},
+        format="json",
+    )
+    assert forced.json()["level"] == "group"  # a Chinese code decides its own level
+
+
+@pytest.mark.parametrize("resource", ["standards", "collection", "draftings"])
+def test_the_cooperatives_standard_lists_pin_their_queries(
+    loaded, coop_a, api, django_assert_num_queries, resource
+):
+    from standards.models import CollectionEntry, Drafting
+
+    with unscoped():
+        for number in range(4):
+            own = Standard.objects.create(
+                cooperative=coop_a.cooperative,
+                code=f"T/NTJF {100 + number}-2024",
+                level="group",
+                title_zh="x",
+                implemented_on=date(2024, 1, 1),
+            )
+            CollectionEntry.objects.create(
+                cooperative=coop_a.cooperative, standard=own, position=number
+            )
+            Drafting.objects.create(
+                cooperative=coop_a.cooperative,
+                member=coop_a.member,
+                standard=own,
+                role="join",
+                year=2024,
+            )
+    client = api(coop_a.admin)
+    # token and user, the URL's cooperative, count, one page (and the standards' categories)
+    with django_assert_num_queries(5 if resource == "standards" else 4):
+        assert client.get(f"/api/v1/coops/coop-a/{resource}/").json()["count"] == 4
