@@ -129,6 +129,7 @@ urlpatterns = [
     path("verify/<str:number>/", views.verify, name="verify"),
     path("standards/", standards_views.catalogue, name="catalogue"),
     path("standards/<int:pk>/", standards_views.standard_detail, name="standard"),
+    path("standards/<int:pk>/file/", standards_views.standard_file, name="standard-file"),
     path("c/<slug:coop_slug>/", include(cooperative_pages)),
     path("accounts/", include(accounts)),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -3,7 +3,7 @@ from io import BytesIO
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -53,6 +53,16 @@ def standard_detail(request, pk):
         with_limits(visible_standards(request.visible_cooperative_ids)), pk=pk
     )
     return render(request, "standards/standard_detail.html", {"standard": standard})
+
+
+def standard_file(request, pk):
+    """The standard's text, when one is kept: served only for a standard the reader may see."""
+    standard = get_object_or_404(visible_standards(request.visible_cooperative_ids), pk=pk)
+    if not standard.file:
+        raise Http404
+    return FileResponse(
+        standard.file.open("rb"), as_attachment=True, filename=standard.file.name.rsplit("/", 1)[-1]
+    )
 
 
 def collection_entries():

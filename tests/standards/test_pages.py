@@ -153,3 +153,27 @@ def test_supervisors_keep_the_shared_catalogue_and_administrators_their_own(
         in client.get(f"/admin/standards/standard/{own.pk}/change/").content.decode()
     )
     assert client.get(f"/admin/standards/standard/{theirs.pk}/change/").status_code == 404
+
+
+def test_a_standards_file_is_served_only_to_who_may_see_the_standard(
+    loaded, coop_a, coop_b, client, settings, tmp_path
+):
+    from django.core.files.base import ContentFile
+
+    settings.MEDIA_ROOT = tmp_path
+    with unscoped():
+        draft = Standard.objects.create(
+            cooperative=coop_b.cooperative,
+            code="T/NTJF 012-2024",
+            level="group",
+            title_zh="未公开",
+            published=False,
+            implemented_on=date(2024, 1, 1),
+        )
+        draft.file.save("t-ntjf-012.pdf", ContentFile(b"%PDF-1.4 text"))
+    assert client.get(f"/standards/{draft.pk}/file/").status_code == 404
+    client.force_login(coop_b.admin)
+    assert b"".join(client.get(f"/standards/{draft.pk}/file/").streaming_content) == (
+        b"%PDF-1.4 text"
+    )
+    assert client.get(f"/standards/{standard('GB 18401-2010').pk}/file/").status_code == 404
