@@ -41,6 +41,7 @@ MEMBERS = 20_000
 PORT = 8765
 
 import django  # noqa: E402
+
 from bench.database import analyze, ensure_database  # noqa: E402
 
 

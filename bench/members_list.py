@@ -18,6 +18,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coop.settings")
 os.environ["DEBUG"] = "1"  # the demo data refuses production settings
 
 import django  # noqa: E402
+
 from bench.database import analyze, ensure_database  # noqa: E402
 
 CASES = [

@@ -3,8 +3,8 @@ from django.contrib.auth.admin import UserAdmin
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from coop.access import is_staff_of_cooperatives, may_administer
 from coop import services
+from coop.access import is_staff_of_cooperatives, may_administer
 from coop.models import AuditRecord, Cooperative, District, Document, Region, TenantModel, User
 
 

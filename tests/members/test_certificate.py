@@ -4,8 +4,8 @@ import io
 import pypdfium2
 import pytest
 import zxingcpp
-from weasyprint.urls import FatalURLFetchingError
 from django.utils import timezone
+from weasyprint.urls import FatalURLFetchingError
 
 from coop import documents
 from coop.models import Document

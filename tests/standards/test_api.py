@@ -3,15 +3,9 @@ from datetime import date
 import pytest
 
 from coop.tenancy import unscoped
-from standards import catalogue
 from standards.models import Standard
 
 CATALOGUE = "/api/v1/standards/"
-
-
-@pytest.fixture
-def loaded(db):
-    catalogue.load()
 
 
 def own_standard(tenant, code, published):

@@ -7,6 +7,7 @@ from coop.tenancy import unscoped
 from standards import catalogue
 from standards.codes import parse_code
 from standards.models import Standard
+from tests.standards.conftest import standard
 
 
 @pytest.mark.parametrize(
@@ -40,16 +41,6 @@ def test_a_malformed_code_names_the_part_that_is_wrong(text, rule):
     with pytest.raises(ValidationError) as refused:
         parse_code(text)
     assert refused.value.code == rule
-
-
-@pytest.fixture
-def loaded(db):
-    catalogue.load()
-
-
-def standard(code):
-    with unscoped():
-        return Standard.objects.select_related("superseded_by").get(code=code)
 
 
 def test_the_catalogue_loads_once_with_levels_and_supersessions(loaded):

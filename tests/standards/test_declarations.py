@@ -5,22 +5,12 @@ from django.core import mail
 from django.utils import timezone
 
 from coop.tenancy import scope, unscoped
-from standards import catalogue
 from standards.models import DeclaredStandard, Limit, ProductCategory, Standard
 from standards.services import flag_outdated
 from standards.tasks import flag_outdated_declarations
+from tests.standards.conftest import standard
 
 DECLARATIONS = "/api/v1/coops/coop-a/declarations/"
-
-
-@pytest.fixture
-def loaded(db):
-    catalogue.load()
-
-
-def standard(code):
-    with unscoped():
-        return Standard.objects.get(code=code)
 
 
 def declare(api, tenant, *codes, category="bedding", safety="B", user=None):

@@ -6,18 +6,9 @@ import pytest
 from openpyxl import load_workbook
 
 from coop.tenancy import scope, unscoped
-from standards import catalogue, services
+from standards import services
 from standards.models import ProductCategory, Standard
-
-
-@pytest.fixture
-def loaded(db):
-    catalogue.load()
-
-
-def standard(code):
-    with unscoped():
-        return Standard.objects.get(code=code)
+from tests.standards.conftest import standard
 
 
 def test_the_catalogue_page_searches_in_chinese(loaded, client):
