@@ -1,7 +1,15 @@
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Sum
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from coop.models import BilingualName
+from coop.models import BilingualName, TenantModel
+
+YUAN = {"max_digits": 12, "decimal_places": 2}
 
 
 class TestingInstitution(BilingualName):
@@ -22,3 +30,220 @@ class TestingInstitution(BilingualName):
         ordering = ["name_zh"]
         verbose_name = _("testing institution")
         verbose_name_plural = _("testing institutions")
+
+
+class LabPrice(models.Model):
+    """What a lab charges the fund for one indicator (yuan)."""
+
+    institution = models.ForeignKey(
+        TestingInstitution, on_delete=models.CASCADE, related_name="prices"
+    )
+    indicator = models.ForeignKey("standards.Indicator", on_delete=models.PROTECT, related_name="+")
+    price = models.DecimalField(_("price (yuan)"), validators=[MinValueValidator(0)], **YUAN)
+
+    class Meta:
+        ordering = ["institution", "indicator"]
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "indicator"], name="one_price_each")
+        ]
+        verbose_name = _("lab price")
+        verbose_name_plural = _("lab prices")
+
+
+class Fund(TenantModel):
+    """A cooperative's free-testing fund for one fiscal year. Its balance is the sum of its
+    ledger, never a stored number."""
+
+    year = models.PositiveSmallIntegerField(_("fiscal year"))
+    free_quota = models.PositiveSmallIntegerField(
+        _("free batches per member"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+
+    class Meta:
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["cooperative", "year"], name="fund_once_a_year")
+        ]
+        verbose_name = _("testing fund")
+        verbose_name_plural = _("testing funds")
+
+    def __str__(self):
+        return f"{self.year}"
+
+    def balance(self):
+        total = LedgerEntry.objects.filter(fund=self).aggregate(total=Sum("amount"))["total"]
+        return total or Decimal("0.00")
+
+
+class Appropriation(TenantModel):
+    """Money the fund receives, e.g. from the district finance bureau."""
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="appropriations")
+    source = models.CharField(_("source"), max_length=200)
+    amount = models.DecimalField(
+        _("amount (yuan)"), validators=[MinValueValidator(Decimal("0.01"))], **YUAN
+    )
+    on = models.DateField(_("date"))
+    document_number = models.CharField(_("document number"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["-on"]
+        verbose_name = _("appropriation")
+        verbose_name_plural = _("appropriations")
+
+
+class LedgerEntry(TenantModel):
+    """One movement of the fund, append-only: a mistake is corrected by an adjustment, never
+    by changing or deleting an entry. Amounts are signed: money in is positive."""
+
+    class Kind(models.TextChoices):
+        APPROPRIATION = "appropriation", _("appropriation")
+        RESERVATION = "reservation", _("reservation")
+        SETTLEMENT = "settlement", _("settlement")
+        RELEASE = "release", _("release")
+        ADJUSTMENT = "adjustment", _("adjustment")
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="ledger")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    amount = models.DecimalField(_("amount (yuan)"), **YUAN)
+    # What the movement is for: an appropriation, or a batch (reserved, settled, released).
+    appropriation = models.ForeignKey(
+        Appropriation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    batch = models.ForeignKey(
+        "Batch", null=True, blank=True, on_delete=models.PROTECT, related_name="ledger"
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    actor = models.ForeignKey("coop.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["cooperative", "fund", "at"])]
+        constraints = [
+            # A batch is reserved once: the guard that makes a rerun of an approval harmless.
+            models.UniqueConstraint(
+                fields=["cooperative", "batch"],
+                condition=models.Q(kind="reservation"),
+                name="one_reservation_per_batch",
+            )
+        ]
+        verbose_name = _("ledger entry")
+        verbose_name_plural = _("ledger")
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError(_("The ledger is append-only: record an adjustment instead."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("The ledger is append-only: record an adjustment instead."))
+
+
+class Batch(TenantModel):
+    """A sample tested at the fund's expense: a member's free-testing request, a supervisory
+    sample of a sampling round, or a re-inspection after a failure."""
+
+    class Kind(models.TextChoices):
+        REQUEST = "request", _("free-testing request")
+        SUPERVISORY = "supervisory", _("supervisory sample")
+        REINSPECTION = "reinspection", _("re-inspection")
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("requested")
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
+        SAMPLED = "sampled", _("sampled and sealed")
+        RECEIVED = "received", _("received by the lab")
+        ENTERED = "entered", _("results entered")
+        VERIFIED = "verified", _("verified")
+        REPORTED = "reported", _("report issued")
+        CLOSED = "closed", _("closed")
+        CANCELLED = "cancelled", _("cancelled")
+
+    class Delivery(models.TextChoices):
+        PICKUP = "pickup", _("picked up by the lab")
+        DELIVERY = "delivery", _("delivered by the member")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.REQUEST)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.REQUESTED
+    )
+    member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="batches")
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="batches")
+    product = models.CharField(_("product"), max_length=200)
+    safety_category = models.CharField(
+        _("product safety category"), max_length=1, choices=[("A", "A"), ("B", "B"), ("C", "C")]
+    )
+    chain_role = models.CharField(_("role in the chain"), max_length=32, blank=True)
+    standard = models.ForeignKey(
+        "standards.Standard",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("standard executed"),
+    )
+    lab = models.ForeignKey(
+        TestingInstitution, on_delete=models.PROTECT, related_name="batches", verbose_name=_("lab")
+    )
+    lot_number = models.CharField(_("lot number"), max_length=60, blank=True)
+    quantity = models.CharField(_("quantity"), max_length=60, blank=True)
+    delivery = models.CharField(
+        _("sample transport"), max_length=20, choices=Delivery.choices, default=Delivery.DELIVERY
+    )
+    sampling_place = models.CharField(_("sampling place"), max_length=200, blank=True)
+    sampled_at = models.DateTimeField(_("sampled"), null=True, blank=True)
+    seal_number = models.CharField(_("seal number"), max_length=60, blank=True)
+    samplers = models.CharField(
+        _("samplers"),
+        max_length=200,
+        blank=True,
+        help_text=_("At least two people sample and seal."),
+    )
+    backup_kept = models.BooleanField(_("backup sample kept"), default=False)
+    due_on = models.DateField(_("due"), null=True, blank=True)
+    cost = models.DecimalField(_("cost (yuan)"), default=Decimal("0.00"), **YUAN)
+    free_reinspection = models.BooleanField(_("free re-inspection"), default=False)
+    reinspection_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reinspections"
+    )
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    # Cooperative and dates on the batch itself, indexed, for statistics over many batches.
+    reported_on = models.DateField(_("reported"), null=True, blank=True)
+    passed = models.BooleanField(_("passed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        indexes = [
+            models.Index(fields=["cooperative", "status"]),
+            models.Index(fields=["cooperative", "member", "requested_at"]),
+            models.Index(fields=["cooperative", "reported_on"]),
+            models.Index(fields=["lab", "status"]),
+        ]
+        verbose_name = _("batch")
+        verbose_name_plural = _("batches")
+
+    def __str__(self):
+        return f"{self.product} ({self.pk})"
+
+
+class Result(TenantModel):
+    """One indicator of a batch: what the lab entered and the verdict the standard gives it."""
+
+    batch = models.ForeignKey(Batch, on_delete=models.CASCADE, related_name="results")
+    indicator = models.ForeignKey("standards.Indicator", on_delete=models.PROTECT, related_name="+")
+    price = models.DecimalField(_("price (yuan)"), **YUAN)
+    raw = models.CharField(_("result as entered"), max_length=60, blank=True)
+    verdict = models.CharField(_("verdict"), max_length=10, blank=True)
+    explanation = models.TextField(_("explanation"), blank=True)
+
+    class Meta:
+        ordering = ["batch", "indicator__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cooperative", "batch", "indicator"], name="one_result_per_indicator"
+            )
+        ]
+        verbose_name = _("result")
+        verbose_name_plural = _("results")
