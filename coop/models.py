@@ -213,6 +213,7 @@ class Document(TenantModel):
 
     class Kind(models.TextChoices):
         CONVENTION_CERTIFICATE = "convention_certificate", _("convention certificate")
+        TEST_REPORT = "test_report", _("test report")
 
     class Status(models.TextChoices):
         VALID = "valid", _("valid")

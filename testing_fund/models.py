@@ -205,6 +205,27 @@ class Batch(TenantModel):
     due_on = models.DateField(_("due"), null=True, blank=True)
     cost = models.DecimalField(_("cost (yuan)"), default=Decimal("0.00"), **YUAN)
     free_reinspection = models.BooleanField(_("free re-inspection"), default=False)
+    paid_by_member = models.BooleanField(
+        _("paid by the member"),
+        default=False,
+        help_text=_("A re-inspection that is not the free first one after rectification."),
+    )
+    entered_by = models.ForeignKey(
+        "coop.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("results entered by"),
+    )
+    verified_by = models.ForeignKey(
+        "coop.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("verified by"),
+    )
     reinspection_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reinspections"
     )
@@ -235,7 +256,12 @@ class Result(TenantModel):
     indicator = models.ForeignKey("standards.Indicator", on_delete=models.PROTECT, related_name="+")
     price = models.DecimalField(_("price (yuan)"), **YUAN)
     raw = models.CharField(_("result as entered"), max_length=60, blank=True)
-    verdict = models.CharField(_("verdict"), max_length=10, blank=True)
+    verdict = models.CharField(
+        _("verdict"),
+        max_length=10,
+        blank=True,
+        choices=[("pass", _("pass")), ("warn", _("pass, close to the limit")), ("fail", _("fail"))],
+    )
     explanation = models.TextField(_("explanation"), blank=True)
 
     class Meta:
@@ -247,3 +273,40 @@ class Result(TenantModel):
         ]
         verbose_name = _("result")
         verbose_name_plural = _("results")
+
+
+class Rectification(TenantModel):
+    """After a failed batch: the notice to the member, and its answer (整改)."""
+
+    batch = models.OneToOneField(Batch, on_delete=models.CASCADE, related_name="rectification")
+    notice = models.TextField(_("notice"))
+    due_on = models.DateField(_("rectify by"))
+    notified_at = models.DateTimeField(_("notified"), default=timezone.now)
+    answer = models.TextField(_("answer"), blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("rectification")
+        verbose_name_plural = _("rectifications")
+
+
+class Objection(TenantModel):
+    """The member's objection to a report, within 15 days of it, and the staff's decision."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("pending")
+        UPHELD = "upheld", _("upheld")
+        DISMISSED = "dismissed", _("dismissed")
+
+    batch = models.OneToOneField(Batch, on_delete=models.CASCADE, related_name="objection")
+    reason = models.TextField(_("reason"))
+    filed_at = models.DateTimeField(_("filed"), default=timezone.now)
+    decision = models.CharField(
+        _("decision"), max_length=20, choices=Decision.choices, default=Decision.PENDING
+    )
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("objection")
+        verbose_name_plural = _("objections")

@@ -1,5 +1,4 @@
 import threading
-from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -8,33 +7,12 @@ from django.db import connection
 
 from coop.tenancy import scope, unscoped
 from members.services.errors import Refused
-from standards import catalogue
 from standards.models import Indicator, Standard
-from testing_fund import services
 from testing_fund.models import Batch, Fund, LabPrice, LedgerEntry
+from testing_fund.services import batches
+from testing_fund.services import fund as services
 from tests.factories import MemberFactory
-
-THREE = ["formaldehyde", "ph", "odour"]
-
-
-@pytest.fixture
-def priced(coop_a, transactional_db):
-    """Coop A's lab prices every indicator at ¥100; the fund received ¥1,000."""
-    catalogue.load()
-    lab = coop_a.lab.institution
-    for indicator in Indicator.objects.all():
-        LabPrice.objects.create(institution=lab, indicator=indicator, price=Decimal("100.00"))
-    with scope({coop_a.cooperative.pk}):
-        fund = Fund.objects.create(cooperative=coop_a.cooperative, year=date.today().year)
-        services.appropriate(
-            fund=fund,
-            actor=coop_a.admin,
-            source="区财政局",
-            amount=Decimal(1000),
-            on=date.today(),
-            document_number="财〔2026〕1号",
-        )
-    return fund
+from tests.testing_fund.conftest import THREE
 
 
 def gb18401():
@@ -44,7 +22,7 @@ def gb18401():
 
 def request(tenant, member=None, codes=THREE):
     with scope({tenant.cooperative.pk}):
-        return services.request_batch(
+        return batches.request_batch(
             member=member or tenant.member,
             actor=tenant.enterprise,
             standard=gb18401(),
@@ -72,7 +50,7 @@ def test_an_indicator_the_lab_does_not_price_is_named(coop_a, priced):
 def test_approval_reserves_the_cost_and_the_balance_is_the_ledgers_sum(coop_a, priced):
     batch = request(coop_a)
     with scope({coop_a.cooperative.pk}):
-        services.approve(batch=batch, actor=coop_a.admin)
+        batches.approve(batch=batch, actor=coop_a.admin)
         assert priced.balance() == Decimal("700.00")
         kinds = list(LedgerEntry.objects.filter(fund=priced).values_list("kind", "amount"))
     assert kinds == [("appropriation", Decimal("1000.00")), ("reservation", Decimal("-300.00"))]
@@ -83,7 +61,7 @@ def test_an_approval_over_the_balance_is_refused_saying_both_amounts(coop_a, pri
         services.adjust(fund=priced, actor=coop_a.admin, amount=Decimal(-800), reason="退回财政")
     batch = request(coop_a)
     with scope({coop_a.cooperative.pk}), pytest.raises(Refused) as refused:
-        services.approve(batch=batch, actor=coop_a.admin)
+        batches.approve(batch=batch, actor=coop_a.admin)
     assert "¥200.00" in refused.value.message and "¥300.00" in refused.value.message
 
 
@@ -92,9 +70,9 @@ def test_a_member_over_its_free_quota_is_refused_saying_so(coop_a, priced):
         Fund.objects.filter(pk=priced.pk).update(free_quota=1)
     first, second = request(coop_a, codes=["ph"]), request(coop_a, codes=["ph"])
     with scope({coop_a.cooperative.pk}):
-        services.approve(batch=first, actor=coop_a.admin)
+        batches.approve(batch=first, actor=coop_a.admin)
         with pytest.raises(Refused, match="1"):
-            services.approve(batch=second, actor=coop_a.admin)
+            batches.approve(batch=second, actor=coop_a.admin)
 
 
 def test_the_ledger_is_append_only(coop_a, priced):
@@ -110,21 +88,21 @@ def test_the_ledger_is_append_only(coop_a, priced):
 
 
 def test_concurrent_approvals_never_overspend_and_the_ledger_reconciles(coop_a, priced):
-    batches = [request(coop_a, MemberFactory(cooperative=coop_a.cooperative)) for _ in range(8)]
-    start, outcomes = threading.Barrier(len(batches)), []
+    requested = [request(coop_a, MemberFactory(cooperative=coop_a.cooperative)) for _ in range(8)]
+    start, outcomes = threading.Barrier(len(requested)), []
 
     def approve(batch):
         try:
             start.wait()
             with scope({coop_a.cooperative.pk}):
-                services.approve(batch=batch, actor=coop_a.admin)
+                batches.approve(batch=batch, actor=coop_a.admin)
             outcomes.append("approved")
         except Refused:
             outcomes.append("refused")
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=approve, args=(batch,)) for batch in batches]
+    threads = [threading.Thread(target=approve, args=(batch,)) for batch in requested]
     for thread in threads:
         thread.start()
     for thread in threads:

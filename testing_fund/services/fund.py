@@ -1,0 +1,116 @@
+"""The fund's money. Every movement is an append-only ledger entry written here: a batch's
+cost is reserved when it is approved, and released and settled at its actual cost when its
+report is issued (or released alone if it is cancelled)."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from coop import audit
+from members.services.errors import Refused
+from testing_fund.models import Appropriation, Fund, LedgerEntry
+
+
+def yuan(amount):
+    return f"¥{Decimal(amount):,.2f}"
+
+
+@transaction.atomic
+def appropriate(*, fund, actor, source, amount, on, document_number=""):
+    appropriation = Appropriation(
+        cooperative_id=fund.cooperative_id,
+        fund=fund,
+        source=source,
+        amount=amount,
+        on=on,
+        document_number=document_number,
+    )
+    appropriation.full_clean()
+    appropriation.save()
+    LedgerEntry.objects.create(
+        cooperative_id=fund.cooperative_id,
+        fund=fund,
+        actor=actor,
+        kind=LedgerEntry.Kind.APPROPRIATION,
+        amount=amount,
+        appropriation=appropriation,
+    )
+    audit.record(instance=appropriation, actor=actor, action="fund_appropriation")
+    return appropriation
+
+
+@transaction.atomic
+def adjust(*, fund, actor, amount, reason):
+    """Correct the fund by a signed amount, with the reason; never below zero."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for the adjustment.")})
+    fund = Fund.objects.select_for_update().get(pk=fund.pk)
+    if fund.balance() + amount < 0:
+        raise Refused(
+            _("The fund has %(balance)s: it cannot go below zero.")
+            % {"balance": yuan(fund.balance())}
+        )
+    return LedgerEntry.objects.create(
+        cooperative_id=fund.cooperative_id,
+        fund=fund,
+        actor=actor,
+        kind=LedgerEntry.Kind.ADJUSTMENT,
+        amount=amount,
+        reason=reason.strip(),
+    )
+
+
+def reserve(*, batch, fund, actor):
+    """Hold the batch's cost; the caller has locked ``fund`` (select_for_update)."""
+    balance = fund.balance()
+    if batch.cost > balance:
+        raise Refused(
+            _("The fund has %(balance)s left; this batch costs %(cost)s.")
+            % {"balance": yuan(balance), "cost": yuan(batch.cost)}
+        )
+    return LedgerEntry.objects.create(
+        cooperative_id=batch.cooperative_id,
+        fund=fund,
+        batch=batch,
+        actor=actor,
+        kind=LedgerEntry.Kind.RESERVATION,
+        amount=-batch.cost,
+    )
+
+
+def reserved(batch):
+    entry = LedgerEntry.objects.filter(batch=batch, kind=LedgerEntry.Kind.RESERVATION).first()
+    return -entry.amount if entry else None
+
+
+def release(*, batch, actor, reason=""):
+    """Give back what was held for the batch (it was cancelled, or is being settled)."""
+    held = reserved(batch)
+    if held is None:
+        return None
+    return LedgerEntry.objects.create(
+        cooperative_id=batch.cooperative_id,
+        fund_id=batch.fund_id,
+        batch=batch,
+        actor=actor,
+        kind=LedgerEntry.Kind.RELEASE,
+        amount=held,
+        reason=reason,
+    )
+
+
+def settle(*, batch, actor):
+    """The report is issued: the hold becomes spending at the batch's actual cost."""
+    if reserved(batch) is None:
+        return None  # a re-inspection the member pays: the fund spends nothing
+    release(batch=batch, actor=actor)
+    return LedgerEntry.objects.create(
+        cooperative_id=batch.cooperative_id,
+        fund_id=batch.fund_id,
+        batch=batch,
+        actor=actor,
+        kind=LedgerEntry.Kind.SETTLEMENT,
+        amount=-batch.cost,
+    )

@@ -1,0 +1,65 @@
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from coop import documents
+from coop.celery import tenant_task
+from coop.models import Document, User
+from testing_fund.models import Batch
+
+
+@tenant_task
+def issue_test_report(cooperative_id, batch_id):
+    """Render the batch's report (once) and mail it to the member's users."""
+    batch = Batch.objects.select_related("member__cooperative", "standard", "lab").get(pk=batch_id)
+    verdict = _("passed") if batch.passed else _("failed")
+    document = documents.issue(
+        kind=Document.Kind.TEST_REPORT,
+        source_id=batch.pk,
+        member=batch.member,
+        # What the public may see of a report: the product, the verdict and the date.
+        public_details={
+            "product": batch.product,
+            "verdict": str(verdict),
+            "reported_on": batch.reported_on.isoformat(),
+        },
+        render=lambda document: report_html(document, batch),
+    )
+    recipients = list(
+        User.objects.filter(member_id=batch.member_id)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    if recipients:
+        send_mail(
+            _("Test report %(number)s") % {"number": document.number},
+            _(
+                "The report of %(product)s is ready: %(verdict)s. Download it from the "
+                "portal; anyone can verify it at %(url)s."
+            )
+            % {
+                "product": batch.product,
+                "verdict": verdict,
+                "url": documents.verification_url(document.number),
+            },
+            settings.DEFAULT_FROM_EMAIL,
+            recipients,
+        )
+    return document.number
+
+
+def report_html(document, batch):
+    url = documents.verification_url(document.number)
+    with translation.override("zh-hans"):
+        return render_to_string(
+            "testing_fund/test_report.html",
+            {
+                "document": document,
+                "batch": batch,
+                "results": batch.results.select_related("indicator").order_by("indicator__code"),
+                "verification_url": url,
+                "qr": documents.qr_data_uri(url),
+            },
+        )
