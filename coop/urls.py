@@ -12,6 +12,7 @@ from members.api import convention, imports, members, pairing, people, public, r
 from members.services.lifecycle import STAFF_VERBS
 from standards import api as standards_api
 from standards import views as standards_views
+from testing_fund import api as fund_api
 
 COOP = r"coops/(?P<coop_slug>[-a-zA-Z0-9_]+)"
 router = SimpleRouter()
@@ -33,11 +34,15 @@ for prefix, viewset, name in [
     ("declarations", standards_api.DeclarationViewSet, "api-declaration"),
     ("collection", standards_api.CollectionViewSet, "api-collection"),
     ("draftings", standards_api.DraftingViewSet, "api-drafting"),
+    ("batches", fund_api.BatchViewSet, "api-batch"),
+    ("funds", fund_api.FundViewSet, "api-fund"),
+    ("ledger", fund_api.LedgerViewSet, "api-ledger"),
 ]:
     router.register(f"{COOP}/{prefix}", viewset, basename=name)
 # Indicators first: the catalogue's ids are numbers, so "indicators" is never taken for one.
 router.register("standards/indicators", standards_api.IndicatorViewSet, basename="api-indicator")
 router.register("standards", standards_api.StandardViewSet, basename="api-standard")
+router.register("labs/batches", fund_api.LabBatchViewSet, basename="api-lab-batch")
 
 api_v1 = [
     path("", api.api_root, name="api-root"),
@@ -53,6 +58,16 @@ api_v1 = [
         rf"^{COOP}/members/(?P<pk>\d+)/(?P<verb>{'|'.join(STAFF_VERBS)})/$",
         members.MemberTransitionView.as_view(),
         name="api-member-transition",
+    ),
+    re_path(
+        rf"^{COOP}/batches/(?P<pk>\d+)/(?P<verb>{'|'.join(fund_api.VERBS)})/$",
+        fund_api.BatchVerbView.as_view(),
+        name="api-batch-verb",
+    ),
+    re_path(
+        r"^labs/batches/(?P<pk>\d+)/(?P<verb>receive|enter|verify)/$",
+        fund_api.BatchVerbView.as_view(),
+        name="api-lab-batch-verb",
     ),
     path(
         "coops/<slug:coop_slug>/members/<int:pk>/events/",

@@ -1,0 +1,261 @@
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Sum
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.generics import get_object_or_404
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from coop.access import is_staff_of_cooperatives, may_administer
+from coop.models import Role
+from coop.owned import is_enterprise
+from members.models import Member
+from standards.models import Indicator, Standard
+from testing_fund.models import Batch, Fund, LedgerEntry, Result, TestingInstitution
+from testing_fund.services import batches
+
+COOP_SLUG = OpenApiParameter("coop_slug", str, OpenApiParameter.PATH)
+
+
+class ResultSerializer(serializers.ModelSerializer):
+    indicator = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Result
+        fields = ["indicator", "price", "raw", "verdict", "explanation"]
+
+
+class BatchSerializer(serializers.ModelSerializer):
+    results = ResultSerializer(many=True, read_only=True)
+    member = serializers.PrimaryKeyRelatedField(queryset=Member.objects)
+    standard = serializers.PrimaryKeyRelatedField(queryset=Standard.objects)
+    lab = serializers.PrimaryKeyRelatedField(queryset=TestingInstitution.objects.all())
+    indicators = serializers.SlugRelatedField(
+        slug_field="code",
+        many=True,
+        write_only=True,
+        required=False,
+        queryset=Indicator.objects.all(),
+        help_text="codes; by default those the standard limits for the category",
+    )
+
+    class Meta:
+        model = Batch
+        fields = [
+            "id",
+            "kind",
+            "status",
+            "member",
+            "product",
+            "safety_category",
+            "chain_role",
+            "standard",
+            "lab",
+            "indicators",
+            "lot_number",
+            "quantity",
+            "delivery",
+            "sampling_place",
+            "sampled_at",
+            "seal_number",
+            "samplers",
+            "backup_kept",
+            "due_on",
+            "cost",
+            "free_reinspection",
+            "paid_by_member",
+            "reinspection_of",
+            "requested_at",
+            "reported_on",
+            "passed",
+            "results",
+        ]
+        read_only_fields = [
+            "kind",
+            "status",
+            "sampling_place",
+            "sampled_at",
+            "seal_number",
+            "samplers",
+            "backup_kept",
+            "cost",
+            "free_reinspection",
+            "paid_by_member",
+            "reinspection_of",
+            "requested_at",
+            "reported_on",
+            "passed",
+        ]
+
+
+def batches_for(user):
+    """Batches of the scope the user may see: staff all, an enterprise its own, a lab its own."""
+    results = Prefetch("results", queryset=Result.objects.select_related("indicator"))
+    rows = Batch.objects.select_related("standard", "lab").prefetch_related(results)
+    if is_staff_of_cooperatives(user):
+        return rows
+    if is_enterprise(user):
+        return rows.filter(member=user.member_id)
+    if user.is_authenticated and user.role == Role.LAB_TECHNICIAN:
+        return rows.filter(lab=user.institution_id)
+    return rows.none()
+
+
+@extend_schema(parameters=[COOP_SLUG])
+class BatchViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """The cooperative's batches; an enterprise requests free tests for its own unit."""
+
+    serializer_class = BatchSerializer
+    filterset_fields = ["status", "kind", "member"]
+
+    def get_queryset(self):
+        return batches_for(self.request.user)
+
+    def perform_create(self, serializer):
+        user, data = self.request.user, dict(serializer.validated_data)
+        if not (
+            may_administer(user) or (is_enterprise(user) and data["member"].pk == user.member_id)
+        ):
+            raise PermissionDenied(
+                _("A member unit requests tests for itself; staff for any member.")
+            )
+        serializer.instance = batches.request_batch(actor=user, **data)
+
+
+@dataclass(frozen=True)
+class Verb:
+    service: object
+    who: str  # "staff", "member" or "lab"
+    fields: tuple = ()
+
+
+VERBS = {
+    "approve": Verb(batches.approve, "staff"),
+    "reject": Verb(batches.reject, "staff", ("reason",)),
+    "cancel": Verb(batches.cancel, "staff", ("reason",)),
+    "sample": Verb(
+        batches.sample, "staff", ("seal_number", "samplers", "sampling_place", "backup_kept")
+    ),
+    "receive": Verb(batches.receive, "lab"),
+    "enter": Verb(batches.enter_results, "lab", ("values",)),
+    "verify": Verb(batches.verify, "lab"),
+    "report": Verb(batches.report, "staff"),
+    "close": Verb(batches.close, "staff"),
+    "rectification": Verb(batches.notify_rectification, "staff", ("notice", "due_on")),
+    "answer": Verb(batches.answer_rectification, "member", ("answer",)),
+    "reinspect": Verb(batches.reinspect, "staff"),
+    "object": Verb(batches.object_to, "member", ("reason",)),
+    "decide": Verb(batches.decide_objection, "staff", ("upheld", "reason")),
+}
+
+
+class VerbSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    seal_number = serializers.CharField(required=False, allow_blank=True, default="")
+    samplers = serializers.CharField(required=False, allow_blank=True, default="")
+    sampling_place = serializers.CharField(required=False, allow_blank=True, default="")
+    backup_kept = serializers.BooleanField(required=False, default=False)
+    values = serializers.DictField(
+        child=serializers.CharField(allow_blank=True),
+        required=False,
+        default=dict,
+        help_text="{indicator code: result as entered}",
+    )
+    notice = serializers.CharField(required=False, allow_blank=True, default="")
+    due_on = serializers.DateField(required=False, allow_null=True, default=None)
+    answer = serializers.CharField(required=False, allow_blank=True, default="")
+    upheld = serializers.BooleanField(required=False, default=False)
+
+
+def allowed(user, who, batch):
+    if who == "staff":
+        return may_administer(user)
+    if who == "member":
+        return is_enterprise(user) and user.member_id == batch.member_id
+    return user.role == Role.LAB_TECHNICIAN and user.institution_id == batch.lab_id
+
+
+class BatchVerbView(APIView):
+    """``POST …/batches/<id>/<verb>/``: approve, reject, cancel, sample, receive, enter,
+    verify, report, close, rectification, answer, reinspect, object, decide."""
+
+    @extend_schema(request=VerbSerializer, responses=BatchSerializer)
+    def post(self, request, pk, verb, coop_slug=None):
+        batch = get_object_or_404(batches_for(request.user), pk=pk)
+        rule = VERBS[verb]
+        if not allowed(request.user, rule.who, batch):
+            raise PermissionDenied(_("Your role cannot do this to a batch."))
+        given = VerbSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        outcome = rule.service(
+            batch=batch,
+            actor=request.user,
+            **{name: given.validated_data[name] for name in rule.fields},
+        )
+        fresh = batches_for(request.user).filter(
+            pk=getattr(outcome, "batch_id", None) or outcome.pk
+        )
+        shown = fresh.first() or batches_for(request.user).get(pk=batch.pk)
+        return Response(BatchSerializer(shown).data, status=status.HTTP_200_OK)
+
+
+class LabBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """A lab's worklist: its own batches in every cooperative it serves, never another lab's."""
+
+    serializer_class = BatchSerializer
+    filterset_fields = ["status"]
+
+    def get_queryset(self):
+        user = self.request.user
+        if user.role != Role.LAB_TECHNICIAN:
+            raise PermissionDenied(_("This is a lab's worklist."))
+        return batches_for(user)
+
+
+class LedgerSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = LedgerEntry
+        fields = ["id", "kind", "amount", "batch", "appropriation", "reason", "at"]
+
+
+class FundSerializer(serializers.ModelSerializer):
+    balance = serializers.DecimalField(
+        max_digits=12, decimal_places=2, source="balance_total", read_only=True
+    )
+
+    class Meta:
+        model = Fund
+        fields = ["id", "year", "free_quota", "balance"]
+
+
+@extend_schema(parameters=[COOP_SLUG])
+class FundViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The cooperative's funds by year with their balances (the sum of each ledger)."""
+
+    serializer_class = FundSerializer
+
+    def get_queryset(self):
+        if not is_staff_of_cooperatives(self.request.user):
+            raise PermissionDenied(_("The fund is for staff."))
+        return Fund.objects.annotate(balance_total=Sum("ledger__amount")).order_by("-year")
+
+
+@extend_schema(parameters=[COOP_SLUG])
+class LedgerViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Every movement of the cooperative's funds, oldest first."""
+
+    serializer_class = LedgerSerializer
+    filterset_fields = ["fund", "kind", "batch"]
+
+    def get_queryset(self):
+        if not is_staff_of_cooperatives(self.request.user):
+            raise PermissionDenied(_("The fund is for staff."))
+        return LedgerEntry.objects.all()
