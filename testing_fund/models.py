@@ -229,6 +229,9 @@ class Batch(TenantModel):
     reinspection_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reinspections"
     )
+    sampling_round = models.ForeignKey(
+        "SamplingRound", null=True, blank=True, on_delete=models.PROTECT, related_name="batches"
+    )
     requested_at = models.DateTimeField(_("requested"), default=timezone.now)
     # Cooperative and dates on the batch itself, indexed, for statistics over many batches.
     reported_on = models.DateField(_("reported"), null=True, blank=True)
@@ -241,6 +244,14 @@ class Batch(TenantModel):
             models.Index(fields=["cooperative", "member", "requested_at"]),
             models.Index(fields=["cooperative", "reported_on"]),
             models.Index(fields=["lab", "status"]),
+        ]
+        constraints = [
+            # One sample of a member per round: what makes confirming a round idempotent.
+            models.UniqueConstraint(
+                fields=["cooperative", "sampling_round", "member"],
+                condition=models.Q(sampling_round__isnull=False),
+                name="one_batch_per_member_and_round",
+            )
         ]
         verbose_name = _("batch")
         verbose_name_plural = _("batches")
@@ -310,3 +321,43 @@ class Objection(TenantModel):
     class Meta:
         verbose_name = _("objection")
         verbose_name_plural = _("objections")
+
+
+class SamplingRound(TenantModel):
+    """A round of supervisory sampling. Its inputs (the candidates and their risk weights) and
+    its random seed are stored, so the selection can be worked out again and always comes out
+    the same; each selected member keeps the reasons it was picked."""
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", _("preview")
+        CONFIRMED = "confirmed", _("confirmed")
+
+    name = models.CharField(_("name"), max_length=200)
+    coverage = models.DecimalField(
+        _("coverage"),
+        max_digits=4,
+        decimal_places=3,
+        validators=[MinValueValidator(Decimal("0.001")), MaxValueValidator(1)],
+        help_text=_("The share of active members to sample, e.g. 0.10."),
+    )
+    seed = models.BigIntegerField(_("random seed"))
+    lab = models.ForeignKey(
+        TestingInstitution, on_delete=models.PROTECT, related_name="+", verbose_name=_("lab")
+    )
+    standard = models.ForeignKey(
+        "standards.Standard", on_delete=models.PROTECT, related_name="+", verbose_name=_("standard")
+    )
+    safety_category = models.CharField(_("product safety category"), max_length=1, default="B")
+    inputs = models.JSONField(_("inputs"), default=list)
+    selection = models.JSONField(_("selection"), default=list)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PREVIEW)
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("sampling round")
+        verbose_name_plural = _("sampling rounds")
+
+    def __str__(self):
+        return self.name

@@ -97,7 +97,9 @@ def test_the_whole_workflow_through_the_api(coop_a, priced, second_technician, a
     )
     assert step(api, coop_a.admin, batch, "close").json()["status"] == "closed"
     funds = api(coop_a.supervisor).get("/api/v1/coops/coop-a/funds/").json()["results"]
-    assert funds[0]["balance"] == "700.00"  # ¥1,000 less this batch (the re-inspection awaits approval)
+    assert (
+        funds[0]["balance"] == "700.00"
+    )  # ¥1,000 less this batch (the re-inspection awaits approval)
 
 
 @pytest.mark.parametrize(

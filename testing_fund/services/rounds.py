@@ -1,0 +1,250 @@
+"""Supervisory sampling rounds: which members are sampled, reproducibly and explainably, and
+confirming a round in one idempotent operation.
+
+The selection is a pure function of the stored inputs and seed: the same inputs and seed give
+the same members. Risk weights come from what the portal knows of a member today: failures in
+the last year and being new; complaints and credit grades join them with the credit issue."""
+
+import math
+import random
+import secrets
+from collections import defaultdict
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from coop import audit
+from coop.models import User
+from members.models import Member, MemberProductCategory
+from members.services.errors import Refused
+from testing_fund.models import Batch, Fund, LedgerEntry, Result, SamplingRound
+from testing_fund.services.batches import price_results
+from testing_fund.services.fund import yuan
+
+FAILURE_WEIGHT = 2  # per failed batch reported in the last year
+NEW_MEMBER_WEIGHT = 1  # joined within the last year
+
+
+def candidates(cooperative_id, today=None):
+    """Active members as the selection reads them: stratum, weight and the reasons for it."""
+    today = today or timezone.localdate()
+    year_ago = today - timedelta(days=365)
+    failures = dict(
+        Batch.objects.filter(cooperative_id=cooperative_id, passed=False, reported_on__gte=year_ago)
+        .values_list("member")
+        .annotate(n=Count("pk"))
+    )
+    categories = {}
+    for member_id, code in (
+        MemberProductCategory.objects.filter(cooperative_id=cooperative_id)
+        .order_by("category__code")
+        .values_list("member_id", "category__code")
+    ):
+        categories.setdefault(member_id, code)
+    rows = []
+    members = Member.objects.filter(cooperative_id=cooperative_id, status=Member.Status.ACTIVE)
+    for pk, district_id, joined_on in members.order_by("pk").values_list(
+        "pk", "district_id", "joined_on"
+    ):
+        reasons, weight = [], 1
+        if failures.get(pk):
+            weight += FAILURE_WEIGHT * failures[pk]
+            reasons.append(
+                _("%(count)d failed batch(es) in the last year") % {"count": failures[pk]}
+            )
+        if joined_on and joined_on >= year_ago:
+            weight += NEW_MEMBER_WEIGHT
+            reasons.append(_("a new member"))
+        rows.append(
+            {
+                "member": pk,
+                "stratum": f"{district_id}/{categories.get(pk, '')}",
+                "weight": weight,
+                "reasons": reasons,
+            }
+        )
+    return rows
+
+
+def allocate(strata, target):
+    """Split ``target`` over the strata in proportion to their size (largest remainder)."""
+    total = sum(len(members) for members in strata.values())
+    shares = {name: target * len(members) / total for name, members in strata.items()}
+    counts = {name: math.floor(share) for name, share in shares.items()}
+    leftover = target - sum(counts.values())
+    for name in sorted(shares, key=lambda n: (counts[n] - shares[n], n))[:leftover]:
+        counts[name] += 1
+    return counts
+
+
+def select(inputs, seed, coverage):
+    """The members to sample: per stratum its share of the target, drawn at random with the
+    chance growing with the weight (keys u ** (1 / weight), the largest taken)."""
+    if not inputs:
+        return []
+    strata = defaultdict(list)
+    for row in sorted(inputs, key=lambda row: row["member"]):
+        strata[row["stratum"]].append(row)
+    target = math.ceil(float(coverage) * len(inputs))
+    counts = allocate(strata, target)
+    rng = random.Random(seed)
+    chosen = []
+    for name in sorted(strata):
+        keyed = [(rng.random() ** (1 / row["weight"]), row) for row in strata[name]]
+        keyed.sort(key=lambda pair: (-pair[0], pair[1]["member"]))
+        for _key, row in keyed[: counts[name]]:
+            why = [
+                _("stratum %(stratum)s: %(taken)d of %(size)d members")
+                % {"stratum": name, "taken": counts[name], "size": len(strata[name])},
+                *row["reasons"],
+            ]
+            chosen.append({"member": row["member"], "weight": row["weight"], "reasons": why})
+    return sorted(chosen, key=lambda row: row["member"])
+
+
+@transaction.atomic
+def preview_round(
+    *, cooperative, actor, name, coverage, lab, standard, safety_category="B", seed=None
+):
+    """Work out a round for staff to look at; nothing is booked until they confirm it."""
+    seed = secrets.randbits(31) if seed is None else seed
+    inputs = candidates(cooperative.pk)
+    sampling_round = SamplingRound(
+        cooperative=cooperative,
+        name=name,
+        coverage=coverage,
+        seed=seed,
+        lab=lab,
+        standard=standard,
+        safety_category=safety_category,
+        inputs=inputs,
+        selection=select(inputs, seed, coverage),
+    )
+    sampling_round.full_clean()
+    sampling_round.save()
+    audit.record(instance=sampling_round, actor=actor, action="round_preview")
+    return sampling_round
+
+
+@transaction.atomic
+def confirm_round(*, sampling_round, actor):
+    """Book a batch and its reservation for every selected member, all or nothing. Running it
+    again, or after a crash, adds only what is missing: one batch per member and round."""
+    locked = SamplingRound.objects.select_for_update().get(pk=sampling_round.pk)
+    selected = [row["member"] for row in locked.selection]
+    existing = set(Batch.objects.filter(sampling_round=locked).values_list("member_id", flat=True))
+    missing = [member for member in selected if member not in existing]
+    if missing:
+        book(locked, missing, actor)
+    if locked.status != SamplingRound.Status.CONFIRMED:
+        locked.status, locked.confirmed_at = SamplingRound.Status.CONFIRMED, timezone.now()
+        locked.save(update_fields=["status", "confirmed_at"])
+        audit.record(instance=locked, actor=actor, action="round_confirm")
+        transaction.on_commit(lambda: notify(locked))
+    return locked
+
+
+def book(sampling_round, members, actor):
+    indicators = [
+        limit.indicator
+        for limit in sampling_round.standard.limits.select_related("indicator")
+        if limit.category in (sampling_round.safety_category, "")
+    ]
+    priced = price_results(sampling_round.lab, indicators)
+    cost = sum(price for _indicator, price in priced)
+    cooperative_id = sampling_round.cooperative_id
+    fund, _created = Fund.objects.get_or_create(
+        cooperative_id=cooperative_id, year=timezone.localdate().year
+    )
+    fund = Fund.objects.select_for_update().get(pk=fund.pk)
+    balance, total = fund.balance(), cost * len(members)
+    if total > balance:
+        raise Refused(
+            _("The round costs %(total)s; the fund has %(balance)s.")
+            % {"total": yuan(total), "balance": yuan(balance)}
+        )
+    owned = {"cooperative_id": cooperative_id}
+    Batch.objects.bulk_create(
+        [
+            Batch(
+                **owned,
+                member_id=member,
+                fund=fund,
+                kind=Batch.Kind.SUPERVISORY,
+                status=Batch.Status.APPROVED,
+                sampling_round=sampling_round,
+                product=_("supervisory sample"),
+                safety_category=sampling_round.safety_category,
+                standard=sampling_round.standard,
+                lab=sampling_round.lab,
+                cost=cost,
+            )
+            for member in members
+        ],
+        batch_size=2000,
+    )
+    booked = list(
+        Batch.objects.filter(sampling_round=sampling_round, member_id__in=members).values_list(
+            "pk", flat=True
+        )
+    )
+    Result.objects.bulk_create(
+        [
+            Result(**owned, batch_id=batch, indicator=indicator, price=price)
+            for batch in booked
+            for indicator, price in priced
+        ],
+        batch_size=5000,
+    )
+    LedgerEntry.objects.bulk_create(
+        [
+            LedgerEntry(
+                **owned,
+                fund=fund,
+                batch_id=batch,
+                actor=actor,
+                kind=LedgerEntry.Kind.RESERVATION,
+                amount=-cost,
+            )
+            for batch in booked
+        ],
+        batch_size=5000,
+    )
+
+
+def notify(sampling_round):
+    """Tell the sampled members and the lab (by mail, to those with an address)."""
+    subject = _("Supervisory sampling: %(round)s") % {"round": sampling_round.name}
+    members = [row["member"] for row in sampling_round.selection]
+    member_mail = list(
+        User.objects.filter(member_id__in=members).exclude(email="").values_list("email", flat=True)
+    )
+    lab_mail = list(
+        User.objects.filter(institution_id=sampling_round.lab_id)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    messages = [
+        (
+            subject,
+            _("Your unit is among those sampled in this round; samplers will visit."),
+            settings.DEFAULT_FROM_EMAIL,
+            [address],
+        )
+        for address in member_mail
+    ]
+    if lab_mail:
+        messages.append(
+            (
+                subject,
+                _("%(count)d samples are booked for your lab.") % {"count": len(members)},
+                settings.DEFAULT_FROM_EMAIL,
+                lab_mail,
+            )
+        )
+    send_mass_mail(messages, fail_silently=False)

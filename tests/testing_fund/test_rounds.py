@@ -1,0 +1,158 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+
+from coop.tenancy import scope, unscoped
+from members.services.errors import Refused
+from standards.models import Standard
+from testing_fund.models import Batch, LedgerEntry, Result
+from testing_fund.services import rounds
+from testing_fund.services.fund import adjust
+from tests.factories import MemberFactory
+
+
+@pytest.fixture
+def forty(coop_a, priced):
+    """Forty active members, and ¥100,000 in the fund (a round's batch costs ¥800)."""
+    with scope({coop_a.cooperative.pk}):
+        adjust(fund=priced, actor=coop_a.admin, amount=Decimal(99000), reason="追加拨款")
+    members = [MemberFactory(cooperative=coop_a.cooperative) for _ in range(39)]
+    return [coop_a.member, *members]
+
+
+def preview(coop_a, seed=7, coverage="0.10"):
+    with unscoped():
+        standard = Standard.objects.get(code="GB 18401-2010")
+    with scope({coop_a.cooperative.pk}):
+        return rounds.preview_round(
+            cooperative=coop_a.cooperative,
+            actor=coop_a.admin,
+            name="2026年第四季度监督抽查",
+            coverage=Decimal(coverage),
+            lab=coop_a.lab.institution,
+            standard=standard,
+            seed=seed,
+        )
+
+
+def test_the_same_seed_and_inputs_give_the_same_selection(coop_a, forty):
+    first, again = preview(coop_a, seed=7), preview(coop_a, seed=7)
+    assert [r["member"] for r in first.selection] == [r["member"] for r in again.selection]
+    assert rounds.select(first.inputs, first.seed, first.coverage) == first.selection
+    others = {tuple(r["member"] for r in preview(coop_a, seed=seed).selection) for seed in range(5)}
+    assert len(others) > 1  # another seed, another draw
+    assert len(first.selection) == 4  # 10% of 40
+
+
+def test_each_selected_member_shows_why(coop_a, forty):
+    with unscoped():
+        Batch.objects.create(
+            cooperative=coop_a.cooperative,
+            member=forty[3],
+            fund_id=coop_a.cooperative.pk and _fund(coop_a),
+            standard=Standard.objects.get(code="GB 18401-2010"),
+            lab=coop_a.lab.institution,
+            product="x",
+            safety_category="B",
+            passed=False,
+            reported_on=date.today(),
+        )
+    chosen = preview(coop_a, coverage="1").selection
+    risky = next(row for row in chosen if row["member"] == forty[3].pk)
+    assert risky["weight"] == 3 and "近一年 1 批次不合格" in str(risky["reasons"])
+    assert all(row["reasons"][0].startswith("分层") for row in chosen)
+
+
+def _fund(coop_a):
+    from testing_fund.models import Fund
+
+    return Fund.objects.get(cooperative=coop_a.cooperative).pk
+
+
+def test_the_strata_share_the_target_in_proportion():
+    inputs = [
+        {"member": n, "stratum": "a" if n < 30 else "b", "weight": 1, "reasons": []}
+        for n in range(40)
+    ]
+    chosen = rounds.select(inputs, seed=1, coverage=Decimal("0.25"))
+    assert len(chosen) == 10
+    assert sum(1 for row in chosen if row["member"] < 30) == 8  # 30 of 40 -> 7.5, 10 of 40 -> 2.5
+
+
+def confirm(coop_a, sampling_round):
+    with scope({coop_a.cooperative.pk}):
+        return rounds.confirm_round(sampling_round=sampling_round, actor=coop_a.admin)
+
+
+def booked(sampling_round):
+    with unscoped():
+        batches = Batch.objects.filter(sampling_round=sampling_round)
+        return (
+            batches.count(),
+            Result.objects.filter(batch__in=batches).count(),
+            LedgerEntry.objects.filter(batch__in=batches, kind="reservation").count(),
+        )
+
+
+def test_confirming_twice_books_each_selected_member_once(coop_a, forty):
+    sampling_round = preview(coop_a)
+    confirm(coop_a, sampling_round)
+    confirm(coop_a, sampling_round)
+    indicators = 8  # GB 18401's limits for category B
+    assert booked(sampling_round) == (4, 4 * indicators, 4)
+    with unscoped():
+        members = set(
+            Batch.objects.filter(sampling_round=sampling_round).values_list("member_id", flat=True)
+        )
+    assert members == {row["member"] for row in sampling_round.selection}
+
+
+def test_a_crash_halfway_leaves_nothing_and_a_rerun_books_everything_once(
+    coop_a, forty, monkeypatch
+):
+    sampling_round = preview(coop_a)
+    real = LedgerEntry.objects.bulk_create
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("the worker died here")
+
+    monkeypatch.setattr(LedgerEntry.objects, "bulk_create", crash)
+    with pytest.raises(RuntimeError):
+        confirm(coop_a, sampling_round)
+    assert booked(sampling_round) == (0, 0, 0)
+    monkeypatch.setattr(LedgerEntry.objects, "bulk_create", real)
+    confirm(coop_a, sampling_round)
+    assert booked(sampling_round)[0] == booked(sampling_round)[2] == 4
+
+
+def test_a_round_the_fund_cannot_pay_is_refused_saying_both_amounts(coop_a, forty):
+    with scope({coop_a.cooperative.pk}):
+        from testing_fund.models import Fund
+
+        adjust(fund=Fund.objects.get(), actor=coop_a.admin, amount=Decimal(-99900), reason="x")
+    sampling_round = preview(coop_a, coverage="0.5")
+    with pytest.raises(Refused) as refused:
+        confirm(coop_a, sampling_round)
+    assert "¥100.00" in refused.value.message
+    assert booked(sampling_round) == (0, 0, 0)
+
+
+def test_members_and_the_lab_are_told(coop_a, forty, settings, django_capture_on_commit_callbacks):
+    from coop.models import User
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    coop_a.lab.email = "lab@example.com"
+    coop_a.lab.save()
+    small = preview(coop_a, coverage="0.025")  # one member
+    with unscoped():
+        User.objects.filter(pk=coop_a.enterprise.pk).update(
+            email="member@example.com", member_id=small.selection[0]["member"]
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        confirm(coop_a, small)
+    assert sorted(address for message in mail.outbox for address in message.to) == [
+        "lab@example.com",
+        "member@example.com",
+    ]
