@@ -15,6 +15,7 @@ from coop.tenancy import unscoped
 from members import demo as member_demo
 from standards import catalogue
 from standards import demo as standards_demo
+from testing_fund import demo as fund_demo
 from testing_fund.models import TestingInstitution
 
 DEMO_PASSWORD = "demo-pass-2026"
@@ -143,6 +144,7 @@ def seed(*, haimen_members=HAIMEN_DEFAULT_MEMBERS, log=print):
         seed_accounts(region, cooperatives, lab, enterprise)
         member_demo.issue_demo_certificate(enterprise)
         standards_demo.seed(haimen, enterprise)
+        fund_demo.seed(haimen, lab)
         log(f"Demo accounts share the password {DEMO_PASSWORD}.")
 
 

@@ -37,6 +37,7 @@ for prefix, viewset, name in [
     ("batches", fund_api.BatchViewSet, "api-batch"),
     ("funds", fund_api.FundViewSet, "api-fund"),
     ("ledger", fund_api.LedgerViewSet, "api-ledger"),
+    ("rounds", fund_api.RoundViewSet, "api-round"),
 ]:
     router.register(f"{COOP}/{prefix}", viewset, basename=name)
 # Indicators first: the catalogue's ids are numbers, so "indicators" is never taken for one.

@@ -4,6 +4,7 @@ from django.db.models import Prefetch, Sum
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
@@ -14,8 +15,15 @@ from coop.models import Role
 from coop.owned import is_enterprise
 from members.models import Member
 from standards.models import Indicator, Standard
-from testing_fund.models import Batch, Fund, LedgerEntry, Result, TestingInstitution
-from testing_fund.services import batches
+from testing_fund.models import (
+    Batch,
+    Fund,
+    LedgerEntry,
+    Result,
+    SamplingRound,
+    TestingInstitution,
+)
+from testing_fund.services import batches, rounds
 
 COOP_SLUG = OpenApiParameter("coop_slug", str, OpenApiParameter.PATH)
 
@@ -259,3 +267,58 @@ class LedgerViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         if not is_staff_of_cooperatives(self.request.user):
             raise PermissionDenied(_("The fund is for staff."))
         return LedgerEntry.objects.all()
+
+
+class RoundSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SamplingRound
+        fields = [
+            "id",
+            "name",
+            "coverage",
+            "seed",
+            "lab",
+            "standard",
+            "safety_category",
+            "status",
+            "selection",
+            "created_at",
+            "confirmed_at",
+        ]
+        read_only_fields = ["status", "selection", "created_at", "confirmed_at"]
+        extra_kwargs = {"seed": {"required": False}}
+
+
+@extend_schema(parameters=[COOP_SLUG])
+class RoundViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Sampling rounds: posting one previews its selection (each member with its reasons);
+    ``POST …/<id>/confirm/`` books the batches, once however often it is called."""
+
+    serializer_class = RoundSerializer
+
+    def get_queryset(self):
+        if not is_staff_of_cooperatives(self.request.user):
+            raise PermissionDenied(_("Sampling rounds are for staff."))
+        return SamplingRound.objects.all()
+
+    def perform_create(self, serializer):
+        if not may_administer(self.request.user):
+            raise PermissionDenied(_("Only a cooperative administrator plans a round."))
+        serializer.instance = rounds.preview_round(
+            cooperative=self.request.cooperative,
+            actor=self.request.user,
+            **serializer.validated_data,
+        )
+
+    @extend_schema(request=None, responses=RoundSerializer)
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, coop_slug, pk):
+        if not may_administer(request.user):
+            raise PermissionDenied(_("Only a cooperative administrator confirms a round."))
+        confirmed = rounds.confirm_round(sampling_round=self.get_object(), actor=request.user)
+        return Response(RoundSerializer(confirmed).data)

@@ -63,3 +63,28 @@ def report_html(document, batch):
                 "qr": documents.qr_data_uri(url),
             },
         )
+
+
+@tenant_task
+def plan_round(cooperative_id, lab_id, standard_id, coverage):
+    """The schedule's quarterly run: a round to preview and confirm."""
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from coop.models import Cooperative
+    from standards.models import Standard
+    from testing_fund.models import TestingInstitution
+    from testing_fund.services.rounds import preview_round
+
+    today = timezone.localdate()
+    sampling_round = preview_round(
+        cooperative=Cooperative.objects.get(pk=cooperative_id),
+        actor=None,
+        name=_("Supervisory sampling %(year)d Q%(quarter)d")
+        % {"year": today.year, "quarter": (today.month - 1) // 3 + 1},
+        coverage=Decimal(coverage),
+        lab=TestingInstitution.objects.get(pk=lab_id),
+        standard=Standard.objects.get(pk=standard_id),
+    )
+    return sampling_round.pk

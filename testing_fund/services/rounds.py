@@ -248,3 +248,32 @@ def notify(sampling_round):
             )
         )
     send_mass_mail(messages, fail_silently=False)
+
+
+def schedule_rounds(cooperative, lab, standard, coverage="0.10"):
+    """The cooperative's quarterly round in django-celery-beat, which staff move or pause in the
+    admin. Its task previews a round; staff confirm it. Idempotent."""
+    import json
+
+    from django_celery_beat.models import CrontabSchedule, PeriodicTask
+
+    quarterly, _created = CrontabSchedule.objects.get_or_create(
+        minute="0",
+        hour="8",
+        day_of_month="1",
+        month_of_year="1,4,7,10",
+        day_of_week="*",
+        timezone="Asia/Shanghai",
+    )
+    task, _created = PeriodicTask.objects.get_or_create(
+        name=f"Sampling round: {cooperative.slug}",
+        defaults={
+            "task": "testing_fund.tasks.plan_round",
+            "crontab": quarterly,
+            "args": json.dumps([cooperative.pk]),
+            "kwargs": json.dumps(
+                {"lab_id": lab.pk, "standard_id": standard.pk, "coverage": str(coverage)}
+            ),
+        },
+    )
+    return task

@@ -156,3 +156,72 @@ def test_members_and_the_lab_are_told(coop_a, forty, settings, django_capture_on
         "lab@example.com",
         "member@example.com",
     ]
+
+
+def round_body(coop_a, **overrides):
+    with unscoped():
+        standard = Standard.objects.get(code="GB 18401-2010")
+    body = {
+        "name": "第四季度监督抽查",
+        "coverage": "0.10",
+        "seed": 11,
+        "lab": coop_a.lab.institution_id,
+        "standard": standard.pk,
+        "safety_category": "B",
+    }
+    return {**body, **overrides}
+
+
+def test_a_round_is_previewed_then_confirmed_through_the_api(coop_a, forty, api):
+    client = api(coop_a.admin)
+    previewed = client.post("/api/v1/coops/coop-a/rounds/", round_body(coop_a), format="json")
+    assert previewed.status_code == 201, previewed.json()
+    body = previewed.json()
+    assert body["status"] == "preview" and len(body["selection"]) == 4
+    assert all(row["reasons"] for row in body["selection"])
+    path = f"/api/v1/coops/coop-a/rounds/{body['id']}/confirm/"
+    assert client.post(path).json()["status"] == "confirmed"
+    assert client.post(path).status_code == 200
+    assert (
+        api(coop_a.admin).get("/api/v1/coops/coop-a/batches/?kind=supervisory").json()["count"] == 4
+    )
+
+
+@pytest.mark.parametrize("role", ["supervisor", "enterprise", "lab"])
+def test_only_an_administrator_plans_and_confirms(coop_a, forty, api, role):
+    response = api(coop_a.users()[role]).post(
+        "/api/v1/coops/coop-a/rounds/", round_body(coop_a), format="json"
+    )
+    assert response.status_code == 403
+
+
+def test_another_cooperatives_rounds_are_out_of_reach(coop_a, coop_b, forty, api):
+    created = (
+        api(coop_a.admin)
+        .post("/api/v1/coops/coop-a/rounds/", round_body(coop_a), format="json")
+        .json()
+    )
+    for path in ("rounds/", f"rounds/{created['id']}/"):
+        assert api(coop_b.admin).get(f"/api/v1/coops/coop-a/{path}").status_code == 404
+    assert (
+        api(coop_b.admin).post(f"/api/v1/coops/coop-b/rounds/{created['id']}/confirm/").status_code
+        == 404
+    )
+
+
+def test_the_quarterly_schedule_is_in_the_database_and_its_task_previews_a_round(coop_a, forty):
+    from django_celery_beat.models import PeriodicTask
+
+    from testing_fund.tasks import plan_round
+
+    with unscoped():
+        standard = Standard.objects.get(code="GB 18401-2010")
+        rounds.schedule_rounds(coop_a.cooperative, coop_a.lab.institution, standard)
+        rounds.schedule_rounds(coop_a.cooperative, coop_a.lab.institution, standard)
+    task = PeriodicTask.objects.get(name="Sampling round: coop-a")
+    assert task.crontab.month_of_year == "1,4,7,10"
+    planned = plan_round(coop_a.cooperative.pk, coop_a.lab.institution_id, standard.pk, "0.10")
+    with unscoped():
+        from testing_fund.models import SamplingRound
+
+        assert SamplingRound.objects.get(pk=planned).status == "preview"
