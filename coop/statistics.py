@@ -18,3 +18,25 @@ def active_member_counts():
             .annotate(count=Count("id"))
         )
         return {row["cooperative_id"]: row["count"] for row in rows}
+
+
+def pass_rates_by_cooperative(region_id, year):
+    """A region's cooperatives side by side: batches reported in ``year`` and how many passed.
+    One grouped query on (cooperative, reported_on)."""
+    from datetime import date
+
+    from django.db.models import Q
+
+    from testing_fund.models import Batch
+
+    with unscoped():
+        rows = (
+            Batch.objects.filter(
+                cooperative__region_id=region_id,
+                reported_on__range=(date(year, 1, 1), date(year, 12, 31)),
+            )
+            .values("cooperative_id")
+            .annotate(total=Count("pk"), passed=Count("pk", filter=Q(passed=True)))
+            .order_by("cooperative_id")
+        )
+        return [dict(row, rate=round(100 * row["passed"] / row["total"], 1)) for row in rows]

@@ -92,6 +92,16 @@ api_v1 = [
     ),
     path("standards/verdict/", standards_api.VerdictView.as_view(), name="api-verdict"),
     path(
+        "coops/<slug:coop_slug>/statistics/",
+        fund_api.StatisticsView.as_view(),
+        name="api-statistics",
+    ),
+    path(
+        "statistics/cooperatives/",
+        fund_api.RegionStatisticsView.as_view(),
+        name="api-region-statistics",
+    ),
+    path(
         "public/certificates/<str:number>/",
         documents_api.PublicDocumentView.as_view(),
         name="api-public-certificate",

@@ -1,6 +1,7 @@
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -11,10 +12,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from coop.access import is_staff_of_cooperatives, may_administer
-from coop.models import Role
+from coop.models import Cooperative, Role
 from coop.owned import is_enterprise
+from coop.statistics import pass_rates_by_cooperative
 from members.models import Member
-from standards.models import Indicator, Standard
+from standards.models import Indicator, ProductCategory, Standard
 from testing_fund.models import (
     Batch,
     Fund,
@@ -24,6 +26,7 @@ from testing_fund.models import (
     TestingInstitution,
 )
 from testing_fund.services import batches, rounds
+from testing_fund.statistics import cooperative_statistics
 
 COOP_SLUG = OpenApiParameter("coop_slug", str, OpenApiParameter.PATH)
 
@@ -41,6 +44,9 @@ class BatchSerializer(serializers.ModelSerializer):
     member = serializers.PrimaryKeyRelatedField(queryset=Member.objects)
     standard = serializers.PrimaryKeyRelatedField(queryset=Standard.objects)
     lab = serializers.PrimaryKeyRelatedField(queryset=TestingInstitution.objects.all())
+    category = serializers.SlugRelatedField(
+        slug_field="code", queryset=ProductCategory.objects.all(), required=False, allow_null=True
+    )
     indicators = serializers.SlugRelatedField(
         slug_field="code",
         many=True,
@@ -58,6 +64,7 @@ class BatchSerializer(serializers.ModelSerializer):
             "status",
             "member",
             "product",
+            "category",
             "safety_category",
             "chain_role",
             "standard",
@@ -322,3 +329,31 @@ class RoundViewSet(
             raise PermissionDenied(_("Only a cooperative administrator confirms a round."))
         confirmed = rounds.confirm_round(sampling_round=self.get_object(), actor=request.user)
         return Response(RoundSerializer(confirmed).data)
+
+
+def asked_year(request):
+    year = request.query_params.get("year", "")
+    return int(year) if year.isdigit() else timezone.localdate().year
+
+
+class StatisticsView(APIView):
+    """``?year=``: pass rates overall and by category, district, town, quarter and indicator,
+    the problem map (failures by town and indicator), and spending against the budget."""
+
+    @extend_schema(parameters=[COOP_SLUG, OpenApiParameter("year", int)])
+    def get(self, request, coop_slug):
+        if not is_staff_of_cooperatives(request.user):
+            raise PermissionDenied(_("Statistics are for staff."))
+        return Response(cooperative_statistics(request.cooperative.pk, asked_year(request)))
+
+
+class RegionStatisticsView(APIView):
+    """A region supervisor's cooperatives side by side: batches reported and pass rate."""
+
+    @extend_schema(parameters=[OpenApiParameter("year", int)])
+    def get(self, request):
+        if request.user.role != Role.REGION_SUPERVISOR:
+            raise PermissionDenied(_("Region statistics are for region supervisors."))
+        rows = pass_rates_by_cooperative(request.user.region_id, asked_year(request))
+        slugs = dict(Cooperative.objects.values_list("pk", "slug"))
+        return Response([dict(row, cooperative=slugs[row.pop("cooperative_id")]) for row in rows])

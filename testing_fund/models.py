@@ -174,6 +174,14 @@ class Batch(TenantModel):
     member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="batches")
     fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="batches")
     product = models.CharField(_("product"), max_length=200)
+    category = models.ForeignKey(
+        "standards.ProductCategory",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("product category"),
+    )
     safety_category = models.CharField(
         _("product safety category"), max_length=1, choices=[("A", "A"), ("B", "B"), ("C", "C")]
     )
@@ -267,6 +275,9 @@ class Result(TenantModel):
     indicator = models.ForeignKey("standards.Indicator", on_delete=models.PROTECT, related_name="+")
     price = models.DecimalField(_("price (yuan)"), **YUAN)
     raw = models.CharField(_("result as entered"), max_length=60, blank=True)
+    # The batch's report date, copied when the report is issued: statistics by indicator read
+    # this table alone, by cooperative and date, without joining every batch.
+    reported_on = models.DateField(_("reported"), null=True, blank=True)
     verdict = models.CharField(
         _("verdict"),
         max_length=10,
@@ -282,6 +293,7 @@ class Result(TenantModel):
                 fields=["cooperative", "batch", "indicator"], name="one_result_per_indicator"
             )
         ]
+        indexes = [models.Index(fields=["cooperative", "reported_on", "indicator"])]
         verbose_name = _("result")
         verbose_name_plural = _("results")
 

@@ -236,6 +236,7 @@ def report(*, batch, actor):
     batch = locked(batch, Status.VERIFIED, action=_("issue the report of"))
     money.settle(batch=batch, actor=actor)
     batch.reported_on = timezone.localdate()
+    batch.results.update(reported_on=batch.reported_on)
     move(batch, Status.REPORTED, actor, "report", fields=["reported_on"])
     issue_test_report.delay_on_commit(batch.cooperative_id, batch.pk)
     return batch

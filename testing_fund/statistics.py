@@ -1,0 +1,106 @@
+"""Testing statistics of one cooperative: pass rates overall and by category, district, town,
+quarter and indicator; the quality problem map (failures by town and indicator); spending
+against the budget. Every figure is one aggregate query on indexed columns."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncQuarter
+
+from testing_fund.models import Batch, LedgerEntry, Result
+
+PASSED = Count("pk", filter=Q(passed=True))
+FAILED_RESULT = Count("pk", filter=Q(verdict="fail"))
+
+
+def year_range(year):
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+def with_rate(rows, passed="passed", total="total"):
+    for row in rows:
+        row["rate"] = round(100 * row[passed] / row[total], 1) if row[total] else None
+    return rows
+
+
+def reported(cooperative_id, year):
+    return Batch.objects.filter(cooperative_id=cooperative_id, reported_on__range=year_range(year))
+
+
+def grouped(batches, *by):
+    rows = batches.values(*by).annotate(total=Count("pk"), passed=PASSED).order_by(*by)
+    return with_rate(list(rows))
+
+
+def by_indicator(cooperative_id, year):
+    rows = (
+        Result.objects.filter(cooperative_id=cooperative_id, reported_on__range=year_range(year))
+        .values("indicator__code", "indicator__name_zh")
+        .annotate(total=Count("pk"), failed=FAILED_RESULT)
+        .order_by("indicator__code")
+    )
+    return with_rate([dict(row, passed=row["total"] - row["failed"]) for row in rows])
+
+
+def problem_map(cooperative_id, year):
+    """Failures by town and indicator: where, and in what, products fail."""
+    rows = (
+        Result.objects.filter(
+            cooperative_id=cooperative_id, verdict="fail", reported_on__range=year_range(year)
+        )
+        .values("batch__member__town", "indicator__code")
+        .annotate(failures=Count("pk"))
+        .order_by("batch__member__town", "indicator__code")
+    )
+    return [
+        {
+            "town": row["batch__member__town"],
+            "indicator": row["indicator__code"],
+            "failures": row["failures"],
+        }
+        for row in rows
+    ]
+
+
+def spending(cooperative_id, year):
+    """The year's fund: money in, spent (settled), held for approved batches, and left."""
+    kinds = LedgerEntry.Kind
+    totals = LedgerEntry.objects.filter(cooperative_id=cooperative_id, fund__year=year).aggregate(
+        appropriated=Sum("amount", filter=Q(kind__in=[kinds.APPROPRIATION, kinds.ADJUSTMENT])),
+        spent=Sum("amount", filter=Q(kind=kinds.SETTLEMENT)),
+        held=Sum("amount", filter=Q(kind__in=[kinds.RESERVATION, kinds.RELEASE])),
+        balance=Sum("amount"),
+    )
+    settled = Batch.objects.filter(
+        cooperative_id=cooperative_id, fund__year=year, ledger__kind=kinds.SETTLEMENT
+    ).count()
+    spent = -(totals["spent"] or 0)
+    return {
+        "appropriated": yuan(totals["appropriated"]),
+        "spent": yuan(spent),
+        "held": yuan(-(totals["held"] or 0)),
+        "balance": yuan(totals["balance"]),
+        "average_cost": yuan(spent / settled) if settled else None,
+    }
+
+
+def yuan(amount):
+    """Money as the API writes it everywhere: a string with two decimals."""
+    return str(Decimal(amount or 0).quantize(Decimal("0.01")))
+
+
+def cooperative_statistics(cooperative_id, year):
+    batches = reported(cooperative_id, year)
+    overall = batches.aggregate(total=Count("pk"), passed=PASSED)
+    return {
+        "year": year,
+        "overall": with_rate([overall])[0],
+        "by_category": grouped(batches, "category__code"),
+        "by_district": grouped(batches, "member__district__name_zh"),
+        "by_town": grouped(batches, "member__town"),
+        "by_quarter": grouped(batches.annotate(quarter=TruncQuarter("reported_on")), "quarter"),
+        "by_indicator": by_indicator(cooperative_id, year),
+        "problem_map": problem_map(cooperative_id, year),
+        "spending": spending(cooperative_id, year),
+    }
