@@ -252,6 +252,8 @@ class Batch(TenantModel):
             models.Index(fields=["cooperative", "member", "requested_at"]),
             models.Index(fields=["cooperative", "reported_on"]),
             models.Index(fields=["lab", "status"]),
+            # A region's pass rates by cooperative, read from the index alone.
+            models.Index(fields=["reported_on", "cooperative", "passed"]),
         ]
         constraints = [
             # One sample of a member per round: what makes confirming a round idempotent.
@@ -293,7 +295,8 @@ class Result(TenantModel):
                 fields=["cooperative", "batch", "indicator"], name="one_result_per_indicator"
             )
         ]
-        indexes = [models.Index(fields=["cooperative", "reported_on", "indicator"])]
+        # With the verdict in it, a year's figures by indicator are read from the index alone.
+        indexes = [models.Index(fields=["cooperative", "reported_on", "indicator", "verdict"])]
         verbose_name = _("result")
         verbose_name_plural = _("results")
 

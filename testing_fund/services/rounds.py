@@ -168,27 +168,46 @@ def book(sampling_round, members, actor):
             _("The round costs %(total)s; the fund has %(balance)s.")
             % {"total": yuan(total), "balance": yuan(balance)}
         )
-    owned = {"cooperative_id": cooperative_id}
-    Batch.objects.bulk_create(
-        [
-            Batch(
-                **owned,
-                member_id=member,
-                fund=fund,
-                kind=Batch.Kind.SUPERVISORY,
-                status=Batch.Status.APPROVED,
-                sampling_round=sampling_round,
-                product=_("supervisory sample"),
-                safety_category=sampling_round.safety_category,
-                standard=sampling_round.standard,
-                lab=sampling_round.lab,
-                cost=cost,
-            )
-            for member in members
-        ],
-        batch_size=2000,
-    )
+    for start in range(0, len(members), 5000):  # SQLite allows some 32,000 parameters
+        insert_batches(sampling_round, members[start : start + 5000], fund, cost)
     add_results_and_reservations(sampling_round, priced, fund, actor, cost)
+
+
+def insert_batches(sampling_round, members, fund, cost):
+    """One approved supervisory batch per member lacking one, inserted by the database."""
+    marks = ", ".join(["%s"] * len(members))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""INSERT INTO testing_fund_batch
+                    (cooperative_id, member_id, fund_id, kind, status, product, safety_category,
+                     chain_role, standard_id, lab_id, lot_number, quantity, delivery,
+                     sampling_place, seal_number, samplers, backup_kept, cost,
+                     free_reinspection, paid_by_member, sampling_round_id, requested_at)
+                SELECT m.cooperative_id, m.id, %s, %s, %s, %s, %s, '', %s, %s, '', '', %s,
+                       '', '', '', %s, %s, %s, %s, %s, %s
+                FROM members_member m
+                WHERE m.id IN ({marks}) AND NOT EXISTS (
+                    SELECT 1 FROM testing_fund_batch b
+                    WHERE b.sampling_round_id = %s AND b.member_id = m.id)""",
+            [
+                fund.pk,
+                Batch.Kind.SUPERVISORY,
+                Batch.Status.APPROVED,
+                _("supervisory sample"),
+                sampling_round.safety_category,
+                sampling_round.standard_id,
+                sampling_round.lab_id,
+                Batch.Delivery.PICKUP,
+                False,
+                cost,
+                False,
+                False,
+                sampling_round.pk,
+                timezone.now(),
+                *members,
+                sampling_round.pk,
+            ],
+        )
 
 
 def add_results_and_reservations(sampling_round, priced, fund, actor, cost):
