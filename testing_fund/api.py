@@ -1,6 +1,7 @@
 from dataclasses import dataclass
+from datetime import timedelta
 
-from django.db.models import Prefetch, Sum
+from django.db.models import Case, Prefetch, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -41,6 +42,9 @@ class ResultSerializer(serializers.ModelSerializer):
 
 class BatchSerializer(serializers.ModelSerializer):
     results = ResultSerializer(many=True, read_only=True)
+    priority = serializers.IntegerField(
+        read_only=True, required=False, help_text="in ?status=requested: new, raw-material"
+    )
     member = serializers.PrimaryKeyRelatedField(queryset=Member.objects)
     standard = serializers.PrimaryKeyRelatedField(queryset=Standard.objects)
     lab = serializers.PrimaryKeyRelatedField(queryset=TestingInstitution.objects.all())
@@ -86,6 +90,7 @@ class BatchSerializer(serializers.ModelSerializer):
             "requested_at",
             "reported_on",
             "passed",
+            "priority",
             "results",
         ]
         read_only_fields = [
@@ -119,6 +124,21 @@ def batches_for(user):
     return rows.none()
 
 
+def with_priority(batches):
+    """The approval order: new members (joined within a year) and raw-material members first,
+    as the fund's rules give them priority; one point each."""
+    year_ago = timezone.localdate() - timedelta(days=365)
+    point = Value(1)
+    return batches.annotate(
+        priority=(
+            Case(When(member__joined_on__gte=year_ago, then=point), default=Value(0))
+            + Case(
+                When(member__chain_role=Member.ChainRole.RAW_MATERIAL, then=point), default=Value(0)
+            )
+        )
+    )
+
+
 @extend_schema(parameters=[COOP_SLUG])
 class BatchViewSet(
     mixins.ListModelMixin,
@@ -132,7 +152,10 @@ class BatchViewSet(
     filterset_fields = ["status", "kind", "member"]
 
     def get_queryset(self):
-        return batches_for(self.request.user)
+        batches = batches_for(self.request.user)
+        if self.request.query_params.get("status") == Batch.Status.REQUESTED:
+            return with_priority(batches).order_by("-priority", "requested_at")
+        return batches
 
     def perform_create(self, serializer):
         user, data = self.request.user, dict(serializer.validated_data)

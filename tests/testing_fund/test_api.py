@@ -173,3 +173,25 @@ def test_the_batch_lists_pin_their_queries(coop_a, priced, api, django_assert_nu
         assert lab.get("/api/v1/labs/batches/").json()["count"] == 3
     with django_assert_num_queries(4):  # ... count, page
         admin.get("/api/v1/coops/coop-a/ledger/")
+
+
+def test_the_approval_worklist_puts_new_and_raw_material_members_first(coop_a, priced, api):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    old = MemberFactory(cooperative=coop_a.cooperative, joined_on=date(2020, 1, 1))
+    new = MemberFactory(cooperative=coop_a.cooperative, joined_on=timezone.localdate())
+    raw_and_new = MemberFactory(
+        cooperative=coop_a.cooperative,
+        chain_role="raw_material",
+        joined_on=timezone.localdate() - timedelta(days=10),
+    )
+    for member in (old, new, raw_and_new):
+        api(coop_a.admin).post(BATCHES, request_body(coop_a, member=member.pk), format="json")
+    rows = api(coop_a.admin).get(BATCHES, {"status": "requested"}).json()["results"]
+    assert [(row["member"], row["priority"]) for row in rows] == [
+        (raw_and_new.pk, 2),
+        (new.pk, 1),
+        (old.pk, 0),
+    ]
