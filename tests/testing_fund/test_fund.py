@@ -7,30 +7,11 @@ from django.db import connection
 
 from coop.tenancy import scope, unscoped
 from members.services.errors import Refused
-from standards.models import Indicator, Standard
 from testing_fund.models import Batch, Fund, LabPrice, LedgerEntry
 from testing_fund.services import batches
 from testing_fund.services import fund as services
 from tests.factories import MemberFactory
-from tests.testing_fund.conftest import THREE
-
-
-def gb18401():
-    with unscoped():
-        return Standard.objects.get(code="GB 18401-2010")
-
-
-def request(tenant, member=None, codes=THREE):
-    with scope({tenant.cooperative.pk}):
-        return batches.request_batch(
-            member=member or tenant.member,
-            actor=tenant.enterprise,
-            standard=gb18401(),
-            lab=tenant.lab.institution,
-            product="四件套",
-            safety_category="B",
-            indicators=list(Indicator.objects.filter(code__in=codes)),
-        )
+from tests.testing_fund.conftest import THREE, request
 
 
 def test_a_request_is_priced_from_the_labs_price_list(coop_a, priced):

@@ -12,12 +12,11 @@ from django.core.exceptions import ValidationError
 from coop.models import Document
 from coop.tenancy import scope, unscoped
 from members.services.errors import Refused
-from standards.models import Indicator, Standard
 from testing_fund.models import Batch, LedgerEntry
 from testing_fund.services import batches
 from testing_fund.tasks import issue_test_report
 from tests.factories import UserFactory
-from tests.testing_fund.conftest import THREE
+from tests.testing_fund.conftest import request, sample
 
 GOOD = {"formaldehyde": "30", "ph": "6.5", "odour": "无"}
 BAD = {"formaldehyde": "82", "ph": "6.5", "odour": "无"}
@@ -30,27 +29,9 @@ def second_technician(coop_a):
 
 def through(coop_a, second_technician, values, member=None):
     """A batch from request to verified results, step by step through the services."""
+    batch = request(coop_a, member)
     with scope({coop_a.cooperative.pk}):
-        with unscoped():
-            standard = Standard.objects.get(code="GB 18401-2010")
-        batch = batches.request_batch(
-            member=member or coop_a.member,
-            actor=coop_a.enterprise,
-            standard=standard,
-            lab=coop_a.lab.institution,
-            product="四件套",
-            safety_category="B",
-            indicators=list(Indicator.objects.filter(code__in=THREE)),
-        )
-        batches.approve(batch=batch, actor=coop_a.admin)
-        batches.sample(
-            batch=batch,
-            actor=coop_a.admin,
-            seal_number="FY-0001",
-            samplers="王建华、李明",
-            sampling_place="成品仓库",
-            backup_kept=True,
-        )
+        sample(coop_a, batch)
         batches.receive(batch=batch, actor=coop_a.lab)
         batches.enter_results(batch=batch, actor=coop_a.lab, values=values)
         batches.verify(batch=batch, actor=second_technician)
@@ -80,44 +61,16 @@ def test_only_the_batchs_lab_receives_and_enters(coop_a, priced, second_technici
         role="lab_technician",
         institution=coop_a.lab.institution.__class__.objects.create(name_zh="别家"),
     )
-    with scope({coop_a.cooperative.pk}), unscoped():
-        standard = Standard.objects.get(code="GB 18401-2010")
+    batch = request(coop_a)
     with scope({coop_a.cooperative.pk}):
-        batch = batches.request_batch(
-            member=coop_a.member,
-            actor=coop_a.enterprise,
-            standard=standard,
-            lab=coop_a.lab.institution,
-            product="被芯",
-            safety_category="B",
-            indicators=list(Indicator.objects.filter(code__in=THREE)),
-        )
-        batches.approve(batch=batch, actor=coop_a.admin)
-        batches.sample(
-            batch=batch,
-            actor=coop_a.admin,
-            seal_number="FY-2",
-            samplers="甲、乙",
-            sampling_place="仓库",
-            backup_kept=True,
-        )
+        sample(coop_a, batch)
         with pytest.raises(Refused):
             batches.receive(batch=batch, actor=other_lab)
 
 
 def test_steps_out_of_order_and_bad_readings_are_refused(coop_a, priced):
+    batch = request(coop_a)
     with scope({coop_a.cooperative.pk}):
-        with unscoped():
-            standard = Standard.objects.get(code="GB 18401-2010")
-        batch = batches.request_batch(
-            member=coop_a.member,
-            actor=coop_a.enterprise,
-            standard=standard,
-            lab=coop_a.lab.institution,
-            product="被芯",
-            safety_category="B",
-            indicators=list(Indicator.objects.filter(code__in=THREE)),
-        )
         with pytest.raises(Refused, match="已申请"):
             batches.receive(batch=batch, actor=coop_a.lab)
         batches.approve(batch=batch, actor=coop_a.admin)
