@@ -59,6 +59,20 @@ class ScopedAdmin(admin.ModelAdmin):
         services.delete_owned(obj, actor=request.user)
 
 
+class ReadOnlyAdmin(ScopedAdmin):
+    """Rows only the portal's services write (audit, documents, money, batches): the admin
+    shows them and changes none."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class SuperuserWritesAdmin(ScopedAdmin):
     """Reference data and accounts: staff may look, only a superuser changes them."""
 
@@ -93,17 +107,11 @@ class DistrictAdmin(SuperuserWritesAdmin):
 
 
 @admin.register(Document)
-class DocumentAdmin(ScopedAdmin):
+class DocumentAdmin(ReadOnlyAdmin):
     list_display = ["number", "kind", "member", "issued_at", "status"]
     list_filter = ["kind"]
     list_select_related = ["member"]
     search_fields = ["number"]
-
-    def has_add_permission(self, request):
-        return False  # documents are issued by the pipeline, never typed in
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(User)
@@ -122,16 +130,7 @@ class PortalUserAdmin(SuperuserWritesAdmin, UserAdmin):
 
 
 @admin.register(AuditRecord)
-class AuditRecordAdmin(ScopedAdmin):
+class AuditRecordAdmin(ReadOnlyAdmin):
     list_display = ["at", "cooperative", "actor", "action", "object_type", "object_id"]
     list_filter = ["action", "object_type"]
     list_select_related = ["cooperative", "actor"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

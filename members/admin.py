@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from coop.admin import ScopedAdmin
+from coop.admin import ReadOnlyAdmin, ScopedAdmin
 from members import models
 from members.services import members as member_services
 
@@ -58,15 +58,10 @@ class CertificationAdmin(ScopedAdmin):
 
 
 @admin.register(models.Convention)
-class ConventionAdmin(ScopedAdmin):
+class ConventionAdmin(ReadOnlyAdmin):
+    """Versions are adopted in the portal, which numbers them; one signed never changes."""
+
     list_display = ["title", "version", "adopted_on", "cooperative"]
-    readonly_fields = ["version"]
-
-    def has_add_permission(self, request):
-        return False  # adopting a version goes through the portal, which numbers it
-
-    def has_change_permission(self, request, obj=None):
-        return False  # a version adopted is a version signed: it never changes
 
 
 @admin.register(models.WorkstationSession)

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from coop.access import may_administer
-from coop.admin import ScopedAdmin, SuperuserWritesAdmin
+from coop.admin import ReadOnlyAdmin, ScopedAdmin, SuperuserWritesAdmin
 from coop.models import Role
 from standards.models import (
     CollectionEntry,
@@ -64,15 +64,11 @@ class ProductCategoryAdmin(SuperuserWritesAdmin):
 
 
 @admin.register(ProductDeclaration)
-class ProductDeclarationAdmin(ScopedAdmin):
+class ProductDeclarationAdmin(ReadOnlyAdmin):
+    """A self-declaration is the member's own, made in the portal."""
+
     list_display = ["product", "member", "category", "safety_category", "declared_on"]
     list_select_related = ["member", "category"]
-
-    def has_add_permission(self, request):
-        return False  # a self-declaration is the member's own, made in the portal
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(CollectionEntry)

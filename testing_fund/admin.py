@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from coop.admin import ScopedAdmin, SuperuserWritesAdmin
+from coop.admin import ReadOnlyAdmin, ScopedAdmin, SuperuserWritesAdmin
 from testing_fund.models import (
     Appropriation,
     Batch,
@@ -28,33 +28,20 @@ class FundAdmin(ScopedAdmin):
     list_display = ["cooperative", "year", "free_quota"]
 
 
-class ReadOnlyScopedAdmin(ScopedAdmin):
-    """Money and batches move only through the portal's services, never by editing a row."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(LedgerEntry)
-class LedgerEntryAdmin(ReadOnlyScopedAdmin):
+class LedgerEntryAdmin(ReadOnlyAdmin):
     list_display = ["at", "fund", "kind", "amount", "batch", "actor"]
     list_filter = ["kind"]
     list_select_related = ["fund", "batch", "actor"]
 
 
 @admin.register(Appropriation)
-class AppropriationAdmin(ReadOnlyScopedAdmin):
+class AppropriationAdmin(ReadOnlyAdmin):
     list_display = ["on", "fund", "source", "amount", "document_number"]
 
 
 @admin.register(Batch)
-class BatchAdmin(ReadOnlyScopedAdmin):
+class BatchAdmin(ReadOnlyAdmin):
     list_display = ["pk", "product", "member", "kind", "status", "cost", "lab", "requested_at"]
     list_filter = ["kind", "status"]
     list_select_related = ["member", "lab"]

@@ -70,3 +70,24 @@ def test_a_superuser_sees_every_cooperative(coop_a, coop_b, client):
     client.force_login(UserFactory(is_superuser=True, is_staff=True))
     page = client.get("/admin/members/member/").content.decode()
     assert coop_a.member.name in page and coop_b.member.name in page
+
+
+def test_rows_only_the_services_write_cannot_be_changed_or_deleted_in_the_admin(
+    coop_a, api, client
+):
+    api(coop_a.admin).patch(
+        f"/api/v1/coops/coop-a/members/{coop_a.member.pk}/", {"town": "常乐镇"}, format="json"
+    )
+    with unscoped():
+        from coop.models import AuditRecord
+
+        record = AuditRecord.objects.get(action="member_update")
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    change = client.get(f"/admin/coop/auditrecord/{record.pk}/change/").content.decode()
+    assert 'name="_save"' not in change
+    assert (
+        client.post(f"/admin/coop/auditrecord/{record.pk}/delete/", {"post": "yes"}).status_code
+        == 403
+    )
+    with unscoped():
+        assert AuditRecord.objects.filter(pk=record.pk).exists()
