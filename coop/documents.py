@@ -17,8 +17,9 @@ from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -58,6 +59,17 @@ class StaticOnlyFetcher(URLFetcher):
         with open(path, "rb") as file:
             body = file.read()
         return URLFetcherResponse(url, body, {"Content-Type": mimetypes.guess_type(path)[0]})
+
+
+def render_html(template, document, **context):
+    """A document's HTML, always in Chinese (it is the paper of record), with the address and
+    QR code of its public verification."""
+    url = verification_url(document.number)
+    with translation.override("zh-hans"):
+        return render_to_string(
+            template,
+            {"document": document, "verification_url": url, "qr": qr_data_uri(url), **context},
+        )
 
 
 def static_file(name):

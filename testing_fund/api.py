@@ -40,6 +40,23 @@ class ResultSerializer(serializers.ModelSerializer):
         fields = ["indicator", "price", "raw", "verdict", "explanation"]
 
 
+# What a request for a test sets; the rest is the workflow's.
+REQUESTED_FIELDS = {
+    "member",
+    "product",
+    "category",
+    "safety_category",
+    "chain_role",
+    "standard",
+    "lab",
+    "indicators",
+    "lot_number",
+    "quantity",
+    "delivery",
+    "due_on",
+}
+
+
 class BatchSerializer(serializers.ModelSerializer):
     results = ResultSerializer(many=True, read_only=True)
     priority = serializers.IntegerField(
@@ -93,22 +110,8 @@ class BatchSerializer(serializers.ModelSerializer):
             "priority",
             "results",
         ]
-        read_only_fields = [
-            "kind",
-            "status",
-            "sampling_place",
-            "sampled_at",
-            "seal_number",
-            "samplers",
-            "backup_kept",
-            "cost",
-            "free_reinspection",
-            "paid_by_member",
-            "reinspection_of",
-            "requested_at",
-            "reported_on",
-            "passed",
-        ]
+        # Everything but what a request sets is the workflow's to write.
+        read_only_fields = [name for name in fields if name not in REQUESTED_FIELDS]
 
 
 def batches_for(user):

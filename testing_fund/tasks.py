@@ -1,7 +1,5 @@
 from django.conf import settings
 from django.core.mail import send_mail
-from django.template.loader import render_to_string
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from coop import documents
@@ -51,18 +49,10 @@ def issue_test_report(cooperative_id, batch_id):
 
 
 def report_html(document, batch):
-    url = documents.verification_url(document.number)
-    with translation.override("zh-hans"):
-        return render_to_string(
-            "testing_fund/test_report.html",
-            {
-                "document": document,
-                "batch": batch,
-                "results": batch.results.select_related("indicator").order_by("indicator__code"),
-                "verification_url": url,
-                "qr": documents.qr_data_uri(url),
-            },
-        )
+    results = batch.results.select_related("indicator").order_by("indicator__code")
+    return documents.render_html(
+        "testing_fund/test_report.html", document, batch=batch, results=results
+    )
 
 
 @tenant_task
