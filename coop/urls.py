@@ -97,6 +97,11 @@ api_v1 = [
         name="api-statistics",
     ),
     path(
+        "coops/<slug:coop_slug>/spending/members/",
+        fund_api.SpendingByMemberView.as_view(),
+        name="api-spending-by-member",
+    ),
+    path(
         "statistics/cooperatives/",
         fund_api.RegionStatisticsView.as_view(),
         name="api-region-statistics",

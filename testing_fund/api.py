@@ -8,7 +8,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.generics import get_object_or_404
+from rest_framework.generics import GenericAPIView, get_object_or_404
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -27,7 +27,7 @@ from testing_fund.models import (
     TestingInstitution,
 )
 from testing_fund.services import batches, rounds
-from testing_fund.statistics import cooperative_statistics
+from testing_fund.statistics import cooperative_statistics, spending_by_member, spent_rows
 
 COOP_SLUG = OpenApiParameter("coop_slug", str, OpenApiParameter.PATH)
 
@@ -371,6 +371,28 @@ class StatisticsView(APIView):
         if not is_staff_of_cooperatives(request.user):
             raise PermissionDenied(_("Statistics are for staff."))
         return Response(cooperative_statistics(request.cooperative.pk, asked_year(request)))
+
+
+class SpendingByMemberView(GenericAPIView):
+    """``?year=``: what the fund paid for each member's batches, largest first, paginated."""
+
+    @extend_schema(parameters=[COOP_SLUG, OpenApiParameter("year", int)], responses=None)
+    def get(self, request, coop_slug):
+        if not is_staff_of_cooperatives(request.user):
+            raise PermissionDenied(_("Statistics are for staff."))
+        rows = spending_by_member(request.cooperative.pk, asked_year(request))
+        page = spent_rows(self.paginate_queryset(rows))
+        return self.get_paginated_response(
+            [
+                {
+                    "member": row["batch__member"],
+                    "name": row["batch__member__name"],
+                    "batches": row["batches"],
+                    "spent": row["spent"],
+                }
+                for row in page
+            ]
+        )
 
 
 class RegionStatisticsView(APIView):

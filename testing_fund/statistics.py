@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import TruncQuarter
+from django.db.models.functions import TruncMonth, TruncQuarter
 
 from testing_fund.models import Batch, LedgerEntry, Result
 
@@ -87,6 +87,56 @@ def spending(cooperative_id, year):
     }
 
 
+def settled(cooperative_id, year):
+    """The year's settlements: what the fund has actually paid, one entry per reported batch."""
+    return LedgerEntry.objects.filter(
+        cooperative_id=cooperative_id, fund__year=year, kind=LedgerEntry.Kind.SETTLEMENT
+    )
+
+
+def spent_rows(rows):
+    """Spending rows as the API writes money; settlements are negative in the ledger."""
+    for row in rows:
+        row["spent"] = yuan(-row["spent"])
+    return rows
+
+
+def spending_by_month(cooperative_id, year):
+    rows = (
+        settled(cooperative_id, year)
+        .annotate(month=TruncMonth("at"))
+        .values("month")
+        .annotate(batches=Count("*"), spent=Sum("amount"))
+        .order_by("month")
+    )
+    return spent_rows([dict(row, month=row["month"].strftime("%Y-%m")) for row in rows])
+
+
+def spending_by_member(cooperative_id, year):
+    """A queryset, largest spending first, for the caller to paginate: one row per member."""
+    return (
+        settled(cooperative_id, year)
+        .values("batch__member", "batch__member__name")
+        .annotate(batches=Count("*"), spent=Sum("amount"))
+        .order_by("spent", "batch__member")
+    )
+
+
+def spending_by_indicator(cooperative_id, year):
+    """What the fund paid for each indicator: the prices of the results of settled batches."""
+    rows = (
+        Result.objects.filter(
+            cooperative_id=cooperative_id,
+            batch__fund__year=year,
+            batch__ledger__kind=LedgerEntry.Kind.SETTLEMENT,
+        )
+        .values("indicator__code", "indicator__name_zh")
+        .annotate(tests=Count("*"), spent=Sum("price"))
+        .order_by("-spent", "indicator__code")
+    )
+    return [dict(row, spent=yuan(row["spent"])) for row in rows]
+
+
 def yuan(amount):
     """Money as the API writes it everywhere: a string with two decimals."""
     return str(Decimal(amount or 0).quantize(Decimal("0.01")))
@@ -104,5 +154,9 @@ def cooperative_statistics(cooperative_id, year):
         "by_quarter": grouped(batches.annotate(quarter=TruncQuarter("reported_on")), "quarter"),
         "by_indicator": by_indicator(cooperative_id, year),
         "problem_map": problem_map(cooperative_id, year),
-        "spending": spending(cooperative_id, year),
+        "spending": dict(
+            spending(cooperative_id, year),
+            by_month=spending_by_month(cooperative_id, year),
+            by_indicator=spending_by_indicator(cooperative_id, year),
+        ),
     }

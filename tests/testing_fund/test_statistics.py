@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -52,6 +52,7 @@ def reported(coop_a, coop_b, priced):
                     batch=batch,
                     kind=kind,
                     amount=amount,
+                    at=datetime(YEAR, batch.reported_on.month, 15, 12, tzinfo=UTC),
                 )
         other_fund = Fund.objects.create(cooperative=coop_b.cooperative, year=YEAR)
         Batch.objects.create(
@@ -71,8 +72,8 @@ def reported(coop_a, coop_b, priced):
 def test_a_cooperatives_statistics(coop_a, reported, api, django_assert_num_queries):
     client = api(coop_a.admin)
     # token, cooperative, overall, category, district, town, quarter, indicator, problem map,
-    # the ledger's sums and the settled count
-    with django_assert_num_queries(11):
+    # the ledger's sums, the settled count, spending by month and by indicator
+    with django_assert_num_queries(13):
         body = client.get("/api/v1/coops/coop-a/statistics/", {"year": YEAR}).json()
     assert body["overall"] == {"total": 4, "passed": 3, "rate": 75.0}
     assert {row["member__town"]: row["rate"] for row in body["by_town"]} == {
@@ -90,7 +91,43 @@ def test_a_cooperatives_statistics(coop_a, reported, api, django_assert_num_quer
         "held": "0.00",
         "balance": "200.00",
         "average_cost": "200.00",
+        "by_month": [
+            {"month": f"{YEAR}-03", "batches": 2, "spent": "400.00"},
+            {"month": f"{YEAR}-08", "batches": 2, "spent": "400.00"},
+        ],
+        "by_indicator": [
+            {
+                "indicator__code": "formaldehyde",
+                "indicator__name_zh": "甲醛含量",
+                "tests": 4,
+                "spent": "400.00",
+            },
+            {"indicator__code": "ph", "indicator__name_zh": "pH值", "tests": 4, "spent": "400.00"},
+        ],
     }
+
+
+def test_spending_by_member_is_paginated_largest_first(
+    coop_a, reported, priced, api, django_assert_num_queries
+):
+    with unscoped():
+        batch = Batch.objects.filter(cooperative=coop_a.cooperative).first()
+        LedgerEntry.objects.create(
+            cooperative=coop_a.cooperative, fund=priced, batch=batch, kind="settlement", amount=-50
+        )
+    client = api(coop_a.admin)
+    with django_assert_num_queries(4):  # token, cooperative, count, page
+        body = client.get("/api/v1/coops/coop-a/spending/members/", {"year": YEAR}).json()
+    assert body["count"] == 4
+    first = body["results"][0]
+    assert (first["member"], first["batches"], first["spent"]) == (batch.member_id, 2, "250.00")
+    assert {row["spent"] for row in body["results"][1:]} == {"200.00"}
+    url = "/api/v1/coops/coop-a/spending/members/"
+    assert api(coop_a.enterprise).get(url).status_code == 403
+
+
+def test_another_cooperatives_spending_is_not_found(coop_a, coop_b, reported, api):
+    assert api(coop_b.admin).get("/api/v1/coops/coop-a/spending/members/").status_code == 404
 
 
 def test_the_region_compares_its_cooperatives(coop_a, reported, api):
