@@ -3,7 +3,7 @@ confirming a round in one idempotent operation.
 
 The selection is a pure function of the stored inputs and seed: the same inputs and seed give
 the same members. Risk weights come from what the portal knows of a member today: failures in
-the last year and being new; complaints and credit grades join them with the credit issue."""
+the last year, valid complaints in the last year, a low credit grade, and being new."""
 
 import math
 import random
@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from coop import audit
 from coop.models import User
+from credit.models import Complaint, CreditGrade
 from members.models import Member, MemberProductCategory
 from members.services.errors import Refused
 from testing_fund.models import Batch, Fund, LedgerEntry, SamplingRound
@@ -27,17 +28,64 @@ from testing_fund.services.batches import price_results
 from testing_fund.services.fund import yuan
 
 FAILURE_WEIGHT = 2  # per failed batch reported in the last year
+COMPLAINT_WEIGHT = 1  # per complaint found valid in the last year
+GRADE_WEIGHT = {"B": 1, "C": 2, "D": 3}  # the current credit grade, when low
 NEW_MEMBER_WEIGHT = 1  # joined within the last year
+
+
+def counted(rows):
+    return dict(rows.values_list("member").annotate(n=Count("pk")).order_by())
+
+
+def current_grades(cooperative_id, today):
+    """``{member: grade}`` of the grades valid today; the latest wins where periods overlap."""
+    grades = CreditGrade.objects.filter(
+        cooperative_id=cooperative_id, valid_from__lte=today, valid_until__gte=today
+    ).order_by("valid_from", "pk")
+    return dict(grades.values_list("member_id", "grade"))
+
+
+def risk(member_id, joined_on, signals, year_ago):
+    """A member's weight in the draw, and the reasons for it in words staff read."""
+    failures, complaints, grades = signals
+    reasons, weight = [], 1
+    if failures.get(member_id):
+        weight += FAILURE_WEIGHT * failures[member_id]
+        reasons.append(
+            _("%(count)d failed batch(es) in the last year") % {"count": failures[member_id]}
+        )
+    if complaints.get(member_id):
+        weight += COMPLAINT_WEIGHT * complaints[member_id]
+        reasons.append(
+            _("%(count)d valid complaint(s) in the last year") % {"count": complaints[member_id]}
+        )
+    if grades.get(member_id) in GRADE_WEIGHT:
+        weight += GRADE_WEIGHT[grades[member_id]]
+        reasons.append(_("credit grade %(grade)s") % {"grade": grades[member_id]})
+    if joined_on and joined_on >= year_ago:
+        weight += NEW_MEMBER_WEIGHT
+        reasons.append(_("a new member"))
+    return weight, reasons
 
 
 def candidates(cooperative_id, today=None):
     """Active members as the selection reads them: stratum, weight and the reasons for it."""
     today = today or timezone.localdate()
     year_ago = today - timedelta(days=365)
-    failures = dict(
-        Batch.objects.filter(cooperative_id=cooperative_id, passed=False, reported_on__gte=year_ago)
-        .values_list("member")
-        .annotate(n=Count("pk"))
+    signals = (
+        counted(
+            Batch.objects.filter(
+                cooperative_id=cooperative_id, passed=False, reported_on__gte=year_ago
+            )
+        ),
+        counted(
+            Complaint.objects.filter(
+                cooperative_id=cooperative_id,
+                triage=Complaint.Triage.VALID,
+                received_at__date__gte=year_ago,
+            )
+        ),
+        current_grades(cooperative_id, today),
     )
     categories = {}
     for member_id, code in (
@@ -51,15 +99,7 @@ def candidates(cooperative_id, today=None):
     for pk, district_id, joined_on in members.order_by("pk").values_list(
         "pk", "district_id", "joined_on"
     ):
-        reasons, weight = [], 1
-        if failures.get(pk):
-            weight += FAILURE_WEIGHT * failures[pk]
-            reasons.append(
-                _("%(count)d failed batch(es) in the last year") % {"count": failures[pk]}
-            )
-        if joined_on and joined_on >= year_ago:
-            weight += NEW_MEMBER_WEIGHT
-            reasons.append(_("a new member"))
+        weight, reasons = risk(pk, joined_on, signals, year_ago)
         rows.append(
             {
                 "member": pk,

@@ -1,10 +1,11 @@
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.core import mail
 
 from coop.tenancy import scope, unscoped
+from credit.models import Complaint, CreditGrade
 from members.services.errors import Refused
 from standards.models import Standard
 from testing_fund.models import Batch, LedgerEntry, Result
@@ -46,29 +47,50 @@ def test_the_same_seed_and_inputs_give_the_same_selection(coop_a, forty):
     assert len(first.selection) == 4  # 10% of 40
 
 
-def test_each_selected_member_shows_why(coop_a, forty):
+def test_each_selected_member_shows_why(coop_a, forty, priced):
+    cooperative, today = coop_a.cooperative, date.today()
     with unscoped():
         Batch.objects.create(
-            cooperative=coop_a.cooperative,
+            cooperative=cooperative,
             member=forty[3],
-            fund_id=coop_a.cooperative.pk and _fund(coop_a),
+            fund=priced,
             standard=Standard.objects.get(code="GB 18401-2010"),
             lab=coop_a.lab.institution,
             product="x",
             safety_category="B",
             passed=False,
-            reported_on=date.today(),
+            reported_on=today,
         )
-    chosen = preview(coop_a, coverage="1").selection
-    risky = next(row for row in chosen if row["member"] == forty[3].pk)
-    assert risky["weight"] == 3 and "近一年 1 批次不合格" in str(risky["reasons"])
-    assert all(row["reasons"][0].startswith("分层") for row in chosen)
-
-
-def _fund(coop_a):
-    from testing_fund.models import Fund
-
-    return Fund.objects.get(cooperative=coop_a.cooperative).pk
+        Complaint.objects.create(
+            cooperative=cooperative,
+            member=forty[4],
+            product="被套",
+            description="起球",
+            triage="valid",
+        )
+        Complaint.objects.create(
+            cooperative=cooperative,
+            member=forty[4],
+            product="被套",
+            description="重复",
+            triage="invalid",
+        )
+        for grade, until in [("C", today), ("AA", today - timedelta(days=1))]:
+            CreditGrade.objects.create(
+                cooperative=cooperative,
+                member=forty[5],
+                grade=grade,
+                score=55,
+                valid_from=today - timedelta(days=365),
+                valid_until=until,
+            )
+    chosen = {row["member"]: row for row in preview(coop_a, coverage="1").selection}
+    failed, complained, graded = (chosen[forty[n].pk] for n in (3, 4, 5))
+    assert failed["weight"] == 3 and "近一年 1 批次不合格" in str(failed["reasons"])
+    assert complained["weight"] == 2 and "近一年 1 件有效投诉" in str(complained["reasons"])
+    assert graded["weight"] == 3 and "信用等级 C" in str(graded["reasons"])
+    assert chosen[forty[6].pk]["weight"] == 1
+    assert all(row["reasons"][0].startswith("分层") for row in chosen.values())
 
 
 def test_the_strata_share_the_target_in_proportion():
