@@ -13,6 +13,7 @@ from members.services.lifecycle import STAFF_VERBS
 from standards import api as standards_api
 from standards import views as standards_views
 from testing_fund import api as fund_api
+from testing_fund import views as fund_views
 
 COOP = r"coops/(?P<coop_slug>[-a-zA-Z0-9_]+)"
 router = SimpleRouter()
@@ -61,7 +62,7 @@ api_v1 = [
         name="api-member-transition",
     ),
     re_path(
-        rf"^{COOP}/batches/(?P<pk>\d+)/(?P<verb>{'|'.join(fund_api.VERBS)})/$",
+        rf"^{COOP}/batches/(?P<pk>\d+)/(?P<verb>{'|'.join(fund_api.STEPS)})/$",
         fund_api.BatchVerbView.as_view(),
         name="api-batch-verb",
     ),
@@ -144,6 +145,14 @@ cooperative_pages = [
     path("imports/", member_views.import_upload, name="import-upload"),
     path("imports/<int:pk>/", member_views.import_report, name="import-report"),
     path("documents/<str:number>/", member_views.document_download, name="document-download"),
+    path("tests/", fund_views.batch_list, name="batch-list"),
+    path("tests/request/", fund_views.batch_request, name="batch-request"),
+    path("tests/<int:pk>/", fund_views.batch_detail, name="batch-detail"),
+    path("tests/<int:pk>/<str:verb>/", fund_views.batch_step, name="batch-step"),
+    path("fund/", fund_views.fund_page, name="fund"),
+    path("rounds/", fund_views.round_list, name="round-list"),
+    path("rounds/<int:pk>/", fund_views.round_detail, name="round-detail"),
+    path("statistics/", fund_views.statistics_page, name="statistics"),
     path("collection.xlsx", standards_views.collection_xlsx, name="collection-xlsx"),
     path("collection.pdf", standards_views.collection_pdf, name="collection-pdf"),
     path("declarations/", standards_views.declarations, name="declarations"),
@@ -158,6 +167,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("staff/", views.staff_home, name="staff-home"),
     path("verify/<str:number>/", views.verify, name="verify"),
+    path("lab/", fund_views.lab_worklist, name="lab-worklist"),
     path("standards/", standards_views.catalogue, name="catalogue"),
     path("standards/<int:pk>/", standards_views.standard_detail, name="standard"),
     path("standards/<int:pk>/file/", standards_views.standard_file, name="standard-file"),

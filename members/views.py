@@ -1,6 +1,4 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -10,6 +8,7 @@ from coop import services, throttle
 from coop.access import is_staff_of_cooperatives, may_administer, public_view, role_required
 from coop.documents_api import documents_for_user, download
 from coop.owned import is_enterprise
+from coop.pages import PAGE_SIZE, page_of, run_step, save_or_report
 from coop.pagination import PageByIds
 from members import exports
 from members.filters import MemberFilter
@@ -41,22 +40,6 @@ from members.services import convention as convention_services
 from members.services import imports, lifecycle
 from members.services import members as member_services
 from members.services.errors import Refused
-
-PAGE_SIZE = 50
-
-
-def page_of(request, rows):
-    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def save_or_report(form, save):
-    """Run a service; a rule it enforces beyond the form's comes back onto the form."""
-    try:
-        return save()
-    except ValidationError as error:
-        form.add_error(None, error)
-        return None
-
 
 # The public
 
@@ -303,13 +286,12 @@ def member_transition(request, coop_slug, pk, verb):
     if verb not in lifecycle.STAFF_VERBS or not form.is_valid():
         messages.error(request, _("That is not a step a member can take."))
         return redirect("member-detail", coop_slug=coop_slug, pk=pk)
-    try:
-        lifecycle.transition(member=member, verb=verb, actor=request.user, **form.cleaned_data)
-    except Refused as refusal:
-        messages.error(request, refusal.message)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
+    if run_step(
+        request,
+        lambda: lifecycle.transition(
+            member=member, verb=verb, actor=request.user, **form.cleaned_data
+        ),
+    ):
         messages.success(
             request,
             _("Done: the member unit is now %(status)s.")

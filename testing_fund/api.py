@@ -1,7 +1,4 @@
-from dataclasses import dataclass
-from datetime import timedelta
-
-from django.db.models import Case, Prefetch, Sum, Value, When
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -26,8 +23,10 @@ from testing_fund.models import (
     SamplingRound,
     TestingInstitution,
 )
+from testing_fund.selectors import batches_for, with_priority
 from testing_fund.services import batches, rounds
 from testing_fund.statistics import cooperative_statistics, spending_by_member, spent_rows
+from testing_fund.steps import STEPS, StepInput, allowed
 
 COOP_SLUG = OpenApiParameter("coop_slug", str, OpenApiParameter.PATH)
 
@@ -114,34 +113,6 @@ class BatchSerializer(serializers.ModelSerializer):
         read_only_fields = [name for name in fields if name not in REQUESTED_FIELDS]
 
 
-def batches_for(user):
-    """Batches of the scope the user may see: staff all, an enterprise its own, a lab its own."""
-    results = Prefetch("results", queryset=Result.objects.select_related("indicator"))
-    rows = Batch.objects.select_related("standard", "lab").prefetch_related(results)
-    if is_staff_of_cooperatives(user):
-        return rows
-    if is_enterprise(user):
-        return rows.filter(member=user.member_id)
-    if user.is_authenticated and user.role == Role.LAB_TECHNICIAN:
-        return rows.filter(lab=user.institution_id)
-    return rows.none()
-
-
-def with_priority(batches):
-    """The approval order: new members (joined within a year) and raw-material members first,
-    as the fund's rules give them priority; one point each."""
-    year_ago = timezone.localdate() - timedelta(days=365)
-    point = Value(1)
-    return batches.annotate(
-        priority=(
-            Case(When(member__joined_on__gte=year_ago, then=point), default=Value(0))
-            + Case(
-                When(member__chain_role=Member.ChainRole.RAW_MATERIAL, then=point), default=Value(0)
-            )
-        )
-    )
-
-
 @extend_schema(parameters=[COOP_SLUG])
 class BatchViewSet(
     mixins.ListModelMixin,
@@ -171,75 +142,22 @@ class BatchViewSet(
         serializer.instance = batches.request_batch(actor=user, **data)
 
 
-@dataclass(frozen=True)
-class Verb:
-    service: object
-    who: str  # "staff", "member" or "lab"
-    fields: tuple = ()
-
-
-VERBS = {
-    "approve": Verb(batches.approve, "staff"),
-    "reject": Verb(batches.reject, "staff", ("reason",)),
-    "cancel": Verb(batches.cancel, "staff", ("reason",)),
-    "sample": Verb(
-        batches.sample, "staff", ("seal_number", "samplers", "sampling_place", "backup_kept")
-    ),
-    "receive": Verb(batches.receive, "lab"),
-    "enter": Verb(batches.enter_results, "lab", ("values",)),
-    "verify": Verb(batches.verify, "lab"),
-    "report": Verb(batches.report, "staff"),
-    "close": Verb(batches.close, "staff"),
-    "rectification": Verb(batches.notify_rectification, "staff", ("notice", "due_on")),
-    "answer": Verb(batches.answer_rectification, "member", ("answer",)),
-    "reinspect": Verb(batches.reinspect, "staff"),
-    "object": Verb(batches.object_to, "member", ("reason",)),
-    "decide": Verb(batches.decide_objection, "staff", ("upheld", "reason")),
-}
-
-
-class VerbSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
-    seal_number = serializers.CharField(required=False, allow_blank=True, default="")
-    samplers = serializers.CharField(required=False, allow_blank=True, default="")
-    sampling_place = serializers.CharField(required=False, allow_blank=True, default="")
-    backup_kept = serializers.BooleanField(required=False, default=False)
-    values = serializers.DictField(
-        child=serializers.CharField(allow_blank=True),
-        required=False,
-        default=dict,
-        help_text="{indicator code: result as entered}",
-    )
-    notice = serializers.CharField(required=False, allow_blank=True, default="")
-    due_on = serializers.DateField(required=False, allow_null=True, default=None)
-    answer = serializers.CharField(required=False, allow_blank=True, default="")
-    upheld = serializers.BooleanField(required=False, default=False)
-
-
-def allowed(user, who, batch):
-    if who == "staff":
-        return may_administer(user)
-    if who == "member":
-        return is_enterprise(user) and user.member_id == batch.member_id
-    return user.role == Role.LAB_TECHNICIAN and user.institution_id == batch.lab_id
-
-
 class BatchVerbView(APIView):
     """``POST …/batches/<id>/<verb>/``: approve, reject, cancel, sample, receive, enter,
     verify, report, close, rectification, answer, reinspect, object, decide."""
 
-    @extend_schema(request=VerbSerializer, responses=BatchSerializer)
+    @extend_schema(request=StepInput, responses=BatchSerializer)
     def post(self, request, pk, verb, coop_slug=None):
         batch = get_object_or_404(batches_for(request.user), pk=pk)
-        rule = VERBS[verb]
-        if not allowed(request.user, rule.who, batch):
+        step = STEPS[verb]
+        if not allowed(request.user, step.who, batch):
             raise PermissionDenied(_("Your role cannot do this to a batch."))
-        given = VerbSerializer(data=request.data)
+        given = StepInput(data=request.data)
         given.is_valid(raise_exception=True)
-        outcome = rule.service(
+        outcome = step.service(
             batch=batch,
             actor=request.user,
-            **{name: given.validated_data[name] for name in rule.fields},
+            **{name: given.validated_data[name] for name in step.fields},
         )
         fresh = batches_for(request.user).filter(
             pk=getattr(outcome, "batch_id", None) or outcome.pk

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coop.models import BilingualName, TenantModel
+from members.models import Member
 
 YUAN = {"max_digits": 12, "decimal_places": 2}
 
@@ -185,7 +186,12 @@ class Batch(TenantModel):
     safety_category = models.CharField(
         _("product safety category"), max_length=1, choices=[("A", "A"), ("B", "B"), ("C", "C")]
     )
-    chain_role = models.CharField(_("role in the chain"), max_length=32, blank=True)
+    chain_role = models.CharField(
+        _("role in the chain"),
+        max_length=32,
+        blank=True,
+        choices=[("", "—"), *Member.ChainRole.choices],
+    )
     standard = models.ForeignKey(
         "standards.Standard",
         on_delete=models.PROTECT,

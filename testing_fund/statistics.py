@@ -51,7 +51,7 @@ def problem_map(cooperative_id, year):
         Result.objects.filter(
             cooperative_id=cooperative_id, verdict="fail", reported_on__range=year_range(year)
         )
-        .values("batch__member__town", "indicator__code")
+        .values("batch__member__town", "indicator__code", "indicator__name_zh")
         .annotate(failures=Count("*"))
         .order_by("batch__member__town", "indicator__code")
     )
@@ -59,6 +59,7 @@ def problem_map(cooperative_id, year):
         {
             "town": row["batch__member__town"],
             "indicator": row["indicator__code"],
+            "indicator_name": row["indicator__name_zh"],
             "failures": row["failures"],
         }
         for row in rows
@@ -148,7 +149,7 @@ def cooperative_statistics(cooperative_id, year):
     return {
         "year": year,
         "overall": with_rate([overall])[0],
-        "by_category": grouped(batches, "category__code"),
+        "by_category": grouped(batches, "category__code", "category__name_zh"),
         "by_district": grouped(batches, "member__district__name_zh"),
         "by_town": grouped(batches, "member__town"),
         "by_quarter": grouped(batches.annotate(quarter=TruncQuarter("reported_on")), "quarter"),

@@ -84,7 +84,9 @@ def test_a_cooperatives_statistics(coop_a, reported, api, django_assert_num_quer
     assert body["by_category"][0]["category__code"] == "bedding"
     formaldehyde = next(r for r in body["by_indicator"] if r["indicator__code"] == "formaldehyde")
     assert (formaldehyde["failed"], formaldehyde["rate"]) == (1, 75.0)
-    assert body["problem_map"] == [{"town": "常乐镇", "indicator": "formaldehyde", "failures": 1}]
+    assert body["problem_map"] == [
+        {"town": "常乐镇", "indicator": "formaldehyde", "indicator_name": "甲醛含量", "failures": 1}
+    ]
     assert body["spending"] == {
         "appropriated": "1000.00",
         "spent": "800.00",
