@@ -214,6 +214,7 @@ class Document(TenantModel):
     class Kind(models.TextChoices):
         CONVENTION_CERTIFICATE = "convention_certificate", _("convention certificate")
         TEST_REPORT = "test_report", _("test report")
+        COMMITMENT_CERTIFICATE = "commitment_certificate", _("commitment certificate")
 
     class Status(models.TextChoices):
         VALID = "valid", _("valid")

@@ -7,6 +7,7 @@ from rest_framework.routers import SimpleRouter
 
 from coop import api, documents_api, views
 from coop.access import public_view
+from credit import api as credit_api
 from members import views as member_views
 from members.api import convention, imports, members, pairing, people, public, records
 from members.services.lifecycle import STAFF_VERBS
@@ -39,6 +40,15 @@ for prefix, viewset, name in [
     ("funds", fund_api.FundViewSet, "api-fund"),
     ("ledger", fund_api.LedgerViewSet, "api-ledger"),
     ("rounds", fund_api.RoundViewSet, "api-round"),
+    ("commitments", credit_api.CommitmentViewSet, "api-commitment"),
+    ("complaints", credit_api.ComplaintViewSet, "api-complaint"),
+    ("assessments", credit_api.AssessmentViewSet, "api-assessment"),
+    ("assessment-objections", credit_api.ObjectionViewSet, "api-assessment-objection"),
+    ("credit-grades", credit_api.CreditGradeViewSet, "api-credit-grade"),
+    ("inspections", credit_api.InspectionViewSet, "api-inspection"),
+    ("violations", credit_api.ViolationViewSet, "api-violation"),
+    ("rectification-orders", credit_api.OrderViewSet, "api-rectification-order"),
+    ("exit-proposals", credit_api.ExitProposalViewSet, "api-exit-proposal"),
 ]:
     router.register(f"{COOP}/{prefix}", viewset, basename=name)
 # Indicators first: the catalogue's ids are numbers, so "indicators" is never taken for one.
@@ -106,6 +116,37 @@ api_v1 = [
         "statistics/cooperatives/",
         fund_api.RegionStatisticsView.as_view(),
         name="api-region-statistics",
+    ),
+    path(
+        "coops/<slug:coop_slug>/lending/",
+        credit_api.LendingView.as_view(),
+        name="api-lending",
+    ),
+    path("public/commitments/", credit_api.PublicCommitmentList.as_view(), name="api-registry"),
+    path(
+        "public/complaints/<str:code>/",
+        credit_api.PublicComplaintTracking.as_view(),
+        name="api-complaint-tracking",
+    ),
+    path(
+        "public/coops/<slug:coop_slug>/credit-grades/",
+        public_view(credit_api.PublicCreditList.as_view()),
+        name="api-public-credit",
+    ),
+    path(
+        "public/coops/<slug:coop_slug>/announcements/",
+        public_view(credit_api.PublicAnnouncementList.as_view()),
+        name="api-public-announcements",
+    ),
+    path(
+        "public/coops/<slug:coop_slug>/complaints/",
+        public_view(credit_api.PublicComplaintView.as_view()),
+        name="api-public-complaint",
+    ),
+    path(
+        "public/coops/<slug:coop_slug>/members/<int:pk>/",
+        public_view(credit_api.PublicMemberView.as_view()),
+        name="api-public-member",
     ),
     path(
         "public/certificates/<str:number>/",

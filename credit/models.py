@@ -1,3 +1,9 @@
+"""Commitments, complaints, assessments, credit grades and enforcement: the public side of a
+cooperative and the bureau's supervision of its members."""
+
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -5,9 +11,231 @@ from django.utils.translation import gettext_lazy as _
 from coop.models import TenantModel
 
 
+class Commitment(TenantModel):
+    """A member's public quality commitment (质量承诺): what it covers, which standards it keeps
+    and what it guarantees buyers, for a validity period. Staff review and publish it."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("submitted for review")
+        RETURNED = "returned", _("returned for changes")
+        PUBLISHED = "published", _("published")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    member = models.ForeignKey(
+        "members.Member", on_delete=models.PROTECT, related_name="commitments"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    products = models.CharField(_("products covered"), max_length=300)
+    standards = models.CharField(
+        _("standards executed"), max_length=300, help_text=_("Codes, e.g. GB 18401-2010.")
+    )
+    guarantees = models.TextField(
+        _("guarantees"), help_text=_("Returns, replacement, after-sales service, compensation.")
+    )
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"))
+    review_note = models.TextField(_("review note"), blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["cooperative", "status", "valid_until"])]
+        verbose_name = _("quality commitment")
+        verbose_name_plural = _("quality commitments")
+
+    def __str__(self):
+        return f"{self.member} · {self.products}"
+
+    @property
+    def expired(self):
+        return self.valid_until < timezone.localdate()
+
+
+class Complaint(TenantModel):
+    """A complaint from the public about a member's product. The complainant's contact is
+    private: staff read it, no public page or response ever shows it. Only a complaint staff
+    find valid counts against the member (in sampling risk and its credit grade)."""
+
+    class Triage(models.TextChoices):
+        PENDING = "pending", _("not yet triaged")
+        VALID = "valid", _("valid")
+        INVALID = "invalid", _("invalid")
+        DUPLICATE = "duplicate", _("duplicate")
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("received")
+        TRIAGED = "triaged", _("triaged")
+        ANSWERED = "answered", _("answered by the member")
+        RESOLVED = "resolved", _("resolved")
+
+    member = models.ForeignKey(
+        "members.Member", on_delete=models.PROTECT, related_name="complaints"
+    )
+    product = models.CharField(_("product"), max_length=200)
+    description = models.TextField(_("description"))
+    contact = models.CharField(
+        _("your contact"),
+        max_length=200,
+        blank=True,
+        help_text=_("A phone number or e-mail address; only staff see it."),
+    )
+    evidence = models.FileField(_("purchase evidence"), upload_to="complaints/%Y/", blank=True)
+    evidence_type = models.CharField(max_length=40, blank=True)
+    tracking_code = models.CharField(_("tracking code"), max_length=20, unique=True)
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED
+    )
+    triage = models.CharField(
+        _("triage"), max_length=20, choices=Triage.choices, default=Triage.PENDING
+    )
+    triage_reason = models.TextField(_("reason"), blank=True)
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answer = models.TextField(_("the member's answer"), blank=True)
+    resolution = models.TextField(_("resolution"), blank=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        indexes = [models.Index(fields=["cooperative", "triage", "received_at"])]
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
+
+
+class Announcement(TenantModel):
+    """A public notice of the cooperative (公示): assessment results, grades, exits."""
+
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"))
+    published_at = models.DateTimeField(_("published"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = _("announcement")
+        verbose_name_plural = _("announcements")
+
+
+class Assessment(TenantModel):
+    """How well a member kept its commitment over a period, worked out from its sampling
+    verdicts, valid complaints and enforcement records; reviewed by staff (who may adjust it
+    with a reason), announced with an objection window, then final."""
+
+    class Result(models.TextChoices):
+        FULFILLED = "fulfilled", _("fulfilled")
+        MOSTLY = "mostly", _("basically fulfilled")
+        NOT_FULFILLED = "not_fulfilled", _("not fulfilled")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("awaiting review")
+        ANNOUNCED = "announced", _("announced for objections")
+        FINAL = "final", _("final")
+
+    member = models.ForeignKey(
+        "members.Member", on_delete=models.PROTECT, related_name="assessments"
+    )
+    period_start = models.DateField(_("from"))
+    period_end = models.DateField(_("to"))
+    computed = models.CharField(_("computed result"), max_length=20, choices=Result.choices)
+    result = models.CharField(_("result"), max_length=20, choices=Result.choices)
+    basis = models.JSONField(_("basis"), default=dict)
+    adjustment_reason = models.TextField(_("reason for the adjustment"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    announcement = models.ForeignKey(
+        Announcement, null=True, blank=True, on_delete=models.PROTECT, related_name="assessments"
+    )
+    objections_until = models.DateField(_("objections until"), null=True, blank=True)
+    finalised_at = models.DateTimeField(_("final since"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-period_end", "member"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cooperative", "member", "period_start", "period_end"],
+                name="one_assessment_per_member_and_period",
+            )
+        ]
+        indexes = [models.Index(fields=["cooperative", "status", "period_end"])]
+        verbose_name = _("commitment assessment")
+        verbose_name_plural = _("commitment assessments")
+
+
+class AssessmentObjection(TenantModel):
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("pending")
+        UPHELD = "upheld", _("upheld")
+        DISMISSED = "dismissed", _("dismissed")
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="objections")
+    reason = models.TextField(_("reason"))
+    filed_at = models.DateTimeField(_("filed"), default=timezone.now)
+    decision = models.CharField(
+        _("decision"), max_length=20, choices=Decision.choices, default=Decision.PENDING
+    )
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+
+    class Meta:
+        ordering = ["filed_at"]
+        verbose_name = _("objection to an assessment")
+        verbose_name_plural = _("objections to assessments")
+
+
+class Factor(models.TextChoices):
+    """What a credit grade weighs: each gives a member a share of its weight, 0 to 1."""
+
+    PASS_RATE = "pass_rate", _("sampling pass rate")
+    SEVERITY = "severity", _("severity of failures")
+    COMPLAINTS = "complaints", _("valid complaints")
+    ENFORCEMENT = "enforcement", _("enforcement record")
+    CERTIFICATION = "certification", _("ISO 9001 certification")
+    HONOURS = "honours", _("honours")
+    STANDARDS = "standards", _("standard-making")
+    TRAINING = "training", _("training")
+    CONVENTION = "convention", _("convention signed")
+
+
+DEFAULT_WEIGHTS = {
+    Factor.PASS_RATE: 30,
+    Factor.SEVERITY: 15,
+    Factor.COMPLAINTS: 15,
+    Factor.ENFORCEMENT: 15,
+    Factor.CERTIFICATION: 5,
+    Factor.HONOURS: 5,
+    Factor.STANDARDS: 5,
+    Factor.TRAINING: 5,
+    Factor.CONVENTION: 5,
+}
+# The lowest score of each grade (local schemes map score bands to the six grades).
+DEFAULT_BANDS = {"AAA": 90, "AA": 80, "A": 70, "B": 60, "C": 45, "D": 0}
+
+
+class ScoringModel(TenantModel):
+    """A cooperative's credit scoring: factor weights and score bands, which staff change."""
+
+    weights = models.JSONField(_("weights"), default=dict)
+    bands = models.JSONField(_("score bands"), default=dict)
+    validity_days = models.PositiveIntegerField(
+        _("validity (days)"), default=365, validators=[MinValueValidator(30)]
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["cooperative"], name="one_scoring_model")]
+        verbose_name = _("credit scoring model")
+        verbose_name_plural = _("credit scoring models")
+
+
 class CreditGrade(TenantModel):
     """A member's quality credit grade for a validity period (T/CAQ 20301-2023: AAA to D).
-    Grades are history: a new grade is a new row, the current one the row valid today."""
+    Grades are history: a new grade is a new row, the current one the latest valid today.
+    ``factors`` holds each factor's weight, share and points, which add up to the score."""
 
     class Grade(models.TextChoices):
         AAA = "AAA", "AAA"
@@ -21,12 +249,18 @@ class CreditGrade(TenantModel):
         "members.Member", on_delete=models.CASCADE, related_name="credit_grades"
     )
     grade = models.CharField(_("grade"), max_length=3, choices=Grade.choices)
+    computed_grade = models.CharField(
+        _("computed grade"), max_length=3, choices=Grade.choices, blank=True
+    )
     score = models.DecimalField(_("score"), max_digits=5, decimal_places=1)
+    factors = models.JSONField(_("factors"), default=list)
+    override_reason = models.TextField(_("reason for the override"), blank=True)
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"))
+    computed_at = models.DateTimeField(_("computed"), default=timezone.now)
 
     class Meta:
-        ordering = ["member", "-valid_from"]
+        ordering = ["member", "-valid_from", "-id"]
         indexes = [models.Index(fields=["cooperative", "valid_until", "member"])]
         verbose_name = _("credit grade")
         verbose_name_plural = _("credit grades")
@@ -35,28 +269,124 @@ class CreditGrade(TenantModel):
         return self.grade
 
 
-class Complaint(TenantModel):
-    """A complaint about a member's product. Only one that staff find valid counts against the
-    member (in sampling risk and, later, in its grade)."""
+class EnforcementPolicy(TenantModel):
+    """How a cooperative's bureau applies "light or no punishment for a first offence"."""
 
-    class Triage(models.TextChoices):
-        PENDING = "pending", _("not yet triaged")
-        VALID = "valid", _("valid")
-        INVALID = "invalid", _("invalid")
-        DUPLICATE = "duplicate", _("duplicate")
-
-    member = models.ForeignKey(
-        "members.Member", on_delete=models.PROTECT, related_name="complaints"
+    leniency_days = models.PositiveIntegerField(
+        _("first-offence period (days)"),
+        default=730,
+        help_text=_("A minor violation with no other in this period gets a warning."),
     )
-    product = models.CharField(_("product"), max_length=200)
-    description = models.TextField(_("description"))
-    received_at = models.DateTimeField(_("received"), default=timezone.now)
-    triage = models.CharField(
-        _("triage"), max_length=20, choices=Triage.choices, default=Triage.PENDING
+    failed_samplings_for_exit = models.PositiveSmallIntegerField(
+        _("failed samplings in a year that propose an exit"), default=2
     )
 
     class Meta:
-        ordering = ["-received_at"]
-        indexes = [models.Index(fields=["cooperative", "triage", "received_at"])]
-        verbose_name = _("complaint")
-        verbose_name_plural = _("complaints")
+        constraints = [
+            models.UniqueConstraint(fields=["cooperative"], name="one_enforcement_policy")
+        ]
+        verbose_name = _("enforcement policy")
+        verbose_name_plural = _("enforcement policies")
+
+
+class Inspection(TenantModel):
+    member = models.ForeignKey(
+        "members.Member", on_delete=models.PROTECT, related_name="inspections"
+    )
+    inspected_on = models.DateField(_("inspected"))
+    inspectors = models.CharField(_("inspectors"), max_length=200)
+    findings = models.TextField(_("findings"), blank=True)
+
+    class Meta:
+        ordering = ["-inspected_on", "-id"]
+        verbose_name = _("inspection")
+        verbose_name_plural = _("inspections")
+
+
+class Violation(TenantModel):
+    class Severity(models.TextChoices):
+        MINOR = "minor", _("minor")
+        SERIOUS = "serious", _("serious")
+
+    class Outcome(models.TextChoices):
+        WARNING = "warning", _("warning, no penalty (first offence)")
+        PENALTY = "penalty", _("penalty")
+
+    member = models.ForeignKey(
+        "members.Member", on_delete=models.PROTECT, related_name="violations"
+    )
+    inspection = models.ForeignKey(
+        Inspection, null=True, blank=True, on_delete=models.PROTECT, related_name="violations"
+    )
+    kind = models.CharField(_("type"), max_length=200)
+    severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices)
+    legal_clause = models.CharField(_("legal clause"), max_length=200)
+    occurred_on = models.DateField(_("found on"))
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
+    outcome_reason = models.TextField(_("why this outcome"))
+    penalty_amount = models.DecimalField(
+        _("penalty (yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+
+    class Meta:
+        ordering = ["-occurred_on", "-id"]
+        indexes = [models.Index(fields=["cooperative", "member", "occurred_on"])]
+        verbose_name = _("violation")
+        verbose_name_plural = _("violations")
+
+
+class RectificationOrder(TenantModel):
+    violation = models.ForeignKey(Violation, on_delete=models.CASCADE, related_name="orders")
+    requirement = models.TextField(_("what must be rectified"))
+    deadline = models.DateField(_("deadline"))
+    done_on = models.DateField(_("rectified on"), null=True, blank=True)
+    reminded_on = models.DateField(_("last reminded"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["deadline", "id"]
+        indexes = [models.Index(fields=["cooperative", "done_on", "deadline"])]
+        verbose_name = _("rectification order")
+        verbose_name_plural = _("rectification orders")
+
+    @property
+    def overdue(self):
+        return self.done_on is None and self.deadline < timezone.localdate()
+
+
+class ExitProposal(TenantModel):
+    """A proposal that a member leave, raised when a threshold is reached; an administrator
+    decides it, and an accepted one is the member's exit in its lifecycle."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("awaiting decision")
+        ACCEPTED = "accepted", _("accepted: the member exits")
+        DISMISSED = "dismissed", _("dismissed")
+
+    member = models.ForeignKey(
+        "members.Member", on_delete=models.PROTECT, related_name="exit_proposals"
+    )
+    grounds = models.JSONField(_("grounds"), default=list)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PROPOSED
+    )
+    proposed_at = models.DateTimeField(_("proposed"), default=timezone.now)
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-proposed_at"]
+        constraints = [
+            # One open proposal a member: raising it again while it waits changes nothing.
+            models.UniqueConstraint(
+                fields=["cooperative", "member"],
+                condition=models.Q(status="proposed"),
+                name="one_open_exit_proposal",
+            )
+        ]
+        verbose_name = _("exit proposal")
+        verbose_name_plural = _("exit proposals")

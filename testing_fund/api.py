@@ -13,6 +13,7 @@ from coop.access import is_staff_of_cooperatives, may_administer
 from coop.models import Cooperative, Role
 from coop.owned import is_enterprise
 from coop.statistics import pass_rates_by_cooperative
+from coop.steps import allowed, take
 from members.models import Member
 from standards.models import Indicator, ProductCategory, Standard
 from testing_fund.models import (
@@ -26,7 +27,7 @@ from testing_fund.models import (
 from testing_fund.selectors import batches_for, with_priority
 from testing_fund.services import batches, rounds
 from testing_fund.statistics import cooperative_statistics, spending_by_member, spent_rows
-from testing_fund.steps import STEPS, StepInput, allowed
+from testing_fund.steps import STEPS, StepInput
 
 COOP_SLUG = OpenApiParameter("coop_slug", str, OpenApiParameter.PATH)
 
@@ -154,11 +155,7 @@ class BatchVerbView(APIView):
             raise PermissionDenied(_("Your role cannot do this to a batch."))
         given = StepInput(data=request.data)
         given.is_valid(raise_exception=True)
-        outcome = step.service(
-            batch=batch,
-            actor=request.user,
-            **{name: given.validated_data[name] for name in step.fields},
-        )
+        outcome = take(step, batch, request.user, given.validated_data)
         fresh = batches_for(request.user).filter(
             pk=getattr(outcome, "batch_id", None) or outcome.pk
         )

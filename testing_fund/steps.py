@@ -1,23 +1,13 @@
-"""The steps of a batch as the API and the pages offer them: who takes each, what it asks
-for, and when it is due. The services decide; ``due`` only chooses which forms a page shows,
-and a step taken when it is not due is refused by its service with the reason."""
-
-from dataclasses import dataclass
+"""The steps of a batch (see coop/steps.py): who takes each, what it asks for, when it is due."""
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from coop.access import may_administer
-from coop.models import Role
-from coop.owned import is_enterprise
+from coop.steps import Step, status_in
 from testing_fund.models import Batch, Objection
 from testing_fund.services import batches
 
 Status = Batch.Status
-
-
-def status_in(*statuses):
-    return lambda batch: batch.status in statuses
 
 
 def failed_and_reported(batch):
@@ -30,15 +20,6 @@ def rectification(batch):
 
 def objection(batch):
     return getattr(batch, "objection", None)
-
-
-@dataclass(frozen=True)
-class Step:
-    service: object
-    who: str  # "staff", "member", "lab", or "checker" (the batch's lab or an administrator)
-    label: str
-    fields: tuple = ()
-    due: object = staticmethod(lambda batch: False)
 
 
 STEPS = {
@@ -127,21 +108,3 @@ class StepInput(serializers.Serializer):
     due_on = serializers.DateField(required=False, allow_null=True, default=None)
     answer = serializers.CharField(required=False, allow_blank=True, default="")
     upheld = serializers.BooleanField(required=False, default=False)
-
-
-def allowed(user, who, batch):
-    lab = user.role == Role.LAB_TECHNICIAN and user.institution_id == batch.lab_id
-    if who == "staff":
-        return may_administer(user)
-    if who == "member":
-        return is_enterprise(user) and user.member_id == batch.member_id
-    if who == "checker":
-        return lab or may_administer(user)
-    return lab
-
-
-def due_steps(user, batch):
-    """The steps this user may take on the batch now, in the workflow's order."""
-    return [
-        verb for verb, step in STEPS.items() if allowed(user, step.who, batch) and step.due(batch)
-    ]

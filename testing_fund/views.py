@@ -15,6 +15,7 @@ from coop.access import is_staff_of_cooperatives, may_administer, role_required
 from coop.models import AuditRecord, Document, Role
 from coop.owned import is_enterprise
 from coop.pages import page_of, run_step, save_or_report
+from coop.steps import allowed, due_steps, take
 from members.models import Member
 from members.services.errors import Refused
 from testing_fund import statistics
@@ -30,7 +31,7 @@ from testing_fund.models import Batch, Fund, LedgerEntry, SamplingRound
 from testing_fund.selectors import batches_for, with_priority
 from testing_fund.services import batches, rounds
 from testing_fund.services import fund as money
-from testing_fund.steps import STEPS, StepInput, allowed, due_steps
+from testing_fund.steps import STEPS, StepInput
 
 Status = Batch.Status
 # A batch's audit actions as its history says them.
@@ -175,7 +176,7 @@ def batch_detail(request, coop_slug, pk):
         {
             "cooperative": request.cooperative,
             "batch": batch,
-            "steps": [(verb, STEPS[verb]) for verb in due_steps(request.user, batch)],
+            "steps": [(verb, STEPS[verb]) for verb in due_steps(request.user, batch, STEPS)],
             "report": report if report and report.file else None,
             "history": history_of(batch),
             "reinspections": batch.reinspections.all(),
@@ -199,14 +200,7 @@ def batch_step(request, coop_slug, pk, verb):
     outcome = {}
     if run_step(
         request,
-        lambda: outcome.setdefault(
-            "done",
-            step.service(
-                batch=batch,
-                actor=request.user,
-                **{name: given.validated_data[name] for name in step.fields},
-            ),
-        ),
+        lambda: outcome.setdefault("done", take(step, batch, request.user, given.validated_data)),
     ):
         messages.success(request, _("Done: %(step)s.") % {"step": step.label})
         if verb == "reinspect":

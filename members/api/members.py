@@ -41,6 +41,7 @@ class MemberSerializer(serializers.ModelSerializer):
             "id",
             "status",
             *member_services.EDITABLE_FIELDS,
+            "lending_consent",
             "product_categories",
             "joined_on",
             "exited_on",
@@ -48,7 +49,7 @@ class MemberSerializer(serializers.ModelSerializer):
             "quality_people_count",
             "certification_count",
         ]
-        read_only_fields = ["status", "joined_on", "exited_on", "created_at"]
+        read_only_fields = ["status", "joined_on", "exited_on", "created_at", "lending_consent"]
 
 
 # The list's columns: the serializer's fields, read straight from the database. Product

@@ -110,6 +110,11 @@ class Member(TenantModel):
         verbose_name=_("product categories"),
     )
     ecommerce_seller = models.BooleanField(_("e-commerce seller"), default=False)
+    lending_consent = models.BooleanField(
+        _("shares its credit grade with lenders"),
+        default=False,
+        help_text=_("Banks offering quality-based loans (质量贷) may receive the grade."),
+    )
     shop_links = models.JSONField(
         _("shop links"), default=list, blank=True, validators=[validate_shop_links]
     )

@@ -25,6 +25,7 @@ EDITABLE_FIELDS = (
     "main_products",
     "ecommerce_seller",
     "shop_links",
+    "lending_consent",  # the member's own consent: staff do not give it
 )
 # What an enterprise may change on its own unit: how to reach it and what it sells.
 ENTERPRISE_EDITABLE_FIELDS = (
@@ -35,6 +36,7 @@ ENTERPRISE_EDITABLE_FIELDS = (
     "main_products",
     "ecommerce_seller",
     "shop_links",
+    "lending_consent",  # the member's own consent: staff do not give it
 )
 
 
@@ -68,7 +70,7 @@ def member_create(*, cooperative, actor, categories=(), **fields):
 @transaction.atomic
 def member_update(*, member, actor, categories=None, **fields):
     """Change a member's details (not its status, which only moves by transitions)."""
-    unknown = set(fields) - set(EDITABLE_FIELDS)
+    unknown = set(fields) - set(EDITABLE_FIELDS) - set(ENTERPRISE_EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"Not editable here: {', '.join(sorted(unknown))}")
     changes = {

@@ -1,0 +1,104 @@
+"""What the public and the lists read of commitments, grades and complaints."""
+
+from types import SimpleNamespace
+
+from django.db.models import OuterRef, Q, Subquery
+from django.http import Http404
+from django.utils import timezone
+
+from coop.models import Document
+from coop.tenancy import unscoped
+from credit.models import Assessment, Commitment, Complaint, Factor
+from credit.services.grading import LENDING_GRADES, current_grades
+from members.models import Member
+
+FACTOR_LABELS = dict(Factor.choices)
+
+
+def with_certificate(rows):
+    """Commitments with their certificate's number, read in the same query."""
+    certificate = Document.objects.filter(
+        kind=Document.Kind.COMMITMENT_CERTIFICATE, source_id=OuterRef("pk"), revoked_at=None
+    ).exclude(file="")
+    return rows.annotate(certificate=Subquery(certificate.values("number")[:1]))
+
+
+def in_force(rows, today=None):
+    today = today or timezone.localdate()
+    return rows.filter(
+        status=Commitment.Status.PUBLISHED, valid_from__lte=today, valid_until__gte=today
+    )
+
+
+def commitment_registry(text=""):
+    """Published commitments in force in every cooperative, searchable by the member's name,
+    its USCC or the products. The one reviewed place that reads commitments across
+    cooperatives: published ones only, public fields only."""
+    with unscoped():
+        rows = in_force(Commitment.objects.all()).select_related("member", "cooperative")
+        text = text.strip()
+        if text:
+            rows = rows.filter(
+                Q(member__name__icontains=text)
+                | Q(member__uscc__icontains=text)
+                | Q(member__registration_number__icontains=text)
+                | Q(products__icontains=text)
+            )
+        return with_certificate(rows).order_by("member__name", "-valid_from", "pk")
+
+
+def tracked_complaint(code):
+    """A complaint by its tracking code, in whichever cooperative (the code is the secret)."""
+    with unscoped():
+        return (
+            Complaint.objects.select_related("member")
+            .filter(tracking_code=code.strip().upper())
+            .first()
+        )
+
+
+def public_member(pk):
+    """An active member of the cooperative in scope, or 404."""
+    member = Member.objects.filter(pk=pk, status=Member.Status.ACTIVE).first()
+    if member is None:
+        raise Http404
+    return member
+
+
+def public_credit_list():
+    return (
+        current_grades()
+        .filter(member__status=Member.Status.ACTIVE)
+        .select_related("member")
+        .order_by("member__name", "pk")
+    )
+
+
+def lending_list():
+    """Members graded A or better today that consented to share their grade with lenders."""
+    return public_credit_list().filter(grade__in=LENDING_GRADES, member__lending_consent=True)
+
+
+def public_member_page(pk):
+    """A member as its public page shows it: public fields, the commitment in force, the
+    grade in force with its factors, and its announced and final assessments."""
+    member = public_member(pk)
+    return SimpleNamespace(
+        member=member,
+        id=member.pk,
+        name=member.name,
+        identifier=member.identifier,
+        town=member.town,
+        main_products=member.main_products,
+        joined_on=member.joined_on,
+        commitment=with_certificate(in_force(member.commitments.all()))
+        .select_related("member", "cooperative")
+        .order_by("-valid_from")
+        .first(),
+        grade=current_grades().filter(member=member).select_related("member").first(),
+        assessments=list(
+            member.assessments.filter(
+                status__in=[Assessment.Status.ANNOUNCED, Assessment.Status.FINAL]
+            ).order_by("-period_end")[:10]
+        ),
+    )

@@ -1,0 +1,218 @@
+"""Enforcement: inspections, violations with "light or no punishment for a first offence"
+(首违不罚: a member's first minor violation within the policy's period is a warning, a repeat
+or a serious one the penalty), rectification orders with deadlines and reminders, and exit
+proposals when a threshold is reached, which an administrator decides."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from coop import audit
+from coop.models import User
+from coop.transitions import locked
+from credit.models import (
+    EnforcementPolicy,
+    ExitProposal,
+    Inspection,
+    RectificationOrder,
+    Violation,
+)
+from credit.services.grading import current_grades
+from members.models import Member, MemberEvent
+from members.services import lifecycle
+from members.services.errors import Refused
+from testing_fund.models import Batch
+
+
+def policy(cooperative_id):
+    found, _created = EnforcementPolicy.objects.get_or_create(cooperative_id=cooperative_id)
+    return found
+
+
+@transaction.atomic
+def record_inspection(*, member, actor, **fields):
+    inspection = Inspection(cooperative_id=member.cooperative_id, member=member, **fields)
+    inspection.full_clean()
+    inspection.save()
+    audit.record(instance=inspection, actor=actor, action="inspection_record")
+    return inspection
+
+
+def outcome_of(member, severity, occurred_on):
+    """Warning or penalty, and why, for a new violation of ``member``."""
+    days = policy(member.cooperative_id).leniency_days
+    earlier = (
+        Violation.objects.filter(member=member, occurred_on__gte=occurred_on - timedelta(days=days))
+        .order_by("-occurred_on")
+        .first()
+    )
+    if severity == Violation.Severity.SERIOUS:
+        return Violation.Outcome.PENALTY, _("A serious violation is penalised.")
+    if earlier:
+        return Violation.Outcome.PENALTY, _(
+            "A repeat: the member's previous violation was on %(date)s, within %(days)d days."
+        ) % {"date": earlier.occurred_on, "days": days}
+    return Violation.Outcome.WARNING, _(
+        "A first minor violation within %(days)d days: a warning without penalty."
+    ) % {"days": days}
+
+
+@transaction.atomic
+def record_violation(
+    *,
+    member,
+    actor,
+    kind,
+    severity,
+    legal_clause,
+    occurred_on,
+    inspection=None,
+    penalty_amount=None,
+):
+    outcome, why = outcome_of(member, severity, occurred_on)
+    if outcome == Violation.Outcome.WARNING:
+        penalty_amount = None  # a first offence is not fined, whatever was proposed
+    violation = Violation(
+        cooperative_id=member.cooperative_id,
+        member=member,
+        inspection=inspection,
+        kind=kind,
+        severity=severity,
+        legal_clause=legal_clause,
+        occurred_on=occurred_on,
+        outcome=outcome,
+        outcome_reason=why,
+        penalty_amount=penalty_amount,
+    )
+    violation.full_clean()
+    violation.save()
+    audit.record(instance=violation, actor=actor, action=f"violation_{outcome}", reason=why)
+    return violation
+
+
+@transaction.atomic
+def order_rectification(*, violation, actor, requirement, deadline):
+    if deadline <= timezone.localdate():
+        raise ValidationError({"deadline": _("The deadline must be after today.")})
+    order = RectificationOrder(
+        cooperative_id=violation.cooperative_id,
+        violation=violation,
+        requirement=requirement,
+        deadline=deadline,
+    )
+    order.full_clean()
+    order.save()
+    audit.record(instance=violation, actor=actor, action="rectification_order")
+    return order
+
+
+@transaction.atomic
+def mark_rectified(*, order, actor, done_on=None):
+    order = RectificationOrder.objects.select_for_update().get(pk=order.pk)
+    if order.done_on:
+        raise Refused(_("This order was marked rectified on %(date)s.") % {"date": order.done_on})
+    order.done_on = done_on or timezone.localdate()
+    order.save(update_fields=["done_on"])
+    audit.record(instance=order, actor=actor, action="rectification_done")
+    return order
+
+
+def remind_overdue(*, cooperative_id, today=None):
+    """Mail the members whose rectification orders are overdue, once a day at most."""
+    today = today or timezone.localdate()
+    overdue = RectificationOrder.objects.filter(
+        cooperative_id=cooperative_id, done_on=None, deadline__lt=today
+    ).exclude(reminded_on=today)
+    rows = list(overdue.values_list("pk", "violation__member", "deadline", "requirement"))
+    addresses = {}
+    for member, email in (
+        User.objects.filter(member__in={row[1] for row in rows})
+        .exclude(email="")
+        .values_list("member_id", "email")
+    ):
+        addresses.setdefault(member, []).append(email)
+    messages = [
+        (
+            _("Rectification overdue since %(date)s") % {"date": deadline},
+            _("The rectification ordered is overdue: %(requirement)s") % {"requirement": text},
+            settings.DEFAULT_FROM_EMAIL,
+            addresses[member],
+        )
+        for _pk, member, deadline, text in rows
+        if member in addresses
+    ]
+    send_mass_mail(messages, fail_silently=False)
+    RectificationOrder.objects.filter(pk__in=[row[0] for row in rows]).update(reminded_on=today)
+    return len(rows)
+
+
+def propose_exits(*, cooperative_id, today=None):
+    """An exit proposal for each member that reached a threshold (a D grade, or the policy's
+    number of failed samplings in a year) and has none open. Returns the new proposals."""
+    today = today or timezone.localdate()
+    limit = policy(cooperative_id).failed_samplings_for_exit
+    grounds = {}
+    for member in (
+        current_grades(today)
+        .filter(cooperative_id=cooperative_id, grade="D")
+        .values_list("member_id", flat=True)
+    ):
+        grounds.setdefault(member, []).append(str(_("credit grade D")))
+    failures = (
+        Batch.objects.filter(
+            cooperative_id=cooperative_id,
+            passed=False,
+            reported_on__gte=today - timedelta(days=365),
+        )
+        .values("member")
+        .annotate(n=Count("*"))
+        .filter(n__gte=limit)
+        .order_by()
+    )
+    for row in failures:
+        grounds.setdefault(row["member"], []).append(
+            str(_("%(count)d failed samplings in a year") % {"count": row["n"]})
+        )
+    open_ = set(
+        ExitProposal.objects.filter(
+            cooperative_id=cooperative_id, status=ExitProposal.Status.PROPOSED
+        ).values_list("member_id", flat=True)
+    )
+    active = set(
+        Member.objects.filter(
+            pk__in=grounds, status__in=[Member.Status.ACTIVE, Member.Status.SUSPENDED]
+        ).values_list("pk", flat=True)
+    )
+    return ExitProposal.objects.bulk_create(
+        ExitProposal(cooperative_id=cooperative_id, member_id=member, grounds=reasons)
+        for member, reasons in sorted(grounds.items())
+        if member in active and member not in open_
+    )
+
+
+@transaction.atomic
+def decide_exit(*, proposal, actor, accept, reason):
+    """Accepting is the member's expulsion in its lifecycle; dismissing keeps it."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for the decision.")})
+    proposal = locked(proposal, ExitProposal.Status.PROPOSED, action=_("decide the proposal"))
+    if accept:
+        lifecycle.transition(
+            member=proposal.member,
+            verb="exit",
+            actor=actor,
+            reason=reason.strip(),
+            exit_kind=MemberEvent.ExitKind.EXPULSION,
+            decision_date=timezone.localdate(),
+        )
+    proposal.status = ExitProposal.Status.ACCEPTED if accept else ExitProposal.Status.DISMISSED
+    proposal.decision_reason, proposal.decided_at = reason.strip(), timezone.now()
+    proposal.save(update_fields=["status", "decision_reason", "decided_at"])
+    audit.record(instance=proposal, actor=actor, action="exit_decision", reason=reason.strip())
+    return proposal

@@ -1,0 +1,279 @@
+"""Quality credit grades. Each factor gives a member a share (0 to 1) of the factor's weight;
+the points add up to the score, and the cooperative's score bands turn it into AAA … D. The
+grade keeps every factor's weight, share, points and what the share was read from, so anyone
+can see why. A manual override is a new grade with the reason, audited."""
+
+from datetime import timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from coop import audit
+from credit.models import (
+    DEFAULT_BANDS,
+    DEFAULT_WEIGHTS,
+    Complaint,
+    CreditGrade,
+    Factor,
+    ScoringModel,
+    Violation,
+)
+from members.models import (
+    Attendance,
+    Certification,
+    ConventionSignature,
+    Honour,
+    Member,
+    TrainingRecord,
+)
+from members.services.convention import current_convention
+from standards.models import Drafting, Standard
+from testing_fund.models import Batch
+
+GRADES = ["AAA", "AA", "A", "B", "C", "D"]
+LENDING_GRADES = ["AAA", "AA", "A"]  # "A or better" for quality-based lending (质量贷)
+TENTH = Decimal("0.1")
+
+
+def scoring_model(cooperative_id):
+    model, _created = ScoringModel.objects.get_or_create(
+        cooperative_id=cooperative_id,
+        defaults={"weights": dict(DEFAULT_WEIGHTS), "bands": dict(DEFAULT_BANDS)},
+    )
+    return model
+
+
+@transaction.atomic
+def change_model(*, model, actor, weights, bands, validity_days):
+    """New weights and bands, checked: known factors, weights ≥ 0 adding up to 100, a band for
+    every grade, falling from AAA to D = 0."""
+    errors = {}
+    if set(weights) - set(Factor.values) or any(w < 0 for w in weights.values()):
+        errors["weights"] = _("Weights are for the listed factors and are 0 or more.")
+    elif sum(weights.values()) != 100:
+        errors["weights"] = _("The weights add up to %(total)s; they must add up to 100.") % {
+            "total": sum(weights.values())
+        }
+    lows = [bands.get(grade) for grade in GRADES]
+    if None in lows or lows != sorted(lows, reverse=True) or len(set(lows)) != 6 or lows[-1]:
+        errors["bands"] = _("Give each grade its lowest score, falling from AAA to D, with D at 0.")
+    if errors:
+        raise ValidationError(errors)
+    changes = {"weights": [model.weights, weights], "bands": [model.bands, bands]}
+    model.weights, model.bands, model.validity_days = weights, bands, validity_days
+    model.full_clean()
+    model.save()
+    audit.record(instance=model, actor=actor, action="scoring_model_change", changes=changes)
+    return model
+
+
+def grade_for(score, bands):
+    return next(grade for grade in GRADES if score >= Decimal(bands[grade]))
+
+
+def counts(rows, key="member", **annotations):
+    return {row.pop(key): row for row in rows.values(key).annotate(**annotations).order_by(key)}
+
+
+def signals(cooperative_id, today):
+    """What every factor reads, for all members at once: a dozen grouped queries."""
+    two_years, one_year, three_years = (today - timedelta(days=d) for d in (730, 365, 1095))
+    mandatory = Q(standard__level=Standard.Level.MANDATORY_NATIONAL)
+    convention = current_convention(cooperative_id)
+    return {
+        "batches": counts(
+            Batch.objects.filter(cooperative_id=cooperative_id, reported_on__gte=two_years),
+            total=Count("*"),
+            passed=Count("passed", filter=Q(passed=True)),
+            severe=Count("passed", filter=Q(passed=False) & mandatory),
+        ),
+        "complaints": counts(
+            Complaint.objects.filter(
+                cooperative_id=cooperative_id,
+                triage=Complaint.Triage.VALID,
+                received_at__date__gte=one_year,
+            ),
+            n=Count("*"),
+        ),
+        "violations": counts(
+            Violation.objects.filter(cooperative_id=cooperative_id, occurred_on__gte=two_years),
+            n=Count("*"),
+            penalties=Count("outcome", filter=Q(outcome=Violation.Outcome.PENALTY)),
+        ),
+        "iso9001": set(
+            Certification.objects.filter(
+                cooperative_id=cooperative_id, scheme="iso9001", expires_on__gte=today
+            ).values_list("member_id", flat=True)
+        ),
+        "honours": set(
+            Honour.objects.filter(
+                cooperative_id=cooperative_id, awarded_on__gte=three_years
+            ).values_list("member_id", flat=True)
+        ),
+        "draftings": set(
+            Drafting.objects.filter(
+                cooperative_id=cooperative_id, year__gte=three_years.year
+            ).values_list("member_id", flat=True)
+        ),
+        "trainings": counts(
+            TrainingRecord.objects.filter(cooperative_id=cooperative_id, on__gte=one_year),
+            key="person__member",
+            n=Count("*"),
+        ),
+        "sessions": counts(
+            Attendance.objects.filter(cooperative_id=cooperative_id, session__on__gte=one_year),
+            key="person__member",
+            n=Count("*"),
+        ),
+        "signed": set(
+            ConventionSignature.objects.filter(convention=convention).values_list(
+                "member_id", flat=True
+            )
+        )
+        if convention
+        else set(),
+    }
+
+
+def shares(member, data):
+    """Each factor's share for one member, with what it was read from (in words)."""
+    batches = data["batches"].get(member, {"total": 0, "passed": 0, "severe": 0})
+    complaints = data["complaints"].get(member, {"n": 0})["n"]
+    violations = data["violations"].get(member, {"n": 0, "penalties": 0})
+    trained = (
+        data["trainings"].get(member, {"n": 0})["n"] + data["sessions"].get(member, {"n": 0})["n"]
+    )
+    total = batches["total"]
+    return {
+        # No batch in two years: nothing against the member, full share.
+        Factor.PASS_RATE: (
+            Decimal(batches["passed"]) / total if total else Decimal(1),
+            _("%(passed)d of %(total)d batches passed in two years")
+            % {"passed": batches["passed"], "total": total},
+        ),
+        Factor.SEVERITY: (
+            {0: Decimal(1), 1: Decimal("0.4")}.get(batches["severe"], Decimal(0)),
+            _("%(count)d failure(s) against a mandatory national standard")
+            % {"count": batches["severe"]},
+        ),
+        Factor.COMPLAINTS: (
+            {0: Decimal(1), 1: Decimal("0.5")}.get(complaints, Decimal(0)),
+            _("%(count)d valid complaint(s) in a year") % {"count": complaints},
+        ),
+        Factor.ENFORCEMENT: (
+            Decimal(0)
+            if violations["penalties"]
+            else (Decimal("0.5") if violations["n"] else Decimal(1)),
+            _("%(count)d violation(s) in two years, %(penalties)d penalised")
+            % {"count": violations["n"], "penalties": violations["penalties"]},
+        ),
+        Factor.CERTIFICATION: yes_no(member in data["iso9001"], _("a valid ISO 9001 certificate")),
+        Factor.HONOURS: yes_no(member in data["honours"], _("an honour in three years")),
+        Factor.STANDARDS: yes_no(
+            member in data["draftings"], _("drafted a standard in three years")
+        ),
+        Factor.TRAINING: (
+            min(Decimal(1), Decimal(trained) / 2),
+            _("%(count)d training(s) and sessions attended in a year") % {"count": trained},
+        ),
+        Factor.CONVENTION: yes_no(member in data["signed"], _("signed the current convention")),
+    }
+
+
+def yes_no(held, what):
+    return (Decimal(1), what) if held else (Decimal(0), _("not: %(what)s") % {"what": what})
+
+
+def explain(member, data, weights):
+    """The factors of a member's grade: weight, share, points (to a tenth) and why."""
+    rows = []
+    for factor, (share, why) in shares(member, data).items():
+        weight = Decimal(weights.get(factor, 0))
+        points = (weight * share).quantize(TENTH, rounding=ROUND_HALF_UP)
+        rows.append(
+            {
+                "factor": factor.value,
+                "weight": str(weight),
+                "share": str(share.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)),
+                "points": str(points),
+                "why": str(why),
+            }
+        )
+    return rows
+
+
+@transaction.atomic
+def grade_members(*, cooperative_id, today=None):
+    """A grade for every active member not yet graded today; the score is the sum of the
+    factors' points, so the explanation always adds up."""
+    today = today or timezone.localdate()
+    model = scoring_model(cooperative_id)
+    data = signals(cooperative_id, today)
+    graded = set(
+        CreditGrade.objects.filter(cooperative_id=cooperative_id, valid_from=today).values_list(
+            "member_id", flat=True
+        )
+    )
+    members = Member.objects.filter(cooperative_id=cooperative_id, status=Member.Status.ACTIVE)
+    grades = []
+    for member in members.values_list("pk", flat=True):
+        if member in graded:
+            continue
+        factors = explain(member, data, model.weights)
+        score = sum(Decimal(row["points"]) for row in factors)
+        grade = grade_for(score, model.bands)
+        grades.append(
+            CreditGrade(
+                cooperative_id=cooperative_id,
+                member_id=member,
+                grade=grade,
+                computed_grade=grade,
+                score=score,
+                factors=factors,
+                valid_from=today,
+                valid_until=today + timedelta(days=model.validity_days),
+            )
+        )
+    return CreditGrade.objects.bulk_create(grades, batch_size=2000)
+
+
+@transaction.atomic
+def override(*, grade, actor, new_grade, reason):
+    """Set a member's grade by hand: a new grade row keeping the computed one and its factors,
+    with the reason, audited."""
+    if new_grade not in GRADES:
+        raise ValidationError({"grade": _("Choose one of AAA, AA, A, B, C, D.")})
+    if not reason.strip():
+        raise ValidationError({"reason": _("An override needs its reason; it is audited.")})
+    today = timezone.localdate()
+    overridden = CreditGrade.objects.create(
+        cooperative_id=grade.cooperative_id,
+        member_id=grade.member_id,
+        grade=new_grade,
+        computed_grade=grade.computed_grade or grade.grade,
+        score=grade.score,
+        factors=grade.factors,
+        override_reason=reason.strip(),
+        valid_from=today,
+        valid_until=max(grade.valid_until, today + timedelta(days=1)),
+    )
+    audit.record(
+        instance=overridden,
+        actor=actor,
+        action="credit_grade_override",
+        reason=reason.strip(),
+        changes={"grade": [grade.grade, new_grade]},
+    )
+    return overridden
+
+
+def current_grades(today=None):
+    """The grades valid today, the latest one per member: a queryset for lists."""
+    today = today or timezone.localdate()
+    valid = CreditGrade.objects.filter(valid_from__lte=today, valid_until__gte=today)
+    newest = valid.filter(member=OuterRef("member")).order_by("-valid_from", "-id")
+    return valid.filter(pk=Subquery(newest.values("pk")[:1]))

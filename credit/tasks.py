@@ -1,0 +1,79 @@
+import json
+
+from django.utils import timezone
+from django_celery_beat.models import CrontabSchedule, PeriodicTask
+
+from coop import documents
+from coop.celery import tenant_task
+from coop.models import Document
+from credit.models import Commitment
+from credit.services import assessments, enforcement, grading
+
+
+@tenant_task
+def issue_commitment_certificate(cooperative_id, commitment_id):
+    """Render the published commitment's certificate, once."""
+    commitment = Commitment.objects.select_related("member__cooperative").get(pk=commitment_id)
+    document = documents.issue(
+        kind=Document.Kind.COMMITMENT_CERTIFICATE,
+        source_id=commitment.pk,
+        member=commitment.member,
+        public_details={
+            "member": commitment.member.name,
+            "products": commitment.products,
+            "valid_from": commitment.valid_from.isoformat(),
+            "valid_until": commitment.valid_until.isoformat(),
+        },
+        render=lambda document: documents.render_html(
+            "credit/commitment_certificate.html",
+            document,
+            commitment=commitment,
+            member=commitment.member,
+            cooperative=commitment.member.cooperative,
+        ),
+    )
+    return document.number
+
+
+@tenant_task
+def assess(cooperative_id, months=12):
+    """The scheduled commitment assessment over the last ``months`` whole months."""
+    start, end = assessments.previous_period(timezone.localdate(), months)
+    return len(assessments.assess(cooperative_id=cooperative_id, start=start, end=end))
+
+
+@tenant_task
+def grade(cooperative_id):
+    """The scheduled credit grading; members who reach an exit threshold are proposed."""
+    graded = grading.grade_members(cooperative_id=cooperative_id)
+    proposed = enforcement.propose_exits(cooperative_id=cooperative_id)
+    return {"graded": len(graded), "exit_proposals": len(proposed)}
+
+
+@tenant_task
+def daily(cooperative_id):
+    """Assessments whose objection window closed become final; overdue orders are reminded."""
+    return {
+        "finalised": assessments.finalise_due(cooperative_id=cooperative_id),
+        "reminded": enforcement.remind_overdue(cooperative_id=cooperative_id),
+    }
+
+
+SCHEDULES = [
+    # (name, task, crontab): staff move or pause them in the admin (django-celery-beat).
+    ("Commitment assessment", "credit.tasks.assess", {"day_of_month": "5", "month_of_year": "1,7"}),
+    ("Credit grading", "credit.tasks.grade", {"day_of_month": "1", "month_of_year": "*"}),
+    ("Credit daily upkeep", "credit.tasks.daily", {"day_of_month": "*", "month_of_year": "*"}),
+]
+
+
+def schedule(cooperative):
+    """The cooperative's credit schedules in the database scheduler. Idempotent."""
+    for name, task, when in SCHEDULES:
+        crontab, _created = CrontabSchedule.objects.get_or_create(
+            minute="0", hour="6", day_of_week="*", timezone="Asia/Shanghai", **when
+        )
+        PeriodicTask.objects.get_or_create(
+            name=f"{name}: {cooperative.slug}",
+            defaults={"task": task, "crontab": crontab, "args": json.dumps([cooperative.pk])},
+        )
