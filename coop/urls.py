@@ -8,6 +8,7 @@ from rest_framework.routers import SimpleRouter
 from coop import api, documents_api, views
 from coop.access import public_view
 from credit import api as credit_api
+from credit import views as credit_views
 from members import views as member_views
 from members.api import convention, imports, members, pairing, people, public, records
 from members.services.lifecycle import STAFF_VERBS
@@ -194,6 +195,32 @@ cooperative_pages = [
     path("rounds/", fund_views.round_list, name="round-list"),
     path("rounds/<int:pk>/", fund_views.round_detail, name="round-detail"),
     path("statistics/", fund_views.statistics_page, name="statistics"),
+    path("directory/<int:pk>/", credit_views.member_page, name="member-page"),
+    path("directory/<int:pk>/complain/", credit_views.complain, name="complain"),
+    path("credit/", credit_views.credit_list, name="credit-list"),
+    path("announcements/", credit_views.announcements, name="announcements"),
+    path("commitments/", credit_views.commitment_list, name="commitment-list"),
+    path("commitments/new/", credit_views.commitment_edit, name="commitment-new"),
+    path("commitments/<int:pk>/", credit_views.commitment_detail, name="commitment-detail"),
+    path("commitments/<int:pk>/edit/", credit_views.commitment_edit, name="commitment-edit"),
+    path("complaints/", credit_views.complaint_list, name="complaint-list"),
+    path("complaints/<int:pk>/", credit_views.complaint_detail, name="complaint-detail"),
+    path(
+        "complaints/<int:pk>/evidence/",
+        credit_views.complaint_evidence,
+        name="complaint-evidence",
+    ),
+    path("assessments/", credit_views.assessment_list, name="assessment-list"),
+    path("assessments/<int:pk>/", credit_views.assessment_detail, name="assessment-detail"),
+    path("grades/", credit_views.grade_list, name="grade-list"),
+    path("grades/<int:pk>/", credit_views.grade_detail, name="grade-detail"),
+    path("grades/lending.xlsx", credit_views.lending_xlsx, name="lending-xlsx"),
+    path("enforcement/", credit_views.enforcement_page, name="enforcement"),
+    re_path(
+        rf"^(?P<kind>{'|'.join(credit_views.KINDS)})/(?P<pk>\d+)/step/(?P<verb>[a-z]+)/$",
+        credit_views.take_step,
+        name="credit-step",
+    ),
     path("collection.xlsx", standards_views.collection_xlsx, name="collection-xlsx"),
     path("collection.pdf", standards_views.collection_pdf, name="collection-pdf"),
     path("declarations/", standards_views.declarations, name="declarations"),
@@ -209,6 +236,8 @@ urlpatterns = [
     path("staff/", views.staff_home, name="staff-home"),
     path("verify/<str:number>/", views.verify, name="verify"),
     path("lab/", fund_views.lab_worklist, name="lab-worklist"),
+    path("commitments/", credit_views.registry, name="registry"),
+    path("complaints/track/", credit_views.track, name="track"),
     path("standards/", standards_views.catalogue, name="catalogue"),
     path("standards/<int:pk>/", standards_views.standard_detail, name="standard"),
     path("standards/<int:pk>/file/", standards_views.standard_file, name="standard-file"),

@@ -1,13 +1,17 @@
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from coop.access import is_staff_of_cooperatives, public_view
 from coop.models import Cooperative, Region, Role
 from coop.statistics import active_member_counts
 from coop.verification import find_document
+from credit.models import Announcement, Commitment
+from credit.selectors import in_force
 from members.models import Member
 from standards.models import CollectionEntry
+from testing_fund.statistics import pass_rate
 
 
 def home(request):
@@ -33,6 +37,7 @@ def cooperative_page(request, coop_slug):
         cooperative.id in request.visible_cooperative_ids
     )
     collection = CollectionEntry.objects.select_related("standard__superseded_by")
+    year = timezone.localdate().year
     return render(
         request,
         "coop/cooperative.html",
@@ -41,6 +46,10 @@ def cooperative_page(request, coop_slug):
             "active_members": active,
             "show_members": staff_of_this,
             "collection": collection,
+            "year": year,
+            "testing": pass_rate(cooperative.pk, year),
+            "commitments": in_force(Commitment.objects.all()).count(),
+            "announcements": Announcement.objects.all()[:3],
         },
     )
 

@@ -74,9 +74,11 @@ class StepsMixin:
             raise PermissionDenied(_("Your role cannot take this step."))
         given = steps.StepInput(data=request.data)
         given.is_valid(raise_exception=True)
-        take(step, row, request.user, given.validated_data)
-        fresh = self.get_queryset().get(pk=row.pk)
-        return Response(self.get_serializer(fresh).data)
+        outcome = take(step, row, request.user, given.validated_data)
+        rows = self.get_queryset()
+        # A step that makes a row of this kind (an override makes a new grade) shows it.
+        shown = outcome.pk if isinstance(outcome, rows.model) else row.pk
+        return Response(self.get_serializer(rows.get(pk=shown)).data)
 
 
 class ReadOnlyOwned(StepsMixin, MemberOwnedViewSet):

@@ -102,3 +102,8 @@ def public_member_page(pk):
             ).order_by("-period_end")[:10]
         ),
     )
+
+
+def labelled(factors):
+    """A grade's stored factors with each factor's name in the reader's language."""
+    return [dict(row, label=FACTOR_LABELS.get(row["factor"], row["factor"])) for row in factors]

@@ -143,12 +143,17 @@ def yuan(amount):
     return str(Decimal(amount or 0).quantize(Decimal("0.01")))
 
 
+def pass_rate(cooperative_id, year):
+    """Batches reported in the year, how many passed, and the rate."""
+    overall = reported(cooperative_id, year).aggregate(total=Count("*"), passed=PASSED)
+    return with_rate([overall])[0]
+
+
 def cooperative_statistics(cooperative_id, year):
     batches = reported(cooperative_id, year)
-    overall = batches.aggregate(total=Count("*"), passed=PASSED)
     return {
         "year": year,
-        "overall": with_rate([overall])[0],
+        "overall": pass_rate(cooperative_id, year),
         "by_category": grouped(batches, "category__code", "category__name_zh"),
         "by_district": grouped(batches, "member__district__name_zh"),
         "by_town": grouped(batches, "member__town"),

@@ -118,9 +118,11 @@ def adjust(*, assessment, actor, result, reason):
 @transaction.atomic
 def announce(*, cooperative, actor, start, end, days=OBJECTION_DAYS):
     """Publish the period's reviewed results for objections within ``days``."""
-    drafts = Assessment.objects.select_for_update().filter(
+    drafts = Assessment.objects.filter(
         cooperative_id=cooperative.pk, period_start=start, period_end=end, status=Status.DRAFT
     )
+    ids = list(drafts.select_for_update().values_list("pk", flat=True))  # no reviews meanwhile
+    drafts = Assessment.objects.filter(pk__in=ids)
     counts = dict(drafts.values_list("result").annotate(n=Count("*")).order_by())
     if not counts:
         raise Refused(_("No assessment of this period awaits announcement."))

@@ -88,7 +88,7 @@ def signals(cooperative_id, today):
         "batches": counts(
             Batch.objects.filter(cooperative_id=cooperative_id, reported_on__gte=two_years),
             total=Count("*"),
-            passed=Count("passed", filter=Q(passed=True)),
+            passes=Count("passed", filter=Q(passed=True)),
             severe=Count("passed", filter=Q(passed=False) & mandatory),
         ),
         "complaints": counts(
@@ -141,7 +141,7 @@ def signals(cooperative_id, today):
 
 def shares(member, data):
     """Each factor's share for one member, with what it was read from (in words)."""
-    batches = data["batches"].get(member, {"total": 0, "passed": 0, "severe": 0})
+    batches = data["batches"].get(member, {"total": 0, "passes": 0, "severe": 0})
     complaints = data["complaints"].get(member, {"n": 0})["n"]
     violations = data["violations"].get(member, {"n": 0, "penalties": 0})
     trained = (
@@ -151,9 +151,9 @@ def shares(member, data):
     return {
         # No batch in two years: nothing against the member, full share.
         Factor.PASS_RATE: (
-            Decimal(batches["passed"]) / total if total else Decimal(1),
+            Decimal(batches["passes"]) / total if total else Decimal(1),
             _("%(passed)d of %(total)d batches passed in two years")
-            % {"passed": batches["passed"], "total": total},
+            % {"passed": batches["passes"], "total": total},
         ),
         Factor.SEVERITY: (
             {0: Decimal(1), 1: Decimal("0.4")}.get(batches["severe"], Decimal(0)),

@@ -1,0 +1,131 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from credit.models import DEFAULT_BANDS, Commitment, Factor, Inspection, Violation
+from credit.services.complaints import MAX_EVIDENCE_BYTES
+from credit.services.grading import GRADES
+from members.models import Member
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+def active_members():
+    return Member.objects.filter(status=Member.Status.ACTIVE).order_by("name")
+
+
+class CommitmentForm(forms.ModelForm):
+    class Meta:
+        model = Commitment
+        fields = ["products", "standards", "guarantees", "valid_from", "valid_until"]
+        widgets = {"valid_from": DATE, "valid_until": DATE}
+
+    def __init__(self, *args, for_staff=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if for_staff and not self.instance.pk:
+            self.fields["member"] = forms.ModelChoiceField(active_members(), label=_("member unit"))
+            self.order_fields(["member"])
+
+
+class ComplaintForm(forms.Form):
+    product = forms.CharField(label=_("product"), max_length=200)
+    description = forms.CharField(
+        label=_("what happened"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    evidence = forms.FileField(
+        label=_("purchase evidence"),
+        required=False,
+        help_text=_("A photo (JPEG, PNG) or PDF of the receipt or order, up to %(mb)d MB.")
+        % {"mb": MAX_EVIDENCE_BYTES // 1024 // 1024},
+    )
+    contact = forms.CharField(
+        label=_("your contact"),
+        max_length=200,
+        required=False,
+        help_text=_("A phone number or e-mail address; only staff see it."),
+    )
+
+
+class TrackingForm(forms.Form):
+    code = forms.CharField(label=_("tracking code"), max_length=20)
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(label=_("from"), widget=DATE)
+    end = forms.DateField(label=_("to"), widget=DATE)
+    days = forms.IntegerField(
+        label=_("objection window (days)"), min_value=1, max_value=30, initial=7, required=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", _("The period ends before it starts."))
+        return data
+
+
+class ScoringForm(forms.Form):
+    """The cooperative's weights (adding up to 100) and the lowest score of each grade."""
+
+    validity_days = forms.IntegerField(label=_("validity (days)"), min_value=30)
+
+    def __init__(self, *args, model, **kwargs):
+        super().__init__(*args, **kwargs)
+        for factor in Factor:
+            self.fields[f"weight_{factor.value}"] = forms.IntegerField(
+                label=factor.label, min_value=0, initial=model.weights.get(factor.value, 0)
+            )
+        for grade in GRADES:
+            self.fields[f"band_{grade}"] = forms.IntegerField(
+                label=_("lowest score for %(grade)s") % {"grade": grade},
+                min_value=0,
+                max_value=100,
+                initial=model.bands.get(grade, DEFAULT_BANDS[grade]),
+            )
+        self.fields["validity_days"].initial = model.validity_days
+
+    def model_values(self):
+        data = self.cleaned_data
+        return {
+            "weights": {factor.value: data[f"weight_{factor.value}"] for factor in Factor},
+            "bands": {grade: data[f"band_{grade}"] for grade in GRADES},
+            "validity_days": data["validity_days"],
+        }
+
+
+class InspectionForm(forms.ModelForm):
+    class Meta:
+        model = Inspection
+        fields = ["inspected_on", "inspectors", "findings"]
+        widgets = {"inspected_on": DATE, "findings": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"] = forms.ModelChoiceField(active_members(), label=_("member unit"))
+        self.order_fields(["member"])
+
+
+class ViolationForm(forms.ModelForm):
+    class Meta:
+        model = Violation
+        fields = ["kind", "severity", "legal_clause", "occurred_on", "penalty_amount"]
+        widgets = {"occurred_on": DATE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"] = forms.ModelChoiceField(
+            Member.objects.filter(
+                status__in=[Member.Status.ACTIVE, Member.Status.SUSPENDED]
+            ).order_by("name"),
+            label=_("member unit"),
+        )
+        self.fields["penalty_amount"].help_text = _(
+            "Ignored for a first minor violation: it gets a warning."
+        )
+        self.order_fields(["member"])
+
+
+class OrderForm(forms.Form):
+    requirement = forms.CharField(
+        label=_("what must be rectified"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    deadline = forms.DateField(label=_("deadline"), widget=DATE)

@@ -1,0 +1,563 @@
+"""The credit pages: the public registry, member pages, credit list, announcements, the
+complaint form and its tracking; members' commitments, complaints and assessments; the
+staff's review, grading and enforcement. Steps go through the tables the API uses."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from coop import throttle
+from coop.access import is_staff_of_cooperatives, may_administer, public_view, role_required
+from coop.owned import is_enterprise
+from coop.pages import page_of, run_step, save_or_report
+from coop.steps import allowed, due_steps, take
+from credit import exports, selectors, steps
+from credit.api import COMPLAINTS_PER_HOUR, evidence_response
+from credit.forms import (
+    CommitmentForm,
+    ComplaintForm,
+    InspectionForm,
+    OrderForm,
+    PeriodForm,
+    ScoringForm,
+    TrackingForm,
+    ViolationForm,
+)
+from credit.models import (
+    Announcement,
+    Assessment,
+    AssessmentObjection,
+    Commitment,
+    Complaint,
+    CreditGrade,
+    ExitProposal,
+    Inspection,
+    RectificationOrder,
+    Violation,
+)
+from credit.services import assessments, commitments, complaints, enforcement, grading
+from members.services.errors import Refused
+
+
+def staff_or_member(user):
+    return is_staff_of_cooperatives(user) or is_enterprise(user)
+
+
+def own(rows, user, path="member"):
+    """Staff see every row of the cooperative, an enterprise its own unit's."""
+    if is_staff_of_cooperatives(user):
+        return rows
+    return rows.filter(**{path: user.member_id})
+
+
+def refused_on_form(service):
+    try:
+        return service()
+    except Refused as refusal:
+        raise ValidationError(refusal.message) from refusal
+
+
+# The public
+
+
+def registry(request):
+    """The registry of published commitments in force, in every cooperative."""
+    query = request.GET.get("q", "")
+    return render(
+        request,
+        "credit/registry.html",
+        {"page": page_of(request, selectors.commitment_registry(query)), "query": query},
+    )
+
+
+@public_view
+def member_page(request, coop_slug, pk):
+    member = selectors.public_member_page(pk)
+    return render(
+        request,
+        "credit/member_page.html",
+        {
+            "cooperative": request.cooperative,
+            "page_of_member": member,
+            "factors": selectors.labelled(member.grade.factors) if member.grade else [],
+        },
+    )
+
+
+@public_view
+def complain(request, coop_slug, pk):
+    member = selectors.public_member(pk)
+    form = ComplaintForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and not throttle.allow(
+        request, "complaint", COMPLAINTS_PER_HOUR, 3600
+    ):
+        form.add_error(None, _("Too many complaints from your address; try again later."))
+    elif request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        upload = data.pop("evidence")
+        filed = save_or_report(
+            form,
+            lambda: refused_on_form(
+                lambda: complaints.file_complaint(
+                    member=member, evidence=upload.read() if upload else None, **data
+                )
+            ),
+        )
+        if filed:
+            return render(request, "credit/complaint_filed.html", {"complaint": filed})
+    return render(
+        request,
+        "credit/complain.html",
+        {"cooperative": request.cooperative, "member": member, "form": form},
+    )
+
+
+def track(request):
+    """A complaint as its complainant follows it, by the tracking code."""
+    form = TrackingForm(request.GET or None)
+    complaint = selectors.tracked_complaint(form.data["code"]) if form.is_valid() else None
+    return render(
+        request,
+        "credit/track.html",
+        {"form": form, "complaint": complaint, "asked": form.is_bound},
+        status=404 if form.is_bound and complaint is None else 200,
+    )
+
+
+@public_view
+def credit_list(request, coop_slug):
+    grades = selectors.public_credit_list()
+    distribution = dict(grades.values_list("grade").annotate(n=Count("*")).order_by())
+    return render(
+        request,
+        "credit/credit_list.html",
+        {
+            "cooperative": request.cooperative,
+            "page": page_of(request, grades),
+            "distribution": [(grade, distribution.get(grade, 0)) for grade in grading.GRADES],
+        },
+    )
+
+
+@public_view
+def announcements(request, coop_slug):
+    return render(
+        request,
+        "credit/announcements.html",
+        {"cooperative": request.cooperative, "page": page_of(request, Announcement.objects.all())},
+    )
+
+
+# Rows with steps: one page each, and one view that takes a step on any of them
+
+
+def commitments_for(user):
+    return own(selectors.with_certificate(Commitment.objects.select_related("member")), user)
+
+
+def complaints_for(user):
+    rows = Complaint.objects.select_related("member")
+    if is_staff_of_cooperatives(user):
+        return rows
+    return rows.filter(member=user.member_id, triage=Complaint.Triage.VALID)
+
+
+def assessments_for(user):
+    return own(Assessment.objects.select_related("member"), user)
+
+
+def staff_only(rows):
+    def read(user):
+        return rows() if is_staff_of_cooperatives(user) else rows().none()
+
+    return read
+
+
+KINDS = {
+    # kind: (rows the user may see, step table, detail page name)
+    "commitments": (commitments_for, steps.COMMITMENT_STEPS, "commitment-detail"),
+    "complaints": (complaints_for, steps.COMPLAINT_STEPS, "complaint-detail"),
+    "assessments": (assessments_for, steps.ASSESSMENT_STEPS, "assessment-detail"),
+    "objections": (
+        staff_only(lambda: AssessmentObjection.objects.select_related("assessment")),
+        steps.OBJECTION_STEPS,
+        None,
+    ),
+    "grades": (
+        staff_only(lambda: CreditGrade.objects.select_related("member")),
+        steps.GRADE_STEPS,
+        "grade-detail",
+    ),
+    "orders": (
+        staff_only(lambda: RectificationOrder.objects.select_related("violation")),
+        steps.ORDER_STEPS,
+        None,
+    ),
+    "exits": (
+        staff_only(lambda: ExitProposal.objects.select_related("member")),
+        steps.EXIT_STEPS,
+        None,
+    ),
+}
+
+
+def steps_for(user, row, table):
+    return [(verb, table[verb]) for verb in due_steps(user, row, table)]
+
+
+@require_POST
+@role_required(staff_or_member)
+def take_step(request, coop_slug, kind, pk, verb):
+    rows, table, detail = KINDS[kind]
+    row = get_object_or_404(rows(request.user), pk=pk)
+    step = table.get(verb)
+    back = request.POST.get("next") or (
+        f"/c/{coop_slug}/{kind}/{pk}/" if detail else f"/c/{coop_slug}/"
+    )
+    if step is None or not allowed(request.user, step.who, row):
+        messages.error(request, _("Your role cannot take this step."))
+        return redirect(back)
+    given = steps.StepInput(data=request.POST)
+    if not given.is_valid():
+        messages.error(request, " ".join(f"{k}: {' '.join(v)}" for k, v in given.errors.items()))
+        return redirect(back)
+    if run_step(request, lambda: take(step, row, request.user, given.validated_data)):
+        messages.success(request, _("Done: %(step)s.") % {"step": step.label})
+    return redirect(back if back.startswith("/") else f"/c/{coop_slug}/")
+
+
+# Commitments
+
+
+@role_required(staff_or_member)
+def commitment_list(request, coop_slug):
+    status = request.GET.get("status", "")
+    rows = commitments_for(request.user)
+    if status in Commitment.Status.values:
+        rows = rows.filter(status=status)
+    return render(
+        request,
+        "credit/commitment_list.html",
+        {
+            "cooperative": request.cooperative,
+            "page": page_of(request, rows),
+            "status": status,
+            "statuses": Commitment.Status.choices,
+        },
+    )
+
+
+@role_required(lambda user: is_enterprise(user) or may_administer(user))
+def commitment_edit(request, coop_slug, pk=None):
+    """Draft a commitment, or revise a draft or a returned one."""
+    commitment = get_object_or_404(commitments_for(request.user), pk=pk) if pk else None
+    for_staff = not is_enterprise(request.user)
+    form = CommitmentForm(request.POST or None, instance=commitment, for_staff=for_staff)
+    if request.method == "POST" and form.is_valid():
+        saved = save_or_report(
+            form, lambda: refused_on_form(lambda: save_commitment(request, form, commitment))
+        )
+        if saved:
+            messages.success(request, _("Saved. Submit it for review when it is ready."))
+            return redirect("commitment-detail", coop_slug=coop_slug, pk=saved.pk)
+    return render(
+        request,
+        "credit/commitment_form.html",
+        {"cooperative": request.cooperative, "form": form, "commitment": commitment},
+    )
+
+
+def save_commitment(request, form, commitment):
+    data = {name: form.cleaned_data[name] for name in commitments.FIELDS}
+    if commitment:
+        fresh = Commitment.objects.get(pk=commitment.pk)  # the form wrote to its instance
+        return commitments.revise(commitment=fresh, actor=request.user, **data)
+    member = form.cleaned_data.get("member") or request.user.member
+    return commitments.draft(member=member, actor=request.user, **data)
+
+
+@role_required(staff_or_member)
+def commitment_detail(request, coop_slug, pk):
+    commitment = get_object_or_404(commitments_for(request.user), pk=pk)
+    editable = commitment.status in (Commitment.Status.DRAFT, Commitment.Status.RETURNED) and (
+        may_administer(request.user) or is_enterprise(request.user)
+    )
+    return render(
+        request,
+        "credit/commitment_detail.html",
+        {
+            "cooperative": request.cooperative,
+            "commitment": commitment,
+            "steps": steps_for(request.user, commitment, steps.COMMITMENT_STEPS),
+            "editable": editable,
+            "kind": "commitments",
+        },
+    )
+
+
+# Complaints
+
+
+@role_required(staff_or_member)
+def complaint_list(request, coop_slug):
+    status = request.GET.get("status", "")
+    rows = complaints_for(request.user)
+    if status in Complaint.Status.values:
+        rows = rows.filter(status=status)
+    return render(
+        request,
+        "credit/complaint_list.html",
+        {
+            "cooperative": request.cooperative,
+            "page": page_of(request, rows),
+            "status": status,
+            "statuses": Complaint.Status.choices,
+        },
+    )
+
+
+@role_required(staff_or_member)
+def complaint_detail(request, coop_slug, pk):
+    complaint = get_object_or_404(complaints_for(request.user), pk=pk)
+    return render(
+        request,
+        "credit/complaint_detail.html",
+        {
+            "cooperative": request.cooperative,
+            "complaint": complaint,
+            "steps": steps_for(request.user, complaint, steps.COMPLAINT_STEPS),
+            "is_staff": is_staff_of_cooperatives(request.user),
+            "kind": "complaints",
+            "verdicts": Complaint.Triage.choices[1:],
+        },
+    )
+
+
+@role_required(is_staff_of_cooperatives)
+def complaint_evidence(request, coop_slug, pk):
+    return evidence_response(get_object_or_404(Complaint.objects.all(), pk=pk))
+
+
+# Assessments
+
+
+@role_required(staff_or_member)
+def assessment_list(request, coop_slug):
+    rows = assessments_for(request.user)
+    status = request.GET.get("status", "")
+    if status in Assessment.Status.values:
+        rows = rows.filter(status=status)
+    form = PeriodForm(request.POST or None)
+    if request.method == "POST" and assessment_post(request, form):
+        return redirect("assessment-list", coop_slug=coop_slug)
+    return render(
+        request,
+        "credit/assessment_list.html",
+        {
+            "cooperative": request.cooperative,
+            "page": page_of(request, rows),
+            "status": status,
+            "statuses": Assessment.Status.choices,
+            "form": form,
+            "may_administer": may_administer(request.user),
+            "pending_objections": AssessmentObjection.objects.filter(
+                decision=AssessmentObjection.Decision.PENDING
+            ).count()
+            if is_staff_of_cooperatives(request.user)
+            else 0,
+        },
+    )
+
+
+def assessment_post(request, form):
+    """Work out a period's assessments, or announce them; True when done."""
+    if not may_administer(request.user):
+        messages.error(request, _("Only a cooperative administrator does this."))
+        return False
+    if not form.is_valid():
+        return False
+    start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    if request.POST.get("action") == "announce":
+        days = form.cleaned_data["days"] or assessments.OBJECTION_DAYS
+        announced = run_step(
+            request,
+            lambda: assessments.announce(
+                cooperative=request.cooperative, actor=request.user, start=start, end=end, days=days
+            ),
+        )
+        if announced:
+            messages.success(request, _("Announced: members may object until the window closes."))
+        return announced
+    made = assessments.assess(cooperative_id=request.cooperative.pk, start=start, end=end)
+    messages.success(request, _("%(count)d assessments worked out.") % {"count": len(made)})
+    return True
+
+
+@role_required(staff_or_member)
+def assessment_detail(request, coop_slug, pk):
+    assessment = get_object_or_404(assessments_for(request.user), pk=pk)
+    objections = list(assessment.objections.all())
+    return render(
+        request,
+        "credit/assessment_detail.html",
+        {
+            "cooperative": request.cooperative,
+            "assessment": assessment,
+            "steps": steps_for(request.user, assessment, steps.ASSESSMENT_STEPS),
+            "objections": [
+                (objection, steps_for(request.user, objection, steps.OBJECTION_STEPS))
+                for objection in objections
+            ],
+            "kind": "assessments",
+            "results": Assessment.Result.choices,
+        },
+    )
+
+
+# Grades
+
+
+@role_required(is_staff_of_cooperatives)
+def grade_list(request, coop_slug):
+    model = grading.scoring_model(request.cooperative.pk)
+    form = ScoringForm(request.POST or None, model=model)
+    if request.method == "POST":
+        if not may_administer(request.user):
+            messages.error(request, _("Only a cooperative administrator does this."))
+        elif request.POST.get("action") == "run":
+            graded = grading.grade_members(cooperative_id=request.cooperative.pk)
+            proposed = enforcement.propose_exits(cooperative_id=request.cooperative.pk)
+            messages.success(
+                request,
+                _("%(graded)d members graded; %(proposed)d exit proposals raised.")
+                % {"graded": len(graded), "proposed": len(proposed)},
+            )
+            return redirect("grade-list", coop_slug=coop_slug)
+        elif form.is_valid() and save_or_report(
+            form,
+            lambda: grading.change_model(model=model, actor=request.user, **form.model_values()),
+        ):
+            messages.success(
+                request, _("The scoring model is saved; it applies from the next grading.")
+            )
+            return redirect("grade-list", coop_slug=coop_slug)
+    grades = selectors.public_credit_list()
+    return render(
+        request,
+        "credit/grade_list.html",
+        {
+            "cooperative": request.cooperative,
+            "page": page_of(request, grades),
+            "form": form,
+            "may_administer": may_administer(request.user),
+        },
+    )
+
+
+@role_required(is_staff_of_cooperatives)
+def grade_detail(request, coop_slug, pk):
+    grade = get_object_or_404(CreditGrade.objects.select_related("member"), pk=pk)
+    history = CreditGrade.objects.filter(member=grade.member_id).order_by("-valid_from", "-id")
+    return render(
+        request,
+        "credit/grade_detail.html",
+        {
+            "cooperative": request.cooperative,
+            "grade": grade,
+            "factors": selectors.labelled(grade.factors),
+            "history": page_of(request, history, 20),
+            "steps": steps_for(request.user, grade, steps.GRADE_STEPS),
+            "kind": "grades",
+            "grades": grading.GRADES,
+        },
+    )
+
+
+@role_required(is_staff_of_cooperatives)
+def lending_xlsx(request, coop_slug):
+    response = HttpResponse(
+        exports.lending_xlsx(selectors.lending_list()),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{coop_slug}-lending.xlsx"'
+    return response
+
+
+# Enforcement
+
+
+@role_required(is_staff_of_cooperatives)
+def enforcement_page(request, coop_slug):
+    """Inspections and violations (with their outcome), rectification orders, exit proposals."""
+    forms = {
+        "inspection": InspectionForm(
+            request.POST if request.POST.get("form") == "inspection" else None
+        ),
+        "violation": ViolationForm(
+            request.POST if request.POST.get("form") == "violation" else None
+        ),
+    }
+    if request.method == "POST" and enforcement_post(request, forms):
+        return redirect("enforcement", coop_slug=coop_slug)
+    orders = RectificationOrder.objects.select_related("violation__member").order_by(
+        "done_on", "deadline"
+    )
+    proposals = ExitProposal.objects.select_related("member").order_by("status", "-proposed_at")
+    return render(
+        request,
+        "credit/enforcement.html",
+        {
+            "cooperative": request.cooperative,
+            "violations": page_of(
+                request, Violation.objects.select_related("member"), 20, "violations_page"
+            ),
+            "inspections": page_of(
+                request, Inspection.objects.select_related("member"), 20, "inspections_page"
+            ),
+            "orders": page_of(request, orders, 20, "orders_page"),
+            "proposals": page_of(request, proposals, 20, "proposals_page"),
+            "order_form": OrderForm(),
+            "may_administer": may_administer(request.user),
+            **{f"{name}_form": form for name, form in forms.items()},
+        },
+    )
+
+
+def enforcement_post(request, forms):
+    if not may_administer(request.user):
+        messages.error(request, _("Only a cooperative administrator does this."))
+        return False
+    name = request.POST.get("form")
+    if name == "proposals":
+        proposed = enforcement.propose_exits(cooperative_id=request.cooperative.pk)
+        messages.success(request, _("%(count)d exit proposals raised.") % {"count": len(proposed)})
+        return True
+    if name == "order":
+        return order_post(request)
+    form = forms.get(name)
+    if form is None or not form.is_valid():
+        return False
+    data = dict(form.cleaned_data)
+    record = enforcement.record_inspection if name == "inspection" else enforcement.record_violation
+    saved = save_or_report(form, lambda: record(actor=request.user, **data))
+    if saved and name == "violation":
+        messages.success(request, saved.outcome_reason)
+    return bool(saved)
+
+
+def order_post(request):
+    violation = get_object_or_404(Violation.objects.all(), pk=request.POST.get("violation"))
+    form = OrderForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return False
+    return run_step(
+        request,
+        lambda: enforcement.order_rectification(
+            violation=violation, actor=request.user, **form.cleaned_data
+        ),
+    )
