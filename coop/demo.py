@@ -12,6 +12,7 @@ from django.db import transaction
 
 from coop.models import Cooperative, District, Region, Role, User
 from coop.tenancy import unscoped
+from credit import demo as credit_demo
 from members import demo as member_demo
 from standards import catalogue
 from standards import demo as standards_demo
@@ -145,6 +146,7 @@ def seed(*, haimen_members=HAIMEN_DEFAULT_MEMBERS, log=print):
         member_demo.issue_demo_certificate(enterprise)
         standards_demo.seed(haimen, enterprise)
         fund_demo.seed(haimen, lab)
+        credit_demo.seed(haimen, enterprise)
         log(f"Demo accounts share the password {DEMO_PASSWORD}.")
 
 

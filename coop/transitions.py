@@ -3,6 +3,7 @@ and refuse, naming the step and the status, when it does not."""
 
 from django.utils.translation import gettext as _
 
+from coop import audit
 from members.services.errors import Refused
 
 
@@ -18,3 +19,11 @@ def locked(instance, *allowed, action, related=()):
             % {"action": action, "status": fresh.get_status_display()}
         )
     return fresh
+
+
+def move(row, status, actor, action, reason="", fields=()):
+    """Set the status (and ``fields``) and record the step as audit ``action``."""
+    row.status = status
+    row.save(update_fields=["status", *fields])
+    audit.record(instance=row, actor=actor, action=action, reason=reason)
+    return row

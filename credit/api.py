@@ -81,6 +81,18 @@ class StepsMixin:
         return Response(self.get_serializer(rows.get(pk=shown)).data)
 
 
+class MadeByService:
+    """Creation through the app's service (``create_with``), which validates and audits."""
+
+    create_with = None
+
+    def perform_create(self, serializer):
+        self.check_write(serializer.validated_data)
+        serializer.instance = type(self).create_with(
+            actor=self.request.user, **serializer.validated_data
+        )
+
+
 class ReadOnlyOwned(StepsMixin, MemberOwnedViewSet):
     """Rows written by services through their steps, not by plain edits."""
 
@@ -91,7 +103,7 @@ class ReadOnlyOwned(StepsMixin, MemberOwnedViewSet):
 
 
 @extend_schema(parameters=[COOP_SLUG])
-class CommitmentViewSet(StepsMixin, MemberOwnedViewSet):
+class CommitmentViewSet(MadeByService, StepsMixin, MemberOwnedViewSet):
     """Quality commitments: a member drafts and revises its own (staff may for any member),
     submits it; staff publish or return it, and withdraw a published one."""
 
@@ -99,6 +111,7 @@ class CommitmentViewSet(StepsMixin, MemberOwnedViewSet):
     serializer_class = CommitmentSerializer
     enterprise_writes = True
     step_table = steps.COMMITMENT_STEPS
+    create_with = commitments.draft
     filterset_fields = ["status", "member"]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
@@ -394,17 +407,12 @@ class InspectionSerializer(serializers.ModelSerializer):
 
 
 @extend_schema(parameters=[COOP_SLUG])
-class InspectionViewSet(MemberOwnedViewSet):
+class InspectionViewSet(MadeByService, MemberOwnedViewSet):
     model = Inspection
     serializer_class = InspectionSerializer
+    create_with = enforcement.record_inspection
     filterset_fields = ["member"]
     http_method_names = ["get", "post", "head", "options"]
-
-    def perform_create(self, serializer):
-        self.check_write(serializer.validated_data)
-        serializer.instance = enforcement.record_inspection(
-            actor=self.request.user, **serializer.validated_data
-        )
 
 
 class ViolationSerializer(serializers.ModelSerializer):
@@ -431,20 +439,15 @@ class ViolationSerializer(serializers.ModelSerializer):
 
 
 @extend_schema(parameters=[COOP_SLUG])
-class ViolationViewSet(MemberOwnedViewSet):
+class ViolationViewSet(MadeByService, MemberOwnedViewSet):
     """Violations: recording one decides its outcome (a first minor one within the policy's
     period is a warning without penalty; a repeat or a serious one, the penalty)."""
 
     model = Violation
     serializer_class = ViolationSerializer
+    create_with = enforcement.record_violation
     filterset_fields = ["member", "outcome"]
     http_method_names = ["get", "post", "head", "options"]
-
-    def perform_create(self, serializer):
-        self.check_write(serializer.validated_data)
-        serializer.instance = enforcement.record_violation(
-            actor=self.request.user, **serializer.validated_data
-        )
 
 
 class OrderSerializer(serializers.ModelSerializer):
@@ -458,20 +461,15 @@ class OrderSerializer(serializers.ModelSerializer):
 
 
 @extend_schema(parameters=[COOP_SLUG])
-class OrderViewSet(StepsMixin, MemberOwnedViewSet):
+class OrderViewSet(MadeByService, StepsMixin, MemberOwnedViewSet):
     """Rectification orders with deadlines; ``<id>/done/`` marks one rectified."""
 
     model = RectificationOrder
     serializer_class = OrderSerializer
     member_path = "violation__member"
     step_table = steps.ORDER_STEPS
+    create_with = enforcement.order_rectification
     http_method_names = ["get", "post", "head", "options"]
-
-    def perform_create(self, serializer):
-        self.check_write(serializer.validated_data)
-        serializer.instance = enforcement.order_rectification(
-            actor=self.request.user, **serializer.validated_data
-        )
 
 
 class ExitProposalSerializer(serializers.ModelSerializer):
@@ -524,6 +522,13 @@ class AnnouncementSerializer(serializers.ModelSerializer):
         fields = ["id", "title", "body", "published_at"]
 
 
+class PublicList(generics.ListAPIView):
+    """A list anyone may read: no login, published data only."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+
 class PublicCommitmentSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     cooperative = serializers.CharField(source="cooperative.slug")
@@ -538,13 +543,11 @@ class PublicCommitmentSerializer(serializers.Serializer):
     certificate = serializers.CharField(allow_null=True)
 
 
-class PublicCommitmentList(generics.ListAPIView):
+class PublicCommitmentList(PublicList):
     """The registry of published commitments in force, across the portal; ``?q=`` searches
     the member's name, its USCC and the products."""
 
     serializer_class = PublicCommitmentSerializer
-    permission_classes = [AllowAny]
-    authentication_classes = []
 
     def get_queryset(self):
         return selectors.commitment_registry(self.request.query_params.get("q", ""))
@@ -562,22 +565,18 @@ class PublicGradeSerializer(serializers.Serializer):
 
 
 @extend_schema(parameters=[COOP_SLUG])
-class PublicCreditList(generics.ListAPIView):
+class PublicCreditList(PublicList):
     """The cooperative's credit list: every active member's grade in force, with its factors."""
 
     serializer_class = PublicGradeSerializer
-    permission_classes = [AllowAny]
-    authentication_classes = []
 
     def get_queryset(self):
         return selectors.public_credit_list()
 
 
 @extend_schema(parameters=[COOP_SLUG])
-class PublicAnnouncementList(generics.ListAPIView):
+class PublicAnnouncementList(PublicList):
     serializer_class = AnnouncementSerializer
-    permission_classes = [AllowAny]
-    authentication_classes = []
 
     def get_queryset(self):
         return Announcement.objects.all()

@@ -1,6 +1,7 @@
 """Commitments, complaints, assessments, credit grades and enforcement: the public side of a
 cooperative and the bureau's supervision of its members."""
 
+import secrets
 from decimal import Decimal
 
 from django.core.validators import MinValueValidator
@@ -55,6 +56,14 @@ class Commitment(TenantModel):
         return self.valid_until < timezone.localdate()
 
 
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
+
+
+def new_tracking_code():
+    """What a complainant follows the complaint with: the only key to it, so unguessable."""
+    return "TS" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
+
+
 class Complaint(TenantModel):
     """A complaint from the public about a member's product. The complainant's contact is
     private: staff read it, no public page or response ever shows it. Only a complaint staff
@@ -85,7 +94,9 @@ class Complaint(TenantModel):
     )
     evidence = models.FileField(_("purchase evidence"), upload_to="complaints/%Y/", blank=True)
     evidence_type = models.CharField(max_length=40, blank=True)
-    tracking_code = models.CharField(_("tracking code"), max_length=20, unique=True)
+    tracking_code = models.CharField(
+        _("tracking code"), max_length=20, unique=True, default=new_tracking_code, editable=False
+    )
     received_at = models.DateTimeField(_("received"), default=timezone.now)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED

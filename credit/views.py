@@ -205,6 +205,19 @@ KINDS = {
 }
 
 
+def by_status(request, rows, statuses):
+    """A list's page, filtered by ``?status=`` when it names one of ``statuses``."""
+    status = request.GET.get("status", "")
+    if status in statuses.values:
+        rows = rows.filter(status=status)
+    return {
+        "cooperative": request.cooperative,
+        "page": page_of(request, rows),
+        "status": status,
+        "statuses": statuses.choices,
+    }
+
+
 def steps_for(user, row, table):
     return [(verb, table[verb]) for verb in due_steps(user, row, table)]
 
@@ -235,20 +248,9 @@ def take_step(request, coop_slug, kind, pk, verb):
 
 @role_required(staff_or_member)
 def commitment_list(request, coop_slug):
-    status = request.GET.get("status", "")
-    rows = commitments_for(request.user)
-    if status in Commitment.Status.values:
-        rows = rows.filter(status=status)
-    return render(
-        request,
-        "credit/commitment_list.html",
-        {
-            "cooperative": request.cooperative,
-            "page": page_of(request, rows),
-            "status": status,
-            "statuses": Commitment.Status.choices,
-        },
-    )
+    context = by_status(request, commitments_for(request.user), Commitment.Status)
+    context["may_draft"] = is_enterprise(request.user) or may_administer(request.user)
+    return render(request, "credit/commitment_list.html", context)
 
 
 @role_required(lambda user: is_enterprise(user) or may_administer(user))
@@ -304,20 +306,8 @@ def commitment_detail(request, coop_slug, pk):
 
 @role_required(staff_or_member)
 def complaint_list(request, coop_slug):
-    status = request.GET.get("status", "")
-    rows = complaints_for(request.user)
-    if status in Complaint.Status.values:
-        rows = rows.filter(status=status)
-    return render(
-        request,
-        "credit/complaint_list.html",
-        {
-            "cooperative": request.cooperative,
-            "page": page_of(request, rows),
-            "status": status,
-            "statuses": Complaint.Status.choices,
-        },
-    )
+    context = by_status(request, complaints_for(request.user), Complaint.Status)
+    return render(request, "credit/complaint_list.html", context)
 
 
 @role_required(staff_or_member)
@@ -347,10 +337,6 @@ def complaint_evidence(request, coop_slug, pk):
 
 @role_required(staff_or_member)
 def assessment_list(request, coop_slug):
-    rows = assessments_for(request.user)
-    status = request.GET.get("status", "")
-    if status in Assessment.Status.values:
-        rows = rows.filter(status=status)
     form = PeriodForm(request.POST or None)
     if request.method == "POST" and assessment_post(request, form):
         return redirect("assessment-list", coop_slug=coop_slug)
@@ -358,10 +344,7 @@ def assessment_list(request, coop_slug):
         request,
         "credit/assessment_list.html",
         {
-            "cooperative": request.cooperative,
-            "page": page_of(request, rows),
-            "status": status,
-            "statuses": Assessment.Status.choices,
+            **by_status(request, assessments_for(request.user), Assessment.Status),
             "form": form,
             "may_administer": may_administer(request.user),
             "pending_objections": AssessmentObjection.objects.filter(

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from coop import audit, documents
+from coop import audit, documents, transitions
 from coop.models import Document
 from coop.transitions import locked
 from credit.models import Commitment
@@ -48,10 +48,7 @@ def revise(*, commitment, actor, **fields):
 
 
 def move(commitment, status, actor, action, reason="", fields=()):
-    commitment.status = status
-    commitment.save(update_fields=["status", *fields])
-    audit.record(instance=commitment, actor=actor, action=f"commitment_{action}", reason=reason)
-    return commitment
+    return transitions.move(commitment, status, actor, f"commitment_{action}", reason, fields)
 
 
 @transaction.atomic

@@ -3,8 +3,6 @@ triaged by staff (valid, invalid or a duplicate, with the reason; an invalid or 
 is closed there) → answered by the member → resolved by staff. The complainant follows it by
 its tracking code; the contact they leave is for staff only."""
 
-import secrets
-
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -25,7 +23,6 @@ SIGNATURES = [
     (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
     (b"%PDF-", "application/pdf", "pdf"),
 ]
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 
 
 def evidence_type(content):
@@ -49,10 +46,6 @@ def evidence_type(content):
     )
 
 
-def new_tracking_code():
-    return "TS" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
-
-
 @transaction.atomic
 def file_complaint(*, member, product, description, contact="", evidence=None):
     """File a complaint; ``evidence`` is the uploaded file's bytes or None."""
@@ -64,7 +57,6 @@ def file_complaint(*, member, product, description, contact="", evidence=None):
         product=product.strip(),
         description=description.strip(),
         contact=contact.strip(),
-        tracking_code=new_tracking_code(),
     )
     complaint.full_clean(exclude=["evidence"])
     if evidence:

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from coop import audit
+from coop import audit, transitions
 from coop.models import Role
 from members.models import Member
 from members.services.errors import Refused
@@ -40,10 +40,7 @@ def locked(batch, *allowed, action):
 
 
 def move(batch, status, actor, action, reason="", fields=()):
-    batch.status = status
-    batch.save(update_fields=["status", *fields])
-    audit.record(instance=batch, actor=actor, action=f"batch_{action}", reason=reason)
-    return batch
+    return transitions.move(batch, status, actor, f"batch_{action}", reason, fields)
 
 
 def price_results(lab, indicators):

@@ -61,20 +61,15 @@ def test_each_selected_member_shows_why(coop_a, forty, priced):
             passed=False,
             reported_on=today,
         )
-        Complaint.objects.create(
-            cooperative=cooperative,
-            member=forty[4],
-            product="被套",
-            description="起球",
-            triage="valid",
-        )
-        Complaint.objects.create(
-            cooperative=cooperative,
-            member=forty[4],
-            product="被套",
-            description="重复",
-            triage="invalid",
-        )
+        for code, triage in [("TS1", "valid"), ("TS2", "invalid")]:
+            Complaint.objects.create(
+                cooperative=cooperative,
+                member=forty[4],
+                product="被套",
+                description="起球",
+                triage=triage,
+                tracking_code=code,
+            )
         for grade, until in [("C", today), ("AA", today - timedelta(days=1))]:
             CreditGrade.objects.create(
                 cooperative=cooperative,
