@@ -240,3 +240,20 @@ def test_every_credit_list_pins_its_query_count(coop_a, api, client):
     assert {k: v for k, v in few.items() if k not in PUBLISHED} == {
         k: v for k, v in few_published.items() if k not in PUBLISHED
     }
+
+
+@pytest.mark.parametrize("role", ["supervisor", "admin"])
+def test_the_credit_admin_keeps_to_the_cooperative(coop_a, coop_b, theirs, client, role):
+    client.force_login(coop_a.users()[role])
+    with scope({coop_b.cooperative.pk}):
+        policy = enforcement.policy(coop_b.cooperative.pk)
+    for model, pk in [
+        ("complaint", theirs["complaints"]),
+        ("commitment", theirs["commitments"]),
+        ("creditgrade", theirs["credit-grades"]),
+        ("violation", theirs["violations"]),
+        ("enforcementpolicy", policy.pk),
+    ]:
+        assert client.get(f"/admin/credit/{model}/{pk}/change/").status_code == 404, model
+    listed = client.get("/admin/credit/complaint/")
+    assert listed.status_code == 200 and "13900000000" not in listed.content.decode()
