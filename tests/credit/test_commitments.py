@@ -1,8 +1,10 @@
 """A commitment from draft to the public registry and its certificate, and back out."""
 
+import time
 from datetime import date, timedelta
 
 import pypdfium2
+import pytest
 
 from coop.models import Document
 from coop.tenancy import scope, unscoped
@@ -120,3 +122,18 @@ def test_publishing_a_new_commitment_withdraws_the_old_one(coop_a, api):
 
         assert Commitment.objects.get(pk=first).status == "withdrawn"
         assert Commitment.objects.get(pk=second).status == "published"
+
+
+@pytest.mark.celery_worker
+def test_publishing_has_a_worker_issue_the_certificate(coop_a, api, worker):
+    pk = published(api, coop_a)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        certificate = api(coop_a.enterprise).get(f"{COMMITMENTS}{pk}/").json()["certificate"]
+        if certificate:
+            break
+        time.sleep(0.2)
+    assert (
+        certificate
+        and api().get(f"/api/v1/public/certificates/{certificate}/").json()["status"] == "valid"
+    )

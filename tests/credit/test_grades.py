@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from io import BytesIO
 
+import pytest
 from openpyxl import load_workbook
 
 from coop.models import AuditRecord
@@ -130,3 +131,13 @@ def test_the_public_list_and_the_lending_export(coop_a, api, client):
     assert rows[0][0] == "成员单位" and [row[0] for row in rows[1:]] == [consenting.name]
     page = client.get("/c/coop-a/credit/")
     assert consenting.name in page.content.decode()
+
+
+@pytest.mark.celery_worker
+def test_the_scheduled_grading_runs_on_a_worker(coop_a, worker):
+    from credit import tasks
+
+    outcome = tasks.grade.delay(coop_a.cooperative.pk).get(timeout=30)
+    assert outcome == {"graded": 1, "exit_proposals": 0}
+    with unscoped():
+        assert CreditGrade.objects.filter(member=coop_a.member).count() == 1
