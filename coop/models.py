@@ -278,3 +278,30 @@ class DocumentSequence(TenantModel):
         constraints = [
             models.UniqueConstraint(fields=["cooperative", "year"], name="document_sequence_unique")
         ]
+
+
+class AnnualReport(TenantModel):
+    """A cooperative's annual report: a PDF built by a task, which writes its progress here
+    so the page can show it while it runs."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("being built")
+        DONE = "done", _("ready")
+        FAILED = "failed", _("failed")
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    step = models.CharField(_("step"), max_length=100, blank=True)
+    file = models.FileField(_("file"), upload_to="reports/%Y/", blank=True)
+    requested_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("annual report")
+        verbose_name_plural = _("annual reports")

@@ -1,14 +1,23 @@
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, OuterRef, Prefetch, Subquery
-from django.shortcuts import redirect, render
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from coop.access import is_staff_of_cooperatives, public_view
-from coop.models import Cooperative, Region, Role
+from coop import charts, xlsx
+from coop.access import is_staff_of_cooperatives, public_view, role_required
+from coop.dashboard import COLUMNS
+from coop.dashboard import figures as dashboard_figures
+from coop.dashboard import sheets as dashboard_sheets
+from coop.models import AnnualReport, Cooperative, Region, Role
+from coop.pages import page_of
 from coop.statistics import active_member_counts
+from coop.tasks import build_annual_report
 from coop.verification import find_document
 from credit.models import Announcement, Commitment
 from credit.selectors import in_force
+from credit.services.grading import GRADES
 from members.models import Member
 from standards.models import CollectionEntry
 from testing_fund.statistics import pass_rate
@@ -84,4 +93,82 @@ def verify(request, number):
         "coop/verify.html",
         {"document": document, "number": number},
         status=200 if document else 404,
+    )
+
+
+def asked_year(request):
+    year = request.GET.get("year", "")
+    return int(year) if year.isdigit() else timezone.localdate().year
+
+
+@role_required(is_staff_of_cooperatives)
+def dashboard(request):
+    """The supervision dashboard over the cooperatives the user may see: a region
+    supervisor's region, an administrator's own cooperative."""
+    data = dashboard_figures(request.visible_cooperative_ids, asked_year(request))
+    return render(
+        request,
+        "coop/dashboard.html",
+        {
+            **data,
+            "columns": COLUMNS,
+            "grade_names": GRADES,
+            "trend_chart": charts.line(
+                _("Pass rate by quarter"), [(r["quarter"], r["rate"]) for r in data["trend"]]
+            ),
+            "failure_chart": charts.bars(
+                _("Failures by indicator"),
+                [(r["indicator__name_zh"], r["failures"]) for r in data["failures"][:10]],
+            ),
+            "grade_chart": charts.bars(_("Grade distribution"), data["grades"]),
+        },
+    )
+
+
+@role_required(is_staff_of_cooperatives)
+def dashboard_xlsx(request):
+    year = asked_year(request)
+    data = dashboard_figures(request.visible_cooperative_ids, year)
+    return xlsx.download(dashboard_sheets(data), f"dashboard-{year}.xlsx")
+
+
+@role_required(is_staff_of_cooperatives)
+def annual_reports(request, coop_slug):
+    """Request a year's report; the task builds it while the list shows its progress."""
+    if request.method == "POST":
+        year = (
+            asked_year(request)
+            if not request.POST.get("year", "").isdigit()
+            else int(request.POST["year"])
+        )
+        report = AnnualReport.objects.create(
+            cooperative=request.cooperative, year=year, requested_by=request.user
+        )
+        build_annual_report.delay_on_commit(request.cooperative.pk, report.pk)
+        return redirect("annual-report", coop_slug=coop_slug, pk=report.pk)
+    return render(
+        request,
+        "coop/annual_reports.html",
+        {
+            "cooperative": request.cooperative,
+            "page": page_of(request, AnnualReport.objects.all()),
+            "year": timezone.localdate().year - (1 if timezone.localdate().month < 3 else 0),
+        },
+    )
+
+
+@role_required(is_staff_of_cooperatives)
+def annual_report(request, coop_slug, pk):
+    report = get_object_or_404(AnnualReport.objects.all(), pk=pk)
+    if request.GET.get("download") and report.status == AnnualReport.Status.DONE:
+        return FileResponse(
+            report.file.open("rb"),
+            as_attachment=True,
+            filename=f"{coop_slug}-{report.year}.pdf",
+            content_type="application/pdf",
+        )
+    return render(
+        request,
+        "coop/annual_report_status.html",
+        {"cooperative": request.cooperative, "report": report},
     )

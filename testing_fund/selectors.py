@@ -36,3 +36,24 @@ def with_priority(batches):
             )
         )
     )
+
+
+def filtered(rows, params):
+    """Batches narrowed by what a link or form asks: ``status``, ``round``, ``year`` (the
+    report's), the member's ``town`` and ``chain_role``, ``passed`` (true/false), and
+    ``indicator`` (a failed result on that indicator: the problem map's cells)."""
+    if params.get("status") in Batch.Status.values:
+        rows = rows.filter(status=params["status"])
+    if params.get("round", "").isdigit():
+        rows = rows.filter(sampling_round=params["round"])
+    if params.get("year", "").isdigit():
+        rows = rows.filter(reported_on__year=int(params["year"]))
+    if params.get("town"):
+        rows = rows.filter(member__town=params["town"])
+    if params.get("chain_role") in Member.ChainRole.values:
+        rows = rows.filter(member__chain_role=params["chain_role"])
+    if params.get("passed") in ("true", "false"):
+        rows = rows.filter(passed=params["passed"] == "true")
+    if params.get("indicator"):
+        rows = rows.filter(results__indicator__code=params["indicator"], results__verdict="fail")
+    return rows

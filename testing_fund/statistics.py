@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth, TruncQuarter
 
+from members.models import Member
 from testing_fund.models import Batch, LedgerEntry, Result
 
 # COUNT(*) and counts of indexed columns, not COUNT(id): the id is in no index, and counting it
@@ -63,6 +64,33 @@ def problem_map(cooperative_id, year):
             "failures": row["failures"],
         }
         for row in rows
+    ]
+
+
+def by_chain_role(cooperative_id, year):
+    """Members, batches and failed batches by the member's role in the industry chain."""
+    members = dict(
+        Member.objects.filter(cooperative_id=cooperative_id, status=Member.Status.ACTIVE)
+        .values_list("chain_role")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+    tested = {
+        row["member__chain_role"]: row
+        for row in reported(cooperative_id, year)
+        .values("member__chain_role")
+        .annotate(total=Count("*"), failed=Count("passed", filter=Q(passed=False)))
+        .order_by()
+    }
+    return [
+        {
+            "role": role,
+            "label": label,
+            "members": members.get(role, 0),
+            "batches": tested.get(role, {}).get("total", 0),
+            "failed": tested.get(role, {}).get("failed", 0),
+        }
+        for role, label in Member.ChainRole.choices
     ]
 
 

@@ -2,6 +2,8 @@
 its samples, staff approve, verify and report, keep the fund, plan rounds and read figures.
 Every step goes through the same services and step table as the API."""
 
+import math
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from coop import services
+from coop import services, xlsx
 from coop.access import is_staff_of_cooperatives, may_administer, role_required
 from coop.models import AuditRecord, Document, Role
 from coop.owned import is_enterprise
@@ -28,7 +30,7 @@ from testing_fund.forms import (
     StandardChoiceForm,
 )
 from testing_fund.models import Batch, Fund, LedgerEntry, SamplingRound
-from testing_fund.selectors import batches_for, with_priority
+from testing_fund.selectors import batches_for, filtered, with_priority
 from testing_fund.services import batches, rounds
 from testing_fund.services import fund as money
 from testing_fund.steps import STEPS, StepInput
@@ -89,11 +91,9 @@ def batch_list(request, coop_slug):
     """Staff see the cooperative's batches (requests awaiting approval in priority order), an
     enterprise its own, a lab those it tests."""
     status = request.GET.get("status", "")
-    rows = batches_for(request.user).select_related("member").prefetch_related(None)
-    if status in Batch.Status.values:
-        rows = rows.filter(status=status)
-    if request.GET.get("round", "").isdigit():
-        rows = rows.filter(sampling_round=request.GET["round"])
+    rows = filtered(
+        batches_for(request.user).select_related("member").prefetch_related(None), request.GET
+    )
     if status == Batch.Status.REQUESTED:
         rows = with_priority(rows).order_by("-priority", "requested_at")
     return render(
@@ -105,6 +105,11 @@ def batch_list(request, coop_slug):
             "status": status,
             "statuses": Batch.Status.choices,
             "may_request": is_enterprise(request.user) or may_administer(request.user),
+            "narrowed": [
+                (name, request.GET[name])
+                for name in ("year", "town", "indicator", "chain_role", "passed", "round")
+                if request.GET.get(name)
+            ],
         },
     )
 
@@ -412,4 +417,65 @@ def statistics_page(request, coop_slug):
             "towns": named(figures["by_town"], "member__town"),
             "indicators": named(figures["by_indicator"], "indicator__name_zh"),
         },
+    )
+
+
+def heat(failures, top):
+    """A cell's failures and its shade, 0 (none) to 4 (the most in the table)."""
+    return failures, math.ceil(4 * failures / top) if top else 0
+
+
+@role_required(is_staff_of_cooperatives)
+def problem_map(request, coop_slug):
+    """Failures by town and indicator as a heat table, and members and failures by their role
+    in the industry chain; every figure links to the batches behind it."""
+    year = asked_year(request)
+    cells = statistics.problem_map(request.cooperative.pk, year)
+    towns = sorted({cell["town"] for cell in cells})
+    indicators = sorted({(cell["indicator"], cell["indicator_name"]) for cell in cells})
+    failures = {(cell["town"], cell["indicator"]): cell["failures"] for cell in cells}
+    top = max(failures.values(), default=0)
+    return render(
+        request,
+        "testing_fund/problem_map.html",
+        {
+            "cooperative": request.cooperative,
+            "year": year,
+            "indicators": indicators,
+            "rows": [
+                (
+                    town,
+                    [(code, *heat(failures.get((town, code), 0), top)) for code, _n in indicators],
+                )
+                for town in towns
+            ],
+            "chain": statistics.by_chain_role(request.cooperative.pk, year),
+        },
+    )
+
+
+@role_required(is_staff_of_cooperatives)
+def problem_map_xlsx(request, coop_slug):
+    year = asked_year(request)
+    cooperative_id = request.cooperative.pk
+    return xlsx.download(
+        [
+            (
+                _("Failures by town and indicator"),
+                [_("Town"), _("Indicator"), _("Failures")],
+                [
+                    [cell["town"], cell["indicator_name"], cell["failures"]]
+                    for cell in statistics.problem_map(cooperative_id, year)
+                ],
+            ),
+            (
+                _("The industry chain"),
+                [_("Role in the chain"), _("Active members"), _("Batches"), _("Failed")],
+                [
+                    [str(row["label"]), row["members"], row["batches"], row["failed"]]
+                    for row in statistics.by_chain_role(cooperative_id, year)
+                ],
+            ),
+        ],
+        f"{coop_slug}-problems-{year}.xlsx",
     )

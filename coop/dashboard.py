@@ -1,0 +1,191 @@
+"""The supervision dashboard: every cooperative the user may see, side by side, and the
+region's trends. Each figure is one grouped query over the cooperatives in scope (a region
+supervisor's region, an administrator's own), so the page costs the same for one
+cooperative as for twenty."""
+
+from datetime import date
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncQuarter
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from coop.models import Cooperative
+from credit.models import Commitment, Complaint
+from credit.selectors import in_force
+from credit.services.grading import GRADES, current_grades
+from members.models import Certification, GrowthEvent, Member, QualityPerson
+from testing_fund.models import Batch, LedgerEntry, Result
+from testing_fund.statistics import PASSED, with_rate, yuan
+
+IN_COOPERATIVE = ("active", "suspended")
+
+
+def per_cooperative(rows, **figures):
+    """``{cooperative_id: {figure: value}}`` from one grouped query."""
+    grouped = rows.values("cooperative_id").annotate(**figures).order_by("cooperative_id")
+    return {row.pop("cooperative_id"): row for row in grouped}
+
+
+def year_of(year):
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+def side_by_side(cooperative_ids, year):
+    """One row a cooperative: members, people, certification, growth, testing, the fund,
+    commitments, grades and complaints."""
+    today = timezone.localdate()
+    reported = Batch.objects.filter(reported_on__range=year_of(year))
+    sources = [
+        per_cooperative(
+            Member.objects.filter(status="active"),
+            members=Count("*"),
+            above_size=Count("scale", filter=Q(scale=Member.Scale.ABOVE_DESIGNATED_SIZE)),
+        ),
+        per_cooperative(
+            QualityPerson.objects.filter(ended_on=None, member__status__in=IN_COOPERATIVE),
+            officers=Count("role", filter=Q(role=QualityPerson.Role.CHIEF_QUALITY_OFFICER)),
+            specialists=Count("role", filter=Q(role=QualityPerson.Role.QUALITY_SPECIALIST)),
+        ),
+        per_cooperative(
+            Certification.objects.filter(scheme="iso9001", expires_on__gte=today),
+            iso9001=Count("member", distinct=True),
+        ),
+        per_cooperative(GrowthEvent.objects.all(), conversions=Count("*")),
+        per_cooperative(reported, batches=Count("*"), passed=PASSED),
+        per_cooperative(
+            LedgerEntry.objects.filter(fund__year=year),
+            appropriated=Sum("amount", filter=Q(kind__in=["appropriation", "adjustment"])),
+            spent=Sum("amount", filter=Q(kind="settlement")),
+            remaining=Sum("amount"),
+        ),
+        per_cooperative(in_force(Commitment.objects.all()), commitments=Count("*")),
+        per_cooperative(
+            Complaint.objects.all(),
+            complaints_open=Count("status", filter=~Q(status=Complaint.Status.RESOLVED)),
+            complaints_closed=Count("status", filter=Q(status=Complaint.Status.RESOLVED)),
+        ),
+    ]
+    grades = {}
+    for cooperative_id, grade, n in (
+        current_grades().values_list("cooperative_id", "grade").annotate(n=Count("*")).order_by()
+    ):
+        grades.setdefault(cooperative_id, {})[grade] = n
+    rows = []
+    for cooperative in Cooperative.objects.filter(pk__in=cooperative_ids).order_by("established"):
+        row = {"cooperative": cooperative}
+        for source in sources:
+            row.update(source.get(cooperative.pk, {}))
+        row["grades"] = [grades.get(cooperative.pk, {}).get(grade, 0) for grade in GRADES]
+        rows.append(with_money(with_defaults(row)))
+    return with_rate(rows, total="batches")
+
+
+# The side-by-side table's columns after the cooperative, as the page and the export head them.
+COLUMNS = [
+    ("members", _("Active members")),
+    ("officers", _("Chief quality officers")),
+    ("specialists", _("Quality specialists")),
+    ("iso9001", _("ISO 9001 certified")),
+    ("above_size", _("Above designated size")),
+    ("conversions", _("Conversions")),
+    ("batches", _("Batches reported")),
+    ("rate", _("Pass rate (%)")),
+    ("appropriated", _("Appropriated (yuan)")),
+    ("spent", _("Spent (yuan)")),
+    ("remaining", _("Remaining (yuan)")),
+    ("commitments", _("Commitments in force")),
+    ("complaints_open", _("Complaints open")),
+    ("complaints_closed", _("Complaints closed")),
+]
+FIGURES = [
+    "members",
+    "above_size",
+    "officers",
+    "specialists",
+    "iso9001",
+    "conversions",
+    "batches",
+    "passed",
+    "commitments",
+    "complaints_open",
+    "complaints_closed",
+]
+
+
+def with_defaults(row):
+    for name in FIGURES:
+        row.setdefault(name, 0)
+    return row
+
+
+def with_money(row):
+    row["appropriated"] = yuan(row.get("appropriated"))
+    row["spent"] = yuan(-(row.get("spent") or 0))
+    row["remaining"] = yuan(row.get("remaining"))
+    return row
+
+
+def quarterly_trend(year):
+    """Batches and pass rate of every quarter of the year, over the cooperatives in scope."""
+    rows = (
+        Batch.objects.filter(reported_on__range=year_of(year))
+        .annotate(quarter=TruncQuarter("reported_on"))
+        .values("quarter")
+        .annotate(total=Count("*"), passed=PASSED)
+    )
+    found = {row["quarter"].month // 3 + 1: row for row in rows}
+    return with_rate(
+        [{**found.get(n, {"total": 0, "passed": 0}), "quarter": f"Q{n}"} for n in range(1, 5)]
+    )
+
+
+def failures_by_indicator(year):
+    rows = (
+        Result.objects.filter(verdict="fail", reported_on__range=year_of(year))
+        .values("indicator__code", "indicator__name_zh")
+        .annotate(failures=Count("*"))
+        .order_by("-failures", "indicator__code")
+    )
+    return list(rows)
+
+
+def grade_distribution():
+    counts = dict(current_grades().values_list("grade").annotate(n=Count("*")).order_by())
+    return [(grade, counts.get(grade, 0)) for grade in GRADES]
+
+
+def figures(cooperative_ids, year):
+    """Everything the dashboard shows, and the XLSX export writes."""
+    return {
+        "year": year,
+        "cooperatives": side_by_side(cooperative_ids, year),
+        "trend": quarterly_trend(year),
+        "failures": failures_by_indicator(year),
+        "grades": grade_distribution(),
+    }
+
+
+def sheets(data):
+    """The dashboard's tables as XLSX sheets, headed in Chinese like the page."""
+    return [
+        (
+            _("Cooperatives"),
+            [_("Cooperative"), *[label for _key, label in COLUMNS], *GRADES],
+            [
+                [row["cooperative"].name_zh, *[row[key] for key, _l in COLUMNS], *row["grades"]]
+                for row in data["cooperatives"]
+            ],
+        ),
+        (
+            _("Pass rate by quarter"),
+            [_("Quarter"), _("Batches"), _("Passed"), _("Pass rate")],
+            [[r["quarter"], r["total"], r["passed"], r["rate"]] for r in data["trend"]],
+        ),
+        (
+            _("Failures by indicator"),
+            [_("Indicator"), _("Failures")],
+            [[r["indicator__name_zh"], r["failures"]] for r in data["failures"]],
+        ),
+        (_("Grade distribution"), [_("Grade"), _("Members")], data["grades"]),
+    ]
