@@ -76,7 +76,7 @@ class Complaint(TenantModel):
         DUPLICATE = "duplicate", _("duplicate")
 
     class Status(models.TextChoices):
-        RECEIVED = "received", _("received")
+        RECEIVED = "received", _("received, awaiting triage")
         TRIAGED = "triaged", _("triaged")
         ANSWERED = "answered", _("answered by the member")
         RESOLVED = "resolved", _("resolved")

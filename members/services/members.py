@@ -25,7 +25,6 @@ EDITABLE_FIELDS = (
     "main_products",
     "ecommerce_seller",
     "shop_links",
-    "lending_consent",  # the member's own consent: staff do not give it
 )
 # What an enterprise may change on its own unit: how to reach it and what it sells.
 ENTERPRISE_EDITABLE_FIELDS = (

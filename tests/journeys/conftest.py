@@ -1,0 +1,107 @@
+"""Browser journeys: Debian's Chromium driven by Playwright against a live server on the test
+database (PostgreSQL) with a real Celery worker. Screenshots of the key pages go under
+test-artifacts/journeys/; axe-core (from npm, node_modules/) checks each of them."""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from playwright.sync_api import sync_playwright
+
+from tests.testing_fund.conftest import priced  # noqa: F401  (the fund the free test draws on)
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts" / "journeys"
+AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+PASSWORD = "test-pass-2026"  # tests/factories.py's UserFactory
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    # Playwright's sync API keeps an event loop in this thread; the test's own database calls
+    # are still synchronous ones, which Django otherwise refuses next to a loop.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Visit:
+    """One person's browser tab on the live server, which saves screenshots as it goes."""
+
+    def __init__(self, browser, live_server, journey, who, width=1200):
+        self.context = browser.new_context(
+            viewport={"width": width, "height": 900}, locale="zh-CN", accept_downloads=True
+        )
+        self.page = self.context.new_page()
+        self.base = live_server.url
+        self.folder = ARTIFACTS / journey
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.who = who
+
+    def go(self, path):
+        self.page.goto(self.base + path)
+        return self.page
+
+    def log_in(self, username, password=PASSWORD):
+        self.go("/accounts/login/")
+        self.page.get_by_label("用户名").fill(username)
+        self.page.get_by_label("密码").fill(password)
+        self.page.locator("main").get_by_role("button", name="登录").click()
+        assert "/accounts/login/" not in self.page.url, f"{username} could not log in"
+
+    def shot(self, name):
+        """A full-page screenshot, and the page's accessibility checked by axe-core."""
+        number = len(list(self.folder.glob("*.png"))) + 1
+        self.page.screenshot(
+            path=self.folder / f"{number:02d}-{self.who}-{name}.png", full_page=True
+        )
+        check_accessibility(self.page)
+
+    def close(self):
+        self.context.close()
+
+
+def check_accessibility(page):
+    """No critical violation that axe-core finds on the page as it stands."""
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate("async () => (await axe.run(document)).violations")
+    critical = [f"{v['id']}: {v['help']}" for v in found if v["impact"] == "critical"]
+    assert not critical, f"{page.url}: {critical}"
+
+
+@pytest.fixture
+def visit(browser, live_server):
+    """``visit(journey, who)``: a tab for one person, closed at the end."""
+    opened = []
+
+    def open_tab(journey, who, width=1200):
+        if not any(tab.folder.name == journey for tab in opened):
+            for old in (ARTIFACTS / journey).glob("*.png"):  # the last run's screenshots
+                old.unlink()
+        tab = Visit(browser, live_server, journey, who, width)
+        opened.append(tab)
+        return tab
+
+    yield open_tab
+    for tab in opened:
+        tab.close()
+
+
+def wait_for(page, check, seconds=30):
+    """Reload until ``check(page)`` holds (a worker's result appearing), or fail."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not check(page):
+        assert time.monotonic() < deadline, f"still waiting on {page.url}"
+        time.sleep(0.5)
+        page.reload()
