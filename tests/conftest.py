@@ -128,8 +128,19 @@ def convention(coop_a):
 def worker(transactional_db):
     """A real Celery worker on the Redis broker, in a thread of this process."""
     from celery.contrib.testing.worker import start_worker
+    from celery.signals import task_postrun
+    from django.db import connections
 
     from coop.celery import app
 
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-        yield
+    def close_connections(**kwargs):
+        # The worker's thread keeps its own connections (CONN_MAX_AGE); closed after each
+        # task, none is left holding the test database when the session drops it.
+        connections.close_all()
+
+    task_postrun.connect(close_connections, weak=False)
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+            yield
+    finally:
+        task_postrun.disconnect(close_connections)

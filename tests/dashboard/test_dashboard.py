@@ -205,3 +205,49 @@ def test_the_dashboard_costs_the_same_for_one_cooperative_or_two(coop_a, coop_b,
     coop_b.cooperative.save()
     # session, user, the cooperatives in reach, ten for the table, three for the charts
     assert queries() == one == 16
+
+
+def test_on_the_demo_data_the_dashboard_agrees_with_direct_queries(db, client):
+    from coop import demo
+    from coop.models import Cooperative, User
+    from credit.models import Commitment, Complaint
+
+    demo.seed(haimen_members=80, log=lambda *args: None)
+    client.force_login(User.objects.get(username="bureau"))
+    page = client.get("/dashboard/", {"year": YEAR})
+    assert len(page.context["cooperatives"]) == Cooperative.objects.count() == 3
+    with unscoped():
+        for row in page.context["cooperatives"]:
+            cooperative = row["cooperative"]
+            members = Member.objects.filter(cooperative=cooperative)
+            batches = Batch.objects.filter(cooperative=cooperative, reported_on__year=YEAR)
+            assert row["members"] == members.filter(status="active").count()
+            assert (
+                row["above_size"]
+                == members.filter(status="active", scale="above_designated_size").count()
+            )
+            assert (row["batches"], row["passed"]) == (
+                batches.count(),
+                batches.filter(passed=True).count(),
+            )
+            assert (
+                row["commitments"]
+                == Commitment.objects.filter(
+                    cooperative=cooperative,
+                    status="published",
+                    valid_from__lte=date.today(),
+                    valid_until__gte=date.today(),
+                ).count()
+            )
+            complaints = Complaint.objects.filter(cooperative=cooperative)
+            assert row["complaints_open"] + row["complaints_closed"] == complaints.count()
+    assert row_of(page, "haimen-hometextile")["batches"] == 242  # 240 records + 2 reported
+    client.force_login(User.objects.get(username="haimen-admin"))
+    problems = client.get("/c/haimen-hometextile/problems/", {"year": YEAR})
+    links = re.findall(
+        r'href="(/c/haimen-hometextile/tests/\?[^"]+)"[^>]*>(\d+)</a>', problems.content.decode()
+    )
+    assert links
+    for link, shown in links:
+        listed = client.get(link.replace("&amp;", "&"))
+        assert listed.context["page"].paginator.count == int(shown), link

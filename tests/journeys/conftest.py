@@ -105,3 +105,17 @@ def wait_for(page, check, seconds=30):
         assert time.monotonic() < deadline, f"still waiting on {page.url}"
         time.sleep(0.5)
         page.reload()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_connection_left(django_db_setup, django_db_blocker):
+    """The live server's request threads keep their database connections (CONN_MAX_AGE) until
+    their browser socket closes; end any still open so the test database can be dropped."""
+    yield
+    from django.db import connection
+
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
