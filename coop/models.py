@@ -28,16 +28,23 @@ class BilingualName(models.Model):
         return self.name
 
 
-class TenantModel(models.Model):
-    """Base of every model owned by one cooperative."""
-
-    cooperative = models.ForeignKey(
+def cooperative_key(db_index=True):
+    """The link of every tenant row to its cooperative. A large table whose indexes all lead
+    with the cooperative passes ``db_index=False``: a single-column index there only slows its
+    inserts (bench/README.md)."""
+    return models.ForeignKey(
         "coop.Cooperative",
         on_delete=models.PROTECT,
         related_name="+",
-        db_index=True,
+        db_index=db_index,
         verbose_name=_("cooperative"),
     )
+
+
+class TenantModel(models.Model):
+    """Base of every model owned by one cooperative."""
+
+    cooperative = cooperative_key()
 
     objects = ScopedManager()
 

@@ -7,7 +7,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from coop.models import BilingualName, TenantModel
+from coop.models import BilingualName, TenantModel, cooperative_key
 from members.models import Member
 
 YUAN = {"max_digits": 12, "decimal_places": 2}
@@ -106,18 +106,28 @@ class LedgerEntry(TenantModel):
         RELEASE = "release", _("release")
         ADJUSTMENT = "adjustment", _("adjustment")
 
-    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="ledger")
+    # Indexed by (cooperative, fund, at) alone: every read is in a cooperative's scope, and a
+    # round writes ten thousand entries at once (bench/README.md).
+    cooperative = cooperative_key(db_index=False)
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="ledger", db_index=False)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     amount = models.DecimalField(_("amount (yuan)"), **YUAN)
     # What the movement is for: an appropriation, or a batch (reserved, settled, released).
     appropriation = models.ForeignKey(
-        Appropriation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Appropriation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     batch = models.ForeignKey(
         "Batch", null=True, blank=True, on_delete=models.PROTECT, related_name="ledger"
     )
     reason = models.TextField(_("reason"), blank=True)
-    actor = models.ForeignKey("coop.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        "coop.User", null=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
     at = models.DateTimeField(_("at"), default=timezone.now)
 
     class Meta:
@@ -172,8 +182,13 @@ class Batch(TenantModel):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.REQUESTED
     )
-    member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="batches")
-    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="batches")
+    # A round inserts ten thousand batches at once: only the indexes in Meta, which every read
+    # uses (all of them within a cooperative), and no single-column index on each foreign key.
+    cooperative = cooperative_key(db_index=False)
+    member = models.ForeignKey(
+        "members.Member", on_delete=models.PROTECT, related_name="batches", db_index=False
+    )
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="batches", db_index=False)
     product = models.CharField(_("product"), max_length=200)
     category = models.ForeignKey(
         "standards.ProductCategory",
@@ -181,6 +196,7 @@ class Batch(TenantModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
         verbose_name=_("product category"),
     )
     safety_category = models.CharField(
@@ -196,10 +212,15 @@ class Batch(TenantModel):
         "standards.Standard",
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
         verbose_name=_("standard executed"),
     )
     lab = models.ForeignKey(
-        TestingInstitution, on_delete=models.PROTECT, related_name="batches", verbose_name=_("lab")
+        TestingInstitution,
+        on_delete=models.PROTECT,
+        related_name="batches",
+        db_index=False,  # (lab, status) serves the worklists
+        verbose_name=_("lab"),
     )
     lot_number = models.CharField(_("lot number"), max_length=60, blank=True)
     quantity = models.CharField(_("quantity"), max_length=60, blank=True)
@@ -230,6 +251,7 @@ class Batch(TenantModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
         verbose_name=_("results entered by"),
     )
     verified_by = models.ForeignKey(
@@ -238,6 +260,7 @@ class Batch(TenantModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
         verbose_name=_("verified by"),
     )
     reinspection_of = models.ForeignKey(
@@ -279,8 +302,12 @@ class Batch(TenantModel):
 class Result(TenantModel):
     """One indicator of a batch: what the lab entered and the verdict the standard gives it."""
 
+    # Eight results a batch: besides the batch's own, only the indexes in Meta (see Batch).
+    cooperative = cooperative_key(db_index=False)
     batch = models.ForeignKey(Batch, on_delete=models.CASCADE, related_name="results")
-    indicator = models.ForeignKey("standards.Indicator", on_delete=models.PROTECT, related_name="+")
+    indicator = models.ForeignKey(
+        "standards.Indicator", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     price = models.DecimalField(_("price (yuan)"), **YUAN)
     raw = models.CharField(_("result as entered"), max_length=60, blank=True)
     # The batch's report date, copied when the report is issued: statistics by indicator read
