@@ -66,6 +66,7 @@ def side_by_side(cooperative_ids, year):
             complaints_closed=Count("status", filter=Q(status=Complaint.Status.RESOLVED)),
         ),
     ]
+    trends = quarterly_rates(year)
     grades = {}
     for cooperative_id, grade, n in (
         current_grades().values_list("cooperative_id", "grade").annotate(n=Count("*")).order_by()
@@ -77,6 +78,7 @@ def side_by_side(cooperative_ids, year):
         for source in sources:
             row.update(source.get(cooperative.pk, {}))
         row["grades"] = [grades.get(cooperative.pk, {}).get(grade, 0) for grade in GRADES]
+        row["quarters"] = trends.get(cooperative.pk, [None] * 4)
         rows.append(with_money(with_defaults(row)))
     return with_rate(rows, total="batches")
 
@@ -97,6 +99,12 @@ COLUMNS = [
     ("commitments", _("Commitments in force")),
     ("complaints_open", _("Complaints open")),
     ("complaints_closed", _("Complaints closed")),
+]
+QUARTERS = [
+    _("Q1 pass rate (%)"),
+    _("Q2 pass rate (%)"),
+    _("Q3 pass rate (%)"),
+    _("Q4 pass rate (%)"),
 ]
 FIGURES = [
     "members",
@@ -140,6 +148,21 @@ def quarterly_trend(year):
     )
 
 
+def quarterly_rates(year):
+    """``{cooperative_id: [pass rate of Q1 … Q4, None where nothing was reported]}``."""
+    rows = (
+        Batch.objects.filter(reported_on__range=year_of(year))
+        .annotate(quarter=TruncQuarter("reported_on"))
+        .values("cooperative_id", "quarter")
+        .annotate(total=Count("*"), passed=PASSED)
+        .order_by()
+    )
+    rates = {}
+    for row in with_rate(list(rows)):
+        rates.setdefault(row["cooperative_id"], [None] * 4)[row["quarter"].month // 3] = row["rate"]
+    return rates
+
+
 def failures_by_indicator(year):
     rows = (
         Result.objects.filter(verdict="fail", reported_on__range=year_of(year))
@@ -171,9 +194,14 @@ def sheets(data):
     return [
         (
             _("Cooperatives"),
-            [_("Cooperative"), *[label for _key, label in COLUMNS], *GRADES],
+            [_("Cooperative"), *[label for _key, label in COLUMNS], *QUARTERS, *GRADES],
             [
-                [row["cooperative"].name_zh, *[row[key] for key, _l in COLUMNS], *row["grades"]]
+                [
+                    row["cooperative"].name_zh,
+                    *[row[key] for key, _l in COLUMNS],
+                    *row["quarters"],
+                    *row["grades"],
+                ]
                 for row in data["cooperatives"]
             ],
         ),

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from coop import charts, xlsx
 from coop.access import is_staff_of_cooperatives, public_view, role_required
-from coop.dashboard import COLUMNS
+from coop.dashboard import COLUMNS, QUARTERS
 from coop.dashboard import figures as dashboard_figures
 from coop.dashboard import sheets as dashboard_sheets
 from coop.models import AnnualReport, Cooperative, Region, Role
@@ -112,6 +112,7 @@ def dashboard(request):
         {
             **data,
             "columns": COLUMNS,
+            "quarters": QUARTERS,
             "grade_names": GRADES,
             "trend_chart": charts.line(
                 _("Pass rate by quarter"), [(r["quarter"], r["rate"]) for r in data["trend"]]
