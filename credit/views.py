@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -228,9 +229,9 @@ def take_step(request, coop_slug, kind, pk, verb):
     rows, table, detail = KINDS[kind]
     row = get_object_or_404(rows(request.user), pk=pk)
     step = table.get(verb)
-    back = request.POST.get("next") or (
-        f"/c/{coop_slug}/{kind}/{pk}/" if detail else f"/c/{coop_slug}/"
-    )
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = f"/c/{coop_slug}/{kind}/{pk}/" if detail else f"/c/{coop_slug}/"
     if step is None or not allowed(request.user, step.who, row):
         messages.error(request, _("Your role cannot take this step."))
         return redirect(back)
@@ -240,7 +241,7 @@ def take_step(request, coop_slug, kind, pk, verb):
         return redirect(back)
     if run_step(request, lambda: take(step, row, request.user, given.validated_data)):
         messages.success(request, _("Done: %(step)s.") % {"step": step.label})
-    return redirect(back if back.startswith("/") else f"/c/{coop_slug}/")
+    return redirect(back)
 
 
 # Commitments

@@ -122,3 +122,17 @@ def test_staff_grade_announce_and_enforce_on_their_pages(coop_a, client):
     client.force_login(coop_a.supervisor)
     refused = client.post("/c/coop-a/grades/", {"action": "run"})
     assert said(refused) == ["只有合作社管理员可以执行此操作。"]
+
+
+def test_a_step_never_sends_the_browser_to_another_site(coop_a, client):
+    client.force_login(coop_a.admin)
+    with unscoped():
+        complaint = Complaint.objects.create(
+            cooperative=coop_a.cooperative, member=coop_a.member, product="x", description="x"
+        )
+    for target in ("https://evil.example/", "//evil.example/"):
+        answer = client.post(
+            f"/c/coop-a/complaints/{complaint.pk}/step/triage/",
+            {"verdict": "invalid", "reason": "x", "next": target},
+        )
+        assert answer["Location"] == f"/c/coop-a/complaints/{complaint.pk}/"
