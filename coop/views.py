@@ -11,7 +11,7 @@ from coop.dashboard import COLUMNS, QUARTERS
 from coop.dashboard import figures as dashboard_figures
 from coop.dashboard import sheets as dashboard_sheets
 from coop.models import AnnualReport, Cooperative, Region, Role
-from coop.pages import page_of
+from coop.pages import asked_year, page_of
 from coop.statistics import active_member_counts
 from coop.tasks import build_annual_report
 from coop.verification import find_document
@@ -96,16 +96,11 @@ def verify(request, number):
     )
 
 
-def asked_year(request):
-    year = request.GET.get("year", "")
-    return int(year) if year.isdigit() else timezone.localdate().year
-
-
 @role_required(is_staff_of_cooperatives)
 def dashboard(request):
     """The supervision dashboard over the cooperatives the user may see: a region
     supervisor's region, an administrator's own cooperative."""
-    data = dashboard_figures(request.visible_cooperative_ids, asked_year(request))
+    data = dashboard_figures(request.visible_cooperative_ids, asked_year(request.GET))
     return render(
         request,
         "coop/dashboard.html",
@@ -128,7 +123,7 @@ def dashboard(request):
 
 @role_required(is_staff_of_cooperatives)
 def dashboard_xlsx(request):
-    year = asked_year(request)
+    year = asked_year(request.GET)
     data = dashboard_figures(request.visible_cooperative_ids, year)
     return xlsx.download(dashboard_sheets(data), f"dashboard-{year}.xlsx")
 
@@ -137,11 +132,7 @@ def dashboard_xlsx(request):
 def annual_reports(request, coop_slug):
     """Request a year's report; the task builds it while the list shows its progress."""
     if request.method == "POST":
-        year = (
-            asked_year(request)
-            if not request.POST.get("year", "").isdigit()
-            else int(request.POST["year"])
-        )
+        year = asked_year(request.POST)
         report = AnnualReport.objects.create(
             cooperative=request.cooperative, year=year, requested_by=request.user
         )

@@ -3,7 +3,6 @@ complaint form and its tracking; members' commitments, complaints and assessment
 staff's review, grading and enforcement. Steps go through the tables the API uses."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,8 +13,8 @@ from django.views.decorators.http import require_POST
 from coop import throttle
 from coop.access import is_staff_of_cooperatives, may_administer, public_view, role_required
 from coop.owned import is_enterprise
-from coop.pages import page_of, run_step, save_or_report
-from coop.steps import allowed, due_steps, take
+from coop.pages import page_of, run_step, save_or_report, take_on_page
+from coop.steps import due_steps
 from credit import exports, selectors, steps
 from credit.api import COMPLAINTS_PER_HOUR, evidence_response
 from credit.forms import (
@@ -41,7 +40,6 @@ from credit.models import (
     Violation,
 )
 from credit.services import assessments, commitments, complaints, enforcement, grading
-from members.services.errors import Refused
 
 
 def staff_or_member(user):
@@ -53,13 +51,6 @@ def own(rows, user, path="member"):
     if is_staff_of_cooperatives(user):
         return rows
     return rows.filter(**{path: user.member_id})
-
-
-def refused_on_form(service):
-    try:
-        return service()
-    except Refused as refusal:
-        raise ValidationError(refusal.message) from refusal
 
 
 # The public
@@ -102,10 +93,8 @@ def complain(request, coop_slug, pk):
         upload = data.pop("evidence")
         filed = save_or_report(
             form,
-            lambda: refused_on_form(
-                lambda: complaints.file_complaint(
-                    member=member, evidence=upload.read() if upload else None, **data
-                )
+            lambda: complaints.file_complaint(
+                member=member, evidence=upload.read() if upload else None, **data
             ),
         )
         if filed:
@@ -232,15 +221,7 @@ def take_step(request, coop_slug, kind, pk, verb):
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         back = f"/c/{coop_slug}/{kind}/{pk}/" if detail else f"/c/{coop_slug}/"
-    if step is None or not allowed(request.user, step.who, row):
-        messages.error(request, _("Your role cannot take this step."))
-        return redirect(back)
-    given = steps.StepInput(data=request.POST)
-    if not given.is_valid():
-        messages.error(request, " ".join(f"{k}: {' '.join(v)}" for k, v in given.errors.items()))
-        return redirect(back)
-    if run_step(request, lambda: take(step, row, request.user, given.validated_data)):
-        messages.success(request, _("Done: %(step)s.") % {"step": step.label})
+    take_on_page(request, row, step, steps.StepInput(data=request.POST))
     return redirect(back)
 
 
@@ -261,9 +242,7 @@ def commitment_edit(request, coop_slug, pk=None):
     for_staff = not is_enterprise(request.user)
     form = CommitmentForm(request.POST or None, instance=commitment, for_staff=for_staff)
     if request.method == "POST" and form.is_valid():
-        saved = save_or_report(
-            form, lambda: refused_on_form(lambda: save_commitment(request, form, commitment))
-        )
+        saved = save_or_report(form, lambda: save_commitment(request, form, commitment))
         if saved:
             messages.success(request, _("Saved. Submit it for review when it is ready."))
             return redirect("commitment-detail", coop_slug=coop_slug, pk=saved.pk)

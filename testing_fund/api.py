@@ -1,5 +1,4 @@
 from django.db.models import Sum
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -12,6 +11,7 @@ from rest_framework.views import APIView
 from coop.access import is_staff_of_cooperatives, may_administer
 from coop.models import Cooperative, Role
 from coop.owned import is_enterprise
+from coop.pages import asked_year
 from coop.statistics import pass_rates_by_cooperative
 from coop.steps import allowed, take
 from members.models import Member
@@ -272,11 +272,6 @@ class RoundViewSet(
         return Response(RoundSerializer(confirmed).data)
 
 
-def asked_year(request):
-    year = request.query_params.get("year", "")
-    return int(year) if year.isdigit() else timezone.localdate().year
-
-
 class StatisticsView(APIView):
     """``?year=``: pass rates overall and by category, district, town, quarter and indicator,
     the problem map (failures by town and indicator), and spending against the budget."""
@@ -285,7 +280,9 @@ class StatisticsView(APIView):
     def get(self, request, coop_slug):
         if not is_staff_of_cooperatives(request.user):
             raise PermissionDenied(_("Statistics are for staff."))
-        return Response(cooperative_statistics(request.cooperative.pk, asked_year(request)))
+        return Response(
+            cooperative_statistics(request.cooperative.pk, asked_year(request.query_params))
+        )
 
 
 class SpendingByMemberView(GenericAPIView):
@@ -295,7 +292,7 @@ class SpendingByMemberView(GenericAPIView):
     def get(self, request, coop_slug):
         if not is_staff_of_cooperatives(request.user):
             raise PermissionDenied(_("Statistics are for staff."))
-        rows = spending_by_member(request.cooperative.pk, asked_year(request))
+        rows = spending_by_member(request.cooperative.pk, asked_year(request.query_params))
         page = spent_rows(self.paginate_queryset(rows))
         return self.get_paginated_response(
             [
@@ -317,6 +314,6 @@ class RegionStatisticsView(APIView):
     def get(self, request):
         if request.user.role != Role.REGION_SUPERVISOR:
             raise PermissionDenied(_("Region statistics are for region supervisors."))
-        rows = pass_rates_by_cooperative(request.user.region_id, asked_year(request))
+        rows = pass_rates_by_cooperative(request.user.region_id, asked_year(request.query_params))
         slugs = dict(Cooperative.objects.values_list("pk", "slug"))
         return Response([dict(row, cooperative=slugs[row.pop("cooperative_id")]) for row in rows])

@@ -5,9 +5,7 @@ Every step goes through the same services and step table as the API."""
 import math
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -16,10 +14,9 @@ from coop import services, xlsx
 from coop.access import is_staff_of_cooperatives, may_administer, role_required
 from coop.models import AuditRecord, Document, Role
 from coop.owned import is_enterprise
-from coop.pages import page_of, run_step, save_or_report
-from coop.steps import allowed, due_steps, take
+from coop.pages import asked_year, page_of, run_step, save_or_report, take_on_page
+from coop.steps import due_steps
 from members.models import Member
-from members.services.errors import Refused
 from testing_fund import statistics
 from testing_fund.forms import (
     AdjustmentForm,
@@ -78,11 +75,6 @@ def is_lab(user):
     return user.is_authenticated and user.role == Role.LAB_TECHNICIAN
 
 
-def asked_year(request):
-    year = request.GET.get("year", "")
-    return int(year) if year.isdigit() else timezone.localdate().year
-
-
 # Batches: every role, each seeing its own
 
 
@@ -136,14 +128,12 @@ def batch_request(request, coop_slug):
         indicators = list(data.pop("indicators")) or None
         batch = save_or_report(
             form,
-            lambda: run_or_raise(
-                lambda: batches.request_batch(
-                    member=member,
-                    actor=request.user,
-                    standard=standard,
-                    indicators=indicators,
-                    **data,
-                )
+            lambda: batches.request_batch(
+                member=member,
+                actor=request.user,
+                standard=standard,
+                indicators=indicators,
+                **data,
             ),
         )
         if batch:
@@ -154,14 +144,6 @@ def batch_request(request, coop_slug):
         "testing_fund/batch_request.html",
         {"cooperative": cooperative, "choice": choice, "standard": standard, "form": form},
     )
-
-
-def run_or_raise(service):
-    """A refusal on a form is a form error, like a broken rule."""
-    try:
-        return service()
-    except Refused as refusal:
-        raise ValidationError(refusal.message) from refusal
 
 
 @role_required(sees_batches)
@@ -194,22 +176,10 @@ def batch_detail(request, coop_slug, pk):
 @role_required(sees_batches)
 def batch_step(request, coop_slug, pk, verb):
     batch = get_object_or_404(batches_for(request.user), pk=pk)
-    step = STEPS.get(verb)
-    if step is None or not allowed(request.user, step.who, batch):
-        messages.error(request, _("Your role cannot do this to a batch."))
-        return redirect("batch-detail", coop_slug=coop_slug, pk=pk)
     given = StepInput(data=step_data(request.POST, batch))
-    if not given.is_valid():
-        messages.error(request, " ".join(f"{k}: {' '.join(v)}" for k, v in given.errors.items()))
-        return redirect("batch-detail", coop_slug=coop_slug, pk=pk)
-    outcome = {}
-    if run_step(
-        request,
-        lambda: outcome.setdefault("done", take(step, batch, request.user, given.validated_data)),
-    ):
-        messages.success(request, _("Done: %(step)s.") % {"step": step.label})
-        if verb == "reinspect":
-            return redirect("batch-detail", coop_slug=coop_slug, pk=outcome["done"].pk)
+    outcome = take_on_page(request, batch, STEPS.get(verb), given)
+    if verb == "reinspect" and outcome is not None:  # the new batch is the next page
+        return redirect("batch-detail", coop_slug=coop_slug, pk=outcome.pk)
     return redirect("batch-detail", coop_slug=coop_slug, pk=pk)
 
 
@@ -255,7 +225,7 @@ def lab_worklist(request):
 def fund_page(request, coop_slug):
     """A year's fund: money in and out, spending by month, indicator and member, the ledger;
     administrators record appropriations and adjustments and set the free quota."""
-    cooperative, year = request.cooperative, asked_year(request)
+    cooperative, year = request.cooperative, asked_year(request.GET)
     fund = Fund.objects.filter(year=year).first()
     forms = fund_forms(request, fund)
     if request.method == "POST" and fund_post(request, fund, forms):
@@ -304,7 +274,7 @@ def fund_post(request, fund, forms):
         return False
     if fund is None:
         fund, _created = Fund.objects.get_or_create(
-            cooperative=request.cooperative, year=asked_year(request)
+            cooperative=request.cooperative, year=asked_year(request.GET)
         )
     name = request.POST.get("form")
     form = forms.get(f"{name}_form")
@@ -314,9 +284,7 @@ def fund_post(request, fund, forms):
         "appropriation": lambda: money.appropriate(
             fund=fund, actor=request.user, **form.cleaned_data
         ),
-        "adjustment": lambda: run_or_raise(
-            lambda: money.adjust(fund=fund, actor=request.user, **form.cleaned_data)
-        ),
+        "adjustment": lambda: money.adjust(fund=fund, actor=request.user, **form.cleaned_data),
         "quota": lambda: services.update_owned(
             fund, actor=request.user, free_quota=form.cleaned_data["free_quota"]
         ),
@@ -402,7 +370,7 @@ def quarter(day):
 
 @role_required(is_staff_of_cooperatives)
 def statistics_page(request, coop_slug):
-    year = asked_year(request)
+    year = asked_year(request.GET)
     figures = statistics.cooperative_statistics(request.cooperative.pk, year)
     return render(
         request,
@@ -429,7 +397,7 @@ def heat(failures, top):
 def problem_map(request, coop_slug):
     """Failures by town and indicator as a heat table, and members and failures by their role
     in the industry chain; every figure links to the batches behind it."""
-    year = asked_year(request)
+    year = asked_year(request.GET)
     cells = statistics.problem_map(request.cooperative.pk, year)
     towns = sorted({cell["town"] for cell in cells})
     indicators = sorted({(cell["indicator"], cell["indicator_name"]) for cell in cells})
@@ -456,7 +424,7 @@ def problem_map(request, coop_slug):
 
 @role_required(is_staff_of_cooperatives)
 def problem_map_xlsx(request, coop_slug):
-    year = asked_year(request)
+    year = asked_year(request.GET)
     cooperative_id = request.cooperative.pk
     return xlsx.download(
         [

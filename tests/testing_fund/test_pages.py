@@ -160,7 +160,7 @@ def test_a_step_out_of_turn_or_role_is_refused_with_a_message(coop_a, priced, cl
     out_of_turn = take(client, coop_a.admin, batch.pk, "report")
     assert said(out_of_turn) == ["状态为“已申请”的批次不能出具报告。"]
     wrong_role = take(client, coop_a.enterprise, batch.pk, "approve")
-    assert said(wrong_role) == ["您的角色不能对该批次执行此操作。"]
+    assert said(wrong_role) == ["您的角色不能执行此操作。"]
     with unscoped():
         assert Batch.objects.get(pk=batch.pk).status == "requested"
 
