@@ -13,7 +13,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from coop import audit
+from coop import audit, services
 from coop.models import User
 from coop.transitions import locked
 from credit.models import (
@@ -35,13 +35,10 @@ def policy(cooperative_id):
     return found
 
 
-@transaction.atomic
 def record_inspection(*, member, actor, **fields):
-    inspection = Inspection(cooperative_id=member.cooperative_id, member=member, **fields)
-    inspection.full_clean()
-    inspection.save()
-    audit.record(instance=inspection, actor=actor, action="inspection_record")
-    return inspection
+    return services.create_owned(
+        Inspection, cooperative=member.cooperative, actor=actor, member=member, **fields
+    )
 
 
 def outcome_of(member, severity, occurred_on):

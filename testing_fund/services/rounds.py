@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 
 from coop import audit
 from coop.models import User
-from credit.models import Complaint, CreditGrade
+from credit.models import Complaint
+from credit.services.grading import current_grades
 from members.models import Member, MemberProductCategory
 from members.services.errors import Refused
 from testing_fund.models import Batch, Fund, LedgerEntry, SamplingRound
@@ -35,14 +36,6 @@ NEW_MEMBER_WEIGHT = 1  # joined within the last year
 
 def counted(rows):
     return dict(rows.values_list("member").annotate(n=Count("pk")).order_by())
-
-
-def current_grades(cooperative_id, today):
-    """``{member: grade}`` of the grades valid today; the latest wins where periods overlap."""
-    grades = CreditGrade.objects.filter(
-        cooperative_id=cooperative_id, valid_from__lte=today, valid_until__gte=today
-    ).order_by("valid_from", "pk")
-    return dict(grades.values_list("member_id", "grade"))
 
 
 def risk(member_id, joined_on, signals, year_ago):
@@ -85,7 +78,11 @@ def candidates(cooperative_id, today=None):
                 received_at__date__gte=year_ago,
             )
         ),
-        current_grades(cooperative_id, today),
+        dict(
+            current_grades(today)
+            .filter(cooperative_id=cooperative_id)
+            .values_list("member_id", "grade")
+        ),
     )
     categories = {}
     for member_id, code in (
