@@ -90,6 +90,8 @@ def test_review_announcement_objection_and_final(coop_a, api, client):
     assert early.status_code == 409  # not announced yet
     announced = api(coop_a.admin).post(f"{ASSESSMENTS}announce/", {**PERIOD, "days": 7})
     assert announced.status_code == 201 and "1 家基本履行" in announced.json()["body"]
+    again = api(coop_a.admin).post(f"{ASSESSMENTS}announce/", {**PERIOD, "days": 7})
+    assert (again.status_code, again.json()["detail"]) == (409, "该期间没有待公示的评价。")
     public = api().get("/api/v1/public/coops/coop-a/announcements/").json()["results"]
     assert public[0]["title"].startswith("2025-01-01 至 2025-12-31")
     objected = api(coop_a.enterprise).post(f"{path}object/", {"reason": "标识已整改"})

@@ -8,7 +8,9 @@ from io import BytesIO
 
 import pypdfium2
 import pytest
+from django.db import connection
 from django.db.models import Count
+from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from coop.tenancy import scope, unscoped
@@ -156,10 +158,50 @@ def test_every_dashboard_table_exports_to_xlsx(coop_a, tested, client):
     assert sorted(cells) == [("三厂街道", "甲醛含量", 1), ("常乐镇", "pH值", 1)]
 
 
-def test_another_cooperatives_problem_map_and_reports_are_not_found(coop_a, coop_b, client):
-    client.force_login(coop_b.admin)
-    for path in ("problems/", "problems/export.xlsx", "annual-reports/"):
+@pytest.mark.parametrize("role", ["supervisor", "admin", "lab", "enterprise"])
+def test_another_cooperatives_problem_map_and_reports_are_not_found(coop_a, coop_b, client, role):
+    from coop.models import AnnualReport
+
+    with unscoped():
+        report = AnnualReport.objects.create(cooperative=coop_a.cooperative, year=YEAR)
+    client.force_login(coop_b.users()[role])
+    for path in (
+        "problems/",
+        "problems/export.xlsx",
+        "annual-reports/",
+        f"annual-reports/{report.pk}/",
+        f"annual-reports/{report.pk}/?download=1",
+    ):
         assert client.get(f"/c/coop-a/{path}").status_code == 404, path
+    assert client.post("/c/coop-a/annual-reports/", {"year": YEAR}).status_code == 404
+    with unscoped():
+        assert AnnualReport.objects.count() == 1
+
+
+def test_another_regions_supervisor_sees_only_its_own_cooperatives(coop_a, coop_b, tested, client):
+    client.force_login(coop_b.supervisor)
+    page = client.get("/dashboard/", {"year": YEAR})
+    assert [row["cooperative"].slug for row in page.context["cooperatives"]] == ["coop-b"]
+    assert page.context["trend"][0]["total"] == 1  # coop A's four batches are not counted
+    sheet = load_workbook(BytesIO(client.get("/dashboard/export.xlsx").content))["合作社"]
+    assert [row[0] for row in list(sheet.values)[1:]] == [coop_b.cooperative.name_zh]
+
+
+def test_the_annual_report_list_pins_its_query_count(coop_a, client):
+    from coop.models import AnnualReport
+
+    client.force_login(coop_a.admin)
+
+    def add(count):
+        with unscoped():
+            for _ in range(count):
+                AnnualReport.objects.create(cooperative=coop_a.cooperative, year=YEAR)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/c/coop-a/annual-reports/").status_code == 200
+        return len(captured)
+
+    # session, user, cooperative, the page's count and rows
+    assert add(1) == add(3) == 5
 
 
 @pytest.mark.celery_worker
@@ -192,9 +234,6 @@ def test_the_annual_report_is_built_by_a_worker_with_progress_and_charts(
 
 
 def test_the_dashboard_costs_the_same_for_one_cooperative_or_two(coop_a, coop_b, tested, client):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     client.force_login(coop_a.supervisor)
 
     def queries():

@@ -12,7 +12,7 @@ from coop.models import AuditRecord
 from coop.tenancy import scope, unscoped
 from standards.models import Indicator, Standard
 from testing_fund.models import Batch, Fund, LedgerEntry, SamplingRound
-from testing_fund.services import batches
+from testing_fund.services import batches, rounds
 from testing_fund.services.fund import adjust
 from testing_fund.tasks import issue_test_report
 from tests.factories import InstitutionFactory, MemberFactory, UserFactory
@@ -345,3 +345,34 @@ def test_the_list_pages_pin_their_query_counts(coop_a, priced, client):
         ("enterprise", "/c/coop-a/tests/"): 6,
         ("lab", "/lab/"): 6,
     }
+
+
+def test_the_round_pages_pin_their_query_counts(coop_a, priced, client):
+    client.force_login(coop_a.admin)
+
+    def plan(members):
+        for _ in range(members):
+            MemberFactory(cooperative=coop_a.cooperative)
+        with scope({coop_a.cooperative.pk}):
+            planned = SamplingRound.objects.create(
+                cooperative=coop_a.cooperative,
+                name="r",
+                coverage=Decimal("1"),
+                seed=1,
+                lab=coop_a.lab.institution,
+                standard=gb18401(),
+            )
+            planned.selection = rounds.select(
+                rounds.candidates(coop_a.cooperative.pk), 1, Decimal("1")
+            )
+            planned.save()
+        return {
+            path: queries_of(client, path)
+            for path in ("/c/coop-a/rounds/", f"/c/coop-a/rounds/{planned.pk}/")
+        }
+
+    few = plan(2)
+    many = plan(6)
+    # session, user, cooperative, then: the form's labs and standards, the count and the
+    # rounds; or the round, and the names of its page of members
+    assert list(few.values()) == list(many.values()) == [7, 5]
