@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,6 +8,11 @@ class CoopConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "coop"
     verbose_name = _("cooperatives and accounts")
+
+    def ready(self):
+        # Each app declares its workflows in its ``workflows`` module: loaded at start, so the
+        # registry (inboxes, the structural tests) knows every workflow before any request.
+        autodiscover_modules("workflows")
 
 
 class PortalAdminConfig(admin_apps.AdminConfig):

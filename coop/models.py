@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -209,6 +210,52 @@ class AuditRecord(TenantModel):
         indexes = [models.Index(fields=["cooperative", "object_type", "object_id"])]
         verbose_name = _("audit record")
         verbose_name_plural = _("audit records")
+
+
+class StepEvent(TenantModel):
+    """One step taken on a row of a workflow (``coop.workflow``): who, when, from which state to
+    which, and why. ``workflow`` and ``step`` are names declared in a workflow's step table, never
+    strings made up at run time; every history on a page reads these rows."""
+
+    workflow = models.CharField(max_length=40)
+    object_id = models.PositiveBigIntegerField()
+    step = models.CharField(max_length=40)
+    from_status = models.CharField(max_length=30, blank=True)
+    to_status = models.CharField(max_length=30, blank=True)
+    actor = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    reason = models.TextField(blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["cooperative", "workflow", "object_id", "at"])]
+        verbose_name = _("step taken")
+        verbose_name_plural = _("steps taken")
+
+
+class Objection(TenantModel):
+    """The shape of every objection (异议): a member objects to a document or a result within
+    a window, on grounds; staff decide it, upheld or dismissed, with a reason. Each app has
+    its own table of this shape (objections to a test report, to an assessment), decided by
+    the one service in ``coop.objections``; what a decision leads to stays with the app."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("pending")
+        UPHELD = "upheld", _("upheld")
+        DISMISSED = "dismissed", _("dismissed")
+
+    reason = models.TextField(_("grounds"))
+    filed_at = models.DateTimeField(_("filed"), default=timezone.now)
+    open_until = models.DateField(_("objections open until"), null=True, blank=True)
+    decision = models.CharField(
+        _("decision"), max_length=20, choices=Decision.choices, default=Decision.PENDING
+    )
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
 
 
 class Document(TenantModel):

@@ -4,6 +4,7 @@ The suite runs on PostgreSQL and Redis only (see README): a run that would silen
 to SQLite or to in-process tasks stops at once and says how to point it at the real servers.
 """
 
+import os
 from dataclasses import dataclass
 
 import pytest
@@ -30,6 +31,14 @@ def pytest_configure(config):
         problems.append("REDIS_URL is not set")
     # A fast hasher: the fixtures make eight accounts per test; login logic is Django's own.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Two runs at once on one machine (two checkouts, or a developer's run beside CI's) keep
+    # apart: their own test database, cache keys and Celery queue, named after this process.
+    run = f"run{os.getpid()}"
+    if engine.endswith("postgresql"):
+        test = settings.DATABASES["default"].setdefault("TEST", {})
+        test["NAME"] = f"{test.get('NAME') or settings.DATABASES['default']['NAME']}_{run}"
+    settings.CACHES["default"]["KEY_PREFIX"] = run
+    settings.CELERY_TASK_DEFAULT_QUEUE = run
     if problems:
         pytest.exit(
             "The tests need PostgreSQL and Redis: " + "; ".join(problems) + ". Run them with "

@@ -1,0 +1,46 @@
+"""Who a user is, in one vocabulary for every app.
+
+- an *administrator* changes a cooperative's data (a cooperative administrator, or a superuser);
+- a *supervisor* of the region reads every cooperative of it and changes nothing;
+- *staff* are both: the bureau's people who oversee members (they read staff pages);
+- an *enterprise* user acts for its own member unit;
+- a *lab* technician acts for its testing institution.
+
+Steps of the workflows (``coop.workflow``) name who takes them with ``Party``: the
+administrator, the row's member unit, or the row's lab.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from coop.models import Role
+
+
+class Party(models.TextChoices):
+    """Who takes a step on a row."""
+
+    ADMINISTRATOR = "administrator", _("a cooperative administrator")
+    MEMBER = "member", _("the member unit")
+    LAB = "lab", _("the batch's lab")
+
+
+def is_administrator(user):
+    """May change a cooperative's data (supervisors only read)."""
+    return user.is_authenticated and (user.is_superuser or user.role == Role.COOP_ADMIN)
+
+
+def is_supervisor(user):
+    return user.is_authenticated and user.role == Role.REGION_SUPERVISOR
+
+
+def is_staff(user):
+    """The bureau's people who oversee members: administrators and region supervisors."""
+    return is_administrator(user) or is_supervisor(user)
+
+
+def is_enterprise(user):
+    return user.is_authenticated and user.role == Role.ENTERPRISE
+
+
+def is_lab(user):
+    return user.is_authenticated and user.role == Role.LAB_TECHNICIAN
