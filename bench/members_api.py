@@ -49,9 +49,10 @@ def seed():
     """20,000 members and ~200,000 related rows, made once and kept for later runs."""
     from django.core.management import call_command
 
-    from coop.models import Cooperative, District, Region, Role, User
+    from coop.models import Cooperative, District, Region, Role, StepEvent, User
     from coop.tenancy import unscoped
-    from members.models import Certification, Member, MemberEvent, QualityPerson
+    from members.models import Certification, Member, QualityPerson
+    from members.services.lifecycle import MEMBER
     from members.uscc import ALPHABET, check_character
 
     call_command("migrate", verbosity=0)
@@ -123,11 +124,17 @@ def seed():
                 )
                 for n in range(rng.choice([1, 2]))
             ]
-            related += [
-                MemberEvent(**owned, member=member, verb=verb, to_status=verb)
-                for verb in ("apply", "review", "approve", "activate", "note")[:5]
-            ]
-        for model in (QualityPerson, Certification, MemberEvent):
+            for verb, source, target in (
+                ("apply", "", "applied"),
+                ("review", "applied", "under_review"),
+                ("approve", "under_review", "approved"),
+                ("activate", "approved", "active"),
+                ("suspend", "active", "suspended"),
+            ):
+                event = MEMBER.event(member, verb, actor=admin, from_state=source)
+                event.to_status = target  # a history made after the fact
+                related.append(event)
+        for model in (QualityPerson, Certification, StepEvent):
             model.objects.bulk_create(
                 [row for row in related if isinstance(row, model)], batch_size=10000
             )
@@ -135,15 +142,17 @@ def seed():
 
 
 def count_rows(cooperative):
+    from coop.models import StepEvent
     from coop.tenancy import unscoped
-    from members.models import Certification, Member, MemberEvent, QualityPerson
+    from members.models import Certification, Member, QualityPerson
 
     with unscoped():
         members = Member.objects.filter(cooperative=cooperative).count()
         related = sum(
             model.objects.filter(cooperative=cooperative).count()
-            for model in (QualityPerson, Certification, MemberEvent)
+            for model in (QualityPerson, Certification)
         )
+        related += StepEvent.objects.filter(cooperative=cooperative, workflow="member").count()
     return members, related
 
 

@@ -7,6 +7,7 @@ from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
+from coop.models import StepEvent
 from members.models import (
     Attendance,
     Certification,
@@ -15,7 +16,6 @@ from members.models import (
     GrowthEvent,
     Honour,
     Member,
-    MemberEvent,
     MemberProductCategory,
     Pairing,
     PairingActivity,
@@ -23,8 +23,12 @@ from members.models import (
     TrademarkLicence,
     WorkstationSession,
 )
+from members.services.lifecycle import MEMBER
+from members.tasks import issue_convention_certificate
 from members.uscc import ALPHABET, check_character
-from standards.models import ProductCategory
+
+# standards' model, reached through Member's relation: members sits below standards (layers).
+ProductCategory = Member._meta.get_field("product_categories").related_model
 
 HAIMEN_SCALE = 553
 PRODUCTS = {
@@ -201,21 +205,25 @@ def seed_history(cooperative, members, convention, rng):
         if member.status == "exited":
             steps.append(("exit", "active", "exited", member.exited_on))
         for verb, source, target, on in steps:
-            events.append(
-                MemberEvent(
-                    **owned,
-                    member=member,
-                    verb=verb,
-                    from_status=source,
-                    to_status=target,
-                    at=moment(on),
-                    reason="监督抽查不合格，限期整改" if verb == "suspend" else "",
-                    exit_kind="withdrawal" if verb == "exit" else "",
-                    decision_date=on if verb == "exit" else None,
-                )
+            event = MEMBER.event(
+                member,
+                verb,
+                actor=None,
+                from_state=source,
+                reason="监督抽查不合格，限期整改" if verb == "suspend" else "",
+                details=(
+                    {"exit_kind": "withdrawal", "decision_date": on.isoformat()}
+                    if verb == "exit"
+                    else None
+                ),
+                at=moment(on),
             )
+            # The history is made after the fact: each step leads where it led then, not to
+            # the member's status of today.
+            event.to_status = target
+            events.append(event)
     MemberProductCategory.objects.bulk_create(categories)
-    MemberEvent.objects.bulk_create(events)
+    StepEvent.objects.bulk_create(events)
     ConventionSignature.objects.bulk_create(signatures)
 
 
@@ -390,13 +398,8 @@ def seed_demo_enterprise(cooperative):
             phone="13912345678",
             appointed_on=member.joined_on,
         )
-        MemberEvent.objects.create(
-            cooperative=cooperative,
-            member=member,
-            verb="activate",
-            from_status="approved",
-            to_status="active",
-            at=moment(member.joined_on),
+        MEMBER.record(
+            member, "activate", actor=None, from_state="approved", at=moment(member.joined_on)
         )
         ConventionSignature.objects.create(
             cooperative=cooperative,
@@ -420,7 +423,5 @@ def seed_demo_enterprise(cooperative):
 
 def issue_demo_certificate(member):
     """The demo enterprise's convention certificate, rendered like any other (once)."""
-    from members.tasks import issue_convention_certificate
-
     signature = ConventionSignature.objects.filter(member=member).order_by("-signed_at").first()
     issue_convention_certificate(member.cooperative_id, signature.pk)

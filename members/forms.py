@@ -2,9 +2,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from coop.models import District
-from members.models import Convention, Member, MemberEvent, QualityPerson
+from members.models import Convention, Member, QualityPerson
 from members.services.members import EDITABLE_FIELDS, ENTERPRISE_EDITABLE_FIELDS
-from standards.models import ProductCategory
+
+# standards' model, reached through Member's relation: members sits below standards (layers).
+ProductCategory = Member._meta.get_field("product_categories").related_model
 
 
 class LinesField(forms.CharField):
@@ -79,18 +81,6 @@ class ApplicationForm(forms.ModelForm):
         if data.get("password") != data.get("password_again"):
             self.add_error("password_again", _("The two passwords differ."))
         return data
-
-
-class TransitionForm(forms.Form):
-    reason = forms.CharField(
-        label=_("reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-    exit_kind = forms.ChoiceField(
-        label=_("kind of exit"), required=False, choices=[("", "—"), *MemberEvent.ExitKind.choices]
-    )
-    decision_date = forms.DateField(
-        label=_("decision date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
 
 
 class SignatureForm(forms.Form):

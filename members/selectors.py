@@ -6,8 +6,8 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from coop.access import is_staff_of_cooperatives
-from coop.models import Role
+from coop.models import Document
+from coop.roles import is_enterprise, is_staff
 from members.models import (
     Certification,
     Convention,
@@ -16,13 +16,14 @@ from members.models import (
     Member,
     QualityPerson,
 )
+from members.services.lifecycle import MEMBER
 
 
 def members_for_user(user):
     """The members ``user`` may see within the active scope: staff all, an enterprise its own."""
-    if is_staff_of_cooperatives(user):
+    if is_staff(user):
         return Member.objects.all()
-    if user.is_authenticated and user.role == Role.ENTERPRISE:
+    if is_enterprise(user):
         return Member.objects.filter(pk=user.member_id)
     return Member.objects.none()
 
@@ -139,8 +140,8 @@ def member_timeline(member):
     certifications and pairings, as (date, kind, text) in a handful of queries."""
 
     entries = []
-    for event in member.events.select_related("actor"):
-        text = f"{Member.Status(event.to_status).label}" + (
+    for event in MEMBER.history(member):
+        text = MEMBER.state_label(event.to_status) + (
             f" — {event.reason}" if event.reason else ""
         )
         entries.append((event.at, "status", text, event.actor))
@@ -170,3 +171,8 @@ def as_datetime(moment):
     if isinstance(moment, datetime):
         return moment
     return timezone.make_aware(datetime.combine(moment, time.min))
+
+
+def documents_for_user(user):
+    """Documents of the members ``user`` may see."""
+    return Document.objects.filter(member__in=members_for_user(user).values("pk"))

@@ -1,16 +1,18 @@
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from coop import services, throttle
-from coop.access import is_staff_of_cooperatives, may_administer, public_view, role_required
-from coop.documents_api import documents_for_user, download
-from coop.owned import is_enterprise
-from coop.pages import PAGE_SIZE, page_of, run_step, save_or_report
+from coop.access import public_view, role_required
+from coop.errors import Refused
+from coop.pages import PAGE_SIZE, page_of, save_or_report, step_forms, take_from_page
 from coop.pagination import PageByIds
+from coop.roles import is_administrator, is_enterprise, is_staff
 from members import exports
+from members.api.documents import download
 from members.filters import MemberFilter
 from members.forms import (
     ApplicationForm,
@@ -20,11 +22,11 @@ from members.forms import (
     MemberForm,
     QualityPersonForm,
     SignatureForm,
-    TransitionForm,
 )
 from members.models import Convention, Member, MemberImport, QualityPerson, WorkstationSession
 from members.selectors import (
     certifications_expiring,
+    documents_for_user,
     growth_totals,
     member_for_user,
     member_timeline,
@@ -39,7 +41,6 @@ from members.selectors import (
 from members.services import convention as convention_services
 from members.services import imports, lifecycle
 from members.services import members as member_services
-from members.services.errors import Refused
 
 # The public
 
@@ -185,7 +186,7 @@ def rows_with_counts(ids):
     return with_counts(Member.objects.filter(pk__in=ids)).select_related("district")
 
 
-@role_required(is_staff_of_cooperatives)
+@role_required(is_staff)
 def member_list(request, coop_slug):
     filters = filtered_members(request)
     pages = PageByIds(filters.qs.values_list("pk", flat=True), PAGE_SIZE, rows=rows_with_counts)
@@ -196,12 +197,12 @@ def member_list(request, coop_slug):
             "cooperative": request.cooperative,
             "filters": filters,
             "page": pages.get_page(request.GET.get("page")),
-            "may_administer": may_administer(request.user),
+            "may_administer": is_administrator(request.user),
         },
     )
 
 
-@role_required(is_staff_of_cooperatives)
+@role_required(is_staff)
 def member_export(request, coop_slug):
     response = HttpResponse(
         exports.members_xlsx(filtered_members(request).qs.select_related("district")),
@@ -216,7 +217,7 @@ def member_detail(request, coop_slug, pk):
     member = member_for_user(request.user, pk)
     if is_enterprise(request.user):
         return redirect("profile", coop_slug=coop_slug)
-    administer = may_administer(request.user)
+    administer = is_administrator(request.user)
     return render(
         request,
         "members/member_detail.html",
@@ -225,15 +226,20 @@ def member_detail(request, coop_slug, pk):
             "member": member,
             "timeline": member_timeline(member),
             "may_administer": administer,
-            "verbs": lifecycle.allowed_verbs(member) if administer else [],
-            "transition_form": TransitionForm(),
+            "step_forms": step_forms(
+                request.user,
+                lifecycle.MEMBER,
+                member,
+                lambda verb: reverse("member-transition", args=[coop_slug, member.pk, verb]),
+            ),
+            "steps_title": _("Change the status"),
             "people": member.quality_people.all(),
             "certifications": member.certifications.all(),
         },
     )
 
 
-@role_required(may_administer)
+@role_required(is_administrator)
 def member_new(request, coop_slug):
     form = MemberForm(request.POST or None, cooperative=request.cooperative)
     if request.method == "POST" and form.is_valid():
@@ -255,7 +261,7 @@ def member_new(request, coop_slug):
     )
 
 
-@role_required(may_administer)
+@role_required(is_administrator)
 def member_edit(request, coop_slug, pk):
     member = member_for_user(request.user, pk)
     form = MemberForm(request.POST or None, instance=member, cooperative=request.cooperative)
@@ -279,33 +285,19 @@ def member_edit(request, coop_slug, pk):
 
 
 @require_POST
-@role_required(may_administer)
+@role_required(is_administrator)
 def member_transition(request, coop_slug, pk, verb):
     member = member_for_user(request.user, pk)
-    form = TransitionForm(request.POST)
-    if verb not in lifecycle.STAFF_VERBS or not form.is_valid():
-        messages.error(request, _("That is not a step a member can take."))
-        return redirect("member-detail", coop_slug=coop_slug, pk=pk)
-    if run_step(
-        request,
-        lambda: lifecycle.transition(
-            member=member, verb=verb, actor=request.user, **form.cleaned_data
-        ),
-    ):
-        messages.success(
-            request,
-            _("Done: the member unit is now %(status)s.")
-            % {"status": member_for_user(request.user, pk).get_status_display()},
-        )
+    take_from_page(request, lifecycle.MEMBER, member, verb, request.POST)
     return redirect("member-detail", coop_slug=coop_slug, pk=pk)
 
 
-@role_required(is_staff_of_cooperatives)
+@role_required(is_staff)
 def conventions(request, coop_slug):
     """Versions of the convention, adopting the next one, and who has not signed."""
     form = ConventionForm(request.POST or None)
     if request.method == "POST":
-        if not may_administer(request.user):
+        if not is_administrator(request.user):
             messages.error(request, _("Only a cooperative administrator adopts the convention."))
         elif form.is_valid() and save_or_report(
             form,
@@ -322,13 +314,13 @@ def conventions(request, coop_slug):
             "cooperative": request.cooperative,
             "versions": Convention.objects.all(),
             "form": form,
-            "may_administer": may_administer(request.user),
+            "may_administer": is_administrator(request.user),
             "unsigned": page_of(request, members_needing_signature(request.cooperative.pk)),
         },
     )
 
 
-@role_required(is_staff_of_cooperatives)
+@role_required(is_staff)
 def overview(request, coop_slug):
     """The cooperative in figures: members at each month end, quality people, growth,
     and the certificates that expire within 90 days."""
@@ -346,7 +338,7 @@ def overview(request, coop_slug):
     )
 
 
-@role_required(is_staff_of_cooperatives)
+@role_required(is_staff)
 def people(request, coop_slug):
     """Quality people: the totals, the list, and the workstation's sessions."""
     role = request.GET.get("role", "")
@@ -367,7 +359,7 @@ def people(request, coop_slug):
     )
 
 
-@role_required(may_administer)
+@role_required(is_administrator)
 def import_upload(request, coop_slug):
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -390,7 +382,7 @@ def import_upload(request, coop_slug):
     )
 
 
-@role_required(may_administer)
+@role_required(is_administrator)
 def import_report(request, coop_slug, pk):
     member_import = get_object_or_404(MemberImport.objects.all(), pk=pk)
     if request.method == "POST":

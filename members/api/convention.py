@@ -6,8 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from coop.access import is_staff_of_cooperatives, may_administer
-from coop.owned import is_enterprise
+from coop.roles import is_administrator, is_enterprise, is_staff
 from members.api.members import COOP_SLUG
 from members.models import Convention, ConventionSignature, Member
 from members.selectors import members_needing_signature
@@ -57,12 +56,12 @@ class ConventionViewSet(
 
     def get_queryset(self):
         user = self.request.user
-        if is_staff_of_cooperatives(user) or is_enterprise(user):
+        if is_staff(user) or is_enterprise(user):
             return Convention.objects.all()
         return Convention.objects.none()
 
     def perform_create(self, serializer):
-        if not may_administer(self.request.user):
+        if not is_administrator(self.request.user):
             raise PermissionDenied(_("Only a cooperative administrator adopts the convention."))
         serializer.instance = convention_services.convention_adopt(
             cooperative=self.request.cooperative,
@@ -78,7 +77,7 @@ class ConventionViewSet(
         if request.method == "POST":
             return self.sign(request, convention)
         signatures = convention.signatures.select_related("member")
-        if not is_staff_of_cooperatives(request.user):
+        if not is_staff(request.user):
             signatures = signatures.filter(member=request.user.member_id)
         page = self.paginate_queryset(signatures)
         return self.get_paginated_response(SignatureSerializer(page, many=True).data)
@@ -109,7 +108,7 @@ class ConventionViewSet(
     @action(detail=False)
     def unsigned(self, request, coop_slug):
         """Staff: members and approved applicants who have not signed the current version."""
-        if not is_staff_of_cooperatives(request.user):
+        if not is_staff(request.user):
             raise PermissionDenied(_("Only staff see who has not signed."))
         page = self.paginate_queryset(members_needing_signature(request.cooperative.pk))
         return self.get_paginated_response(UnsignedMemberSerializer(page, many=True).data)

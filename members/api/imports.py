@@ -6,7 +6,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from coop.access import may_administer
+from coop.roles import is_administrator
 from members.api.members import COOP_SLUG
 from members.models import MemberImport
 from members.services import imports
@@ -39,7 +39,7 @@ class MemberImportViewSet(
     parser_classes = [MultiPartParser]
 
     def get_queryset(self):
-        if not may_administer(self.request.user):
+        if not is_administrator(self.request.user):
             raise PermissionDenied(_("Only a cooperative administrator imports members."))
         return MemberImport.objects.all()
 

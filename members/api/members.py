@@ -1,28 +1,28 @@
+import datetime
 import functools
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import ListAPIView, get_object_or_404
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
-from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from coop.access import may_administer
-from coop.models import District
-from coop.owned import is_enterprise
+from coop.models import District, StepEvent
 from coop.pagination import PageByIds
+from coop.roles import is_administrator, is_enterprise
+from coop.workflow_api import StepActions
 from members.filters import MemberFilter
-from members.models import Member, MemberEvent
-from members.selectors import member_for_user, members_for_user, with_counts
+from members.models import Member
+from members.selectors import members_for_user, with_counts
 from members.services import lifecycle
 from members.services import members as member_services
-from standards.models import ProductCategory
 
 COOP_SLUG = OpenApiParameter("coop_slug", str, OpenApiParameter.PATH)
+# standards' model, reached through Member's relation: members sits below standards (layers).
+ProductCategory = Member._meta.get_field("product_categories").related_model
 
 
 class MemberSerializer(serializers.ModelSerializer):
@@ -88,13 +88,14 @@ class MemberPermission(BasePermission):
     message = gettext_lazy("Only a cooperative administrator may change members.")
 
     def has_permission(self, request, view):
-        if request.method in SAFE_METHODS or may_administer(request.user):
+        if request.method in SAFE_METHODS or is_administrator(request.user):
             return True
         return request.method == "PATCH" and is_enterprise(request.user)
 
 
 @extend_schema(parameters=[COOP_SLUG])
 class MemberViewSet(
+    StepActions,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -104,7 +105,10 @@ class MemberViewSet(
     """Member units of the cooperative in the URL; an enterprise user sees only its own.
 
     Lists carry each member's current quality people and certifications, counted per member.
+    Its lifecycle's steps are ``POST …/members/<id>/<verb>/`` (``lifecycle.MEMBER``).
     """
+
+    workflow = lifecycle.MEMBER
 
     serializer_class = MemberSerializer
     permission_classes = [IsAuthenticated, MemberPermission]
@@ -141,7 +145,7 @@ class MemberViewSet(
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
-        if not may_administer(self.request.user):
+        if not is_administrator(self.request.user):
             others = set(data) - set(member_services.ENTERPRISE_EDITABLE_FIELDS)
             if others:
                 raise PermissionDenied(
@@ -156,36 +160,17 @@ class MemberViewSet(
         )
 
 
-class TransitionSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
-    exit_kind = serializers.ChoiceField(
-        choices=MemberEvent.ExitKind.choices, required=False, allow_blank=True, default=""
-    )
-    decision_date = serializers.DateField(required=False, allow_null=True, default=None)
-
-
-class MemberTransitionView(APIView):
-    """``POST …/members/<id>/<verb>/``: review, approve, reject, suspend, reinstate or exit."""
-
-    @extend_schema(parameters=[COOP_SLUG], request=TransitionSerializer, responses=MemberSerializer)
-    def post(self, request, coop_slug, pk, verb):
-        if not may_administer(request.user):
-            member_for_user(request.user, pk)  # someone who cannot see it gets a 404
-            raise PermissionDenied(_("Only a cooperative administrator moves a member's status."))
-        member = member_for_user(request.user, pk)
-        details = TransitionSerializer(data=request.data)
-        details.is_valid(raise_exception=True)
-        member = lifecycle.transition(
-            member=member, verb=verb, actor=request.user, **details.validated_data
-        )
-        return Response(MemberSerializer(member).data, status=status.HTTP_200_OK)
-
-
 class MemberEventSerializer(serializers.ModelSerializer):
+    """A step of a member's lifecycle, in the fields this endpoint has always answered with;
+    an exit's kind and decision date are among the step's recorded details."""
+
+    verb = serializers.CharField(source="step")
     actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    exit_kind = serializers.SerializerMethodField()
+    decision_date = serializers.SerializerMethodField()
 
     class Meta:
-        model = MemberEvent
+        model = StepEvent
         fields = [
             "verb",
             "from_status",
@@ -197,6 +182,13 @@ class MemberEventSerializer(serializers.ModelSerializer):
             "at",
         ]
 
+    def get_exit_kind(self, event) -> str:
+        return event.details.get("exit_kind", "")
+
+    def get_decision_date(self, event) -> datetime.date | None:
+        found = event.details.get("decision_date")
+        return datetime.date.fromisoformat(found) if found else None
+
 
 @extend_schema(parameters=[COOP_SLUG])
 class MemberEventList(ListAPIView):
@@ -206,4 +198,4 @@ class MemberEventList(ListAPIView):
 
     def get_queryset(self):
         member = get_object_or_404(members_for_user(self.request.user), pk=self.kwargs["pk"])
-        return member.events.select_related("actor")
+        return lifecycle.MEMBER.history(member)

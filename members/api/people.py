@@ -3,9 +3,8 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 
-from coop.access import is_staff_of_cooperatives
-from coop.models import Role
 from coop.owned import CooperativeOwnedViewSet, MemberOwnedViewSet, owned_serializer
+from coop.roles import is_lab, is_staff
 from members.api.members import COOP_SLUG
 from members.models import Attendance, QualityPerson, TrainingRecord, WorkstationSession
 
@@ -28,7 +27,7 @@ class QualityPersonSerializer(serializers.ModelSerializer):
     def to_representation(self, person):
         data = super().to_representation(person)
         user = self.context["request"].user
-        if not (is_staff_of_cooperatives(user) or user.member_id == person.member_id):
+        if not (is_staff(user) or user.member_id == person.member_id):
             data["phone"] = person.masked_phone
         return data
 
@@ -44,7 +43,7 @@ class QualityPersonViewSet(MemberOwnedViewSet):
     filterset_fields = ["member", "role"]
 
     def get_queryset(self):
-        if self.request.user.is_authenticated and self.request.user.role == Role.LAB_TECHNICIAN:
+        if is_lab(self.request.user):
             return QualityPerson.objects.filter(ended_on=None)
         return super().get_queryset()
 

@@ -205,34 +205,6 @@ class MemberProductCategory(TenantModel):
         ]
 
 
-class MemberEvent(TenantModel):
-    """One step of a member's lifecycle: who moved it, when, from where to where, and why."""
-
-    class ExitKind(models.TextChoices):
-        WITHDRAWAL = "withdrawal", _("voluntary withdrawal")
-        EXPULSION = "expulsion", _("expulsion")
-
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="events")
-    verb = models.CharField(_("action"), max_length=32)
-    from_status = models.CharField(_("from"), max_length=32, blank=True)
-    to_status = models.CharField(_("to"), max_length=32)
-    actor = models.ForeignKey(
-        "coop.User", null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("by")
-    )
-    reason = models.TextField(_("reason"), blank=True)
-    exit_kind = models.CharField(
-        _("kind of exit"), max_length=20, choices=ExitKind.choices, blank=True
-    )
-    decision_date = models.DateField(_("decision date"), null=True, blank=True)
-    at = models.DateTimeField(_("at"), default=timezone.now)
-
-    class Meta:
-        ordering = ["at", "id"]
-        indexes = [models.Index(fields=["cooperative", "member", "at"])]
-        verbose_name = _("lifecycle event")
-        verbose_name_plural = _("lifecycle events")
-
-
 class CertificationQuerySet(ScopedQuerySet):
     def expiring_within(self, days=90, today=None):
         today = today or timezone.localdate()

@@ -3,10 +3,11 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from coop import audit, documents
+from coop.errors import Refused
 from coop.models import Document
 from members.models import Convention, ConventionSignature, Member
 from members.services import lifecycle
-from members.services.errors import Refused
+from members.tasks import issue_convention_certificate
 
 # Who may sign: an approved unit signs to become active; members re-sign new versions.
 MAY_SIGN = {Member.Status.APPROVED, Member.Status.ACTIVE, Member.Status.SUSPENDED}
@@ -32,8 +33,6 @@ def convention_adopt(*, cooperative, actor, **fields):
 @transaction.atomic
 def convention_sign(*, member, actor, signer_name, signer_position, ip_address=None):
     """The member signs the current version; an approved unit becomes active by it."""
-    from members.tasks import issue_convention_certificate
-
     convention = current_convention(member.cooperative_id)
     if convention is None:
         raise Refused(_("The cooperative has not adopted a convention yet."))
@@ -60,7 +59,7 @@ def convention_sign(*, member, actor, signer_name, signer_position, ip_address=N
     signature.full_clean()
     signature.save()
     if member.status == Member.Status.APPROVED:
-        lifecycle.transition(member=member, verb="activate", actor=actor)
+        lifecycle.MEMBER.take("activate", member, actor=actor, check_who=False)
     documents.supersede(
         Document.objects.filter(member=member, kind=Document.Kind.CONVENTION_CERTIFICATE)
     )

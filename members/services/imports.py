@@ -10,10 +10,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
+from coop.errors import Refused
 from coop.models import District
 from members.models import Member, MemberImport
 from members.services import members as member_services
-from members.services.errors import Refused
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000

@@ -1,120 +1,196 @@
 """A member's lifecycle: apply → under review → approved or rejected → active (on signing the
-convention) → suspended and reinstated → exited. Each step is a recorded transition."""
-
-from dataclasses import dataclass
+convention) → suspended and reinstated → exited. Every step is declared once, in ``MEMBER`` at
+the bottom; the functions above it are the bodies of the steps that do more than move the
+status."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from rest_framework import serializers
 
 from coop import documents
 from coop.models import Document
-from members.models import Member, MemberEvent
-from members.services.errors import Refused
+from coop.roles import Party
+from coop.workflow import Workflow, step
+from members.models import Convention, ConventionSignature, Member
 
 Status = Member.Status
 
 
-@dataclass(frozen=True)
-class Transition:
-    sources: frozenset
-    target: str
-    label: str
-    needs_reason: bool = False
+class ExitKind(models.TextChoices):
+    WITHDRAWAL = "withdrawal", gettext_lazy("voluntary withdrawal")
+    EXPULSION = "expulsion", gettext_lazy("expulsion")
 
 
-TRANSITIONS = {
-    "review": Transition(
-        frozenset({Status.APPLIED}), Status.UNDER_REVIEW, gettext_lazy("start the review of")
-    ),
-    "approve": Transition(
-        frozenset({Status.UNDER_REVIEW}), Status.APPROVED, gettext_lazy("approve")
-    ),
-    "reject": Transition(
-        frozenset({Status.UNDER_REVIEW}), Status.REJECTED, gettext_lazy("reject"), True
-    ),
-    "activate": Transition(frozenset({Status.APPROVED}), Status.ACTIVE, gettext_lazy("activate")),
-    "suspend": Transition(
-        frozenset({Status.ACTIVE}), Status.SUSPENDED, gettext_lazy("suspend"), True
-    ),
-    "reinstate": Transition(
-        frozenset({Status.SUSPENDED}), Status.ACTIVE, gettext_lazy("reinstate")
-    ),
-    "exit": Transition(
-        frozenset({Status.APPROVED, Status.ACTIVE, Status.SUSPENDED}),
-        Status.EXITED,
-        gettext_lazy("record the exit of"),
-        True,
-    ),
-}
-# Staff move members by these verbs; "activate" happens when a member signs the convention.
-STAFF_VERBS = ["review", "approve", "reject", "suspend", "reinstate", "exit"]
+class LifecycleInput(serializers.Serializer):
+    """What the steps of a member's lifecycle ask for; each step reads only its own fields."""
 
-
-def allowed_verbs(member):
-    return [verb for verb in STAFF_VERBS if member.status in TRANSITIONS[verb].sources]
-
-
-@transaction.atomic
-def transition(*, member, verb, actor, reason="", exit_kind="", decision_date=None):
-    """Move ``member`` by ``verb``; refuse, saying why, when its status does not allow it."""
-    rule = TRANSITIONS[verb]
-    locked = Member.objects.select_for_update().get(pk=member.pk)
-    previous = locked.status
-    if previous not in rule.sources:
-        allowed = "、".join(str(Status(s).label) for s in sorted(rule.sources))
-        raise Refused(
-            _("Cannot %(action)s a member unit that is %(status)s: only one that is %(allowed)s.")
-            % {"action": rule.label, "status": locked.get_status_display(), "allowed": allowed}
-        )
-    reason = reason.strip()
-    check_details(rule, verb, reason, exit_kind, decision_date)
-    locked.status = rule.target
-    if rule.target == Status.ACTIVE and locked.joined_on is None:
-        locked.joined_on = timezone.localdate()
-    if verb == "exit":
-        locked.exited_on = decision_date
-        documents.revoke(
-            Document.objects.filter(member=locked), _("The member unit left the cooperative.")
-        )
-    locked.save(update_fields=["status", "joined_on", "exited_on"])
-    MemberEvent.objects.create(
-        cooperative_id=locked.cooperative_id,
-        member=locked,
-        verb=verb,
-        from_status=previous,
-        to_status=rule.target,
-        actor=actor if actor and actor.is_authenticated else None,
-        reason=reason,
-        exit_kind=exit_kind,
-        decision_date=decision_date,
+    reason = serializers.CharField(
+        label=gettext_lazy("reason"), required=False, allow_blank=True, default=""
     )
-    return locked
+    exit_kind = serializers.ChoiceField(
+        label=gettext_lazy("kind of exit"),
+        choices=ExitKind.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+    )
+    decision_date = serializers.DateField(
+        label=gettext_lazy("decision date"), required=False, allow_null=True, default=None
+    )
 
 
-def check_details(rule, verb, reason, exit_kind, decision_date):
-    errors = {}
-    if rule.needs_reason and not reason:
-        errors["reason"] = _("Give the reason: it is recorded and shown in the member's history.")
-    if verb == "exit":
-        if exit_kind not in MemberEvent.ExitKind.values:
-            errors["exit_kind"] = _("Say whether the member withdrew or was expelled.")
-        if decision_date is None:
-            errors["decision_date"] = _("Give the date of the exit decision.")
-        elif decision_date > timezone.localdate():
-            errors["decision_date"] = _("The decision date cannot be in the future.")
+def reason_required(reason):
+    if not reason.strip():
+        return {"reason": _("Give the reason: it is recorded and shown in the member's history.")}
+    return {}
+
+
+def refuse_without_reason(member, *, actor, reason=""):
+    errors = reason_required(reason)
     if errors:
         raise ValidationError(errors)
 
 
-def record_application(*, member, actor):
-    """The first line of a member's history: it applied (or staff entered it)."""
-    MemberEvent.objects.create(
-        cooperative_id=member.cooperative_id,
-        member=member,
-        verb="apply",
-        to_status=member.status,
-        actor=actor if actor and actor.is_authenticated else None,
+def join(member, *, actor, reason=""):
+    # The first activation dates the joining; a reinstatement keeps that date (and dates a
+    # unit entered before the portal without one).
+    if member.joined_on is None:
+        member.joined_on = timezone.localdate()
+
+
+def leave(member, *, actor, reason="", exit_kind="", decision_date=None):
+    """The exit: its kind and decision date are recorded, and the member's documents (its
+    convention certificate) are revoked, so public verification no longer shows them valid."""
+    errors = reason_required(reason)
+    if exit_kind not in ExitKind.values:
+        errors["exit_kind"] = _("Say whether the member withdrew or was expelled.")
+    if decision_date is None:
+        errors["decision_date"] = _("Give the date of the exit decision.")
+    elif decision_date > timezone.localdate():
+        errors["decision_date"] = _("The decision date cannot be in the future.")
+    if errors:
+        raise ValidationError(errors)
+    member.exited_on = decision_date
+    documents.revoke(
+        Document.objects.filter(member=member), _("The member unit left the cooperative.")
     )
+
+
+def signed_the_current_convention():
+    """Whether the unit has signed its cooperative's current convention, as a condition on the
+    row. The plain base managers build it at import, outside any scope; it reads only the
+    signatures of the row itself and the conventions of the row's own cooperative."""
+    current = (
+        Convention._base_manager.filter(cooperative=OuterRef("cooperative"))
+        .order_by("-version")
+        .values("pk")[:1]
+    )
+    return Q(
+        Exists(
+            ConventionSignature._base_manager.filter(
+                member=OuterRef("pk"), convention=Subquery(current)
+            )
+        )
+    )
+
+
+STAFF = Party.ADMINISTRATOR
+
+MEMBER = Workflow(
+    name="member",
+    model=Member,
+    noun=gettext_lazy("member unit"),
+    input=LifecycleInput,
+    steps=[
+        step(
+            "apply",
+            gettext_lazy("Apply to join"),
+            gettext_lazy("apply to join"),
+            (),  # recorded when the row is made: an application, or staff entering a unit
+            Status.APPLIED,
+            STAFF,
+        ),
+        step(
+            "review",
+            gettext_lazy("Start the review"),
+            gettext_lazy("start the review of"),
+            [Status.APPLIED],
+            Status.UNDER_REVIEW,
+            STAFF,
+        ),
+        step(
+            "approve",
+            gettext_lazy("Approve"),
+            gettext_lazy("approve"),
+            [Status.UNDER_REVIEW],
+            Status.APPROVED,
+            STAFF,
+        ),
+        step(
+            "reject",
+            gettext_lazy("Reject"),
+            gettext_lazy("reject"),
+            [Status.UNDER_REVIEW],
+            Status.REJECTED,
+            STAFF,
+            refuse_without_reason,
+            fields=("reason",),
+            required=("reason",),
+            destructive=True,
+        ),
+        # The convention service takes it when an approved unit signs. Nobody makes a unit
+        # active without a signature: by hand, only once it has signed (which did it already).
+        step(
+            "activate",
+            gettext_lazy("Activate"),
+            gettext_lazy("activate"),
+            [Status.APPROVED],
+            Status.ACTIVE,
+            STAFF,
+            join,
+            when=signed_the_current_convention(),
+            when_refused=gettext_lazy(
+                "An approved member unit becomes active when it signs the convention."
+            ),
+            done=gettext_lazy("Sign the convention"),
+        ),
+        step(
+            "suspend",
+            gettext_lazy("Suspend"),
+            gettext_lazy("suspend"),
+            [Status.ACTIVE],
+            Status.SUSPENDED,
+            STAFF,
+            refuse_without_reason,
+            fields=("reason",),
+            required=("reason",),
+            destructive=True,
+        ),
+        step(
+            "reinstate",
+            gettext_lazy("Reinstate"),
+            gettext_lazy("reinstate"),
+            [Status.SUSPENDED],
+            Status.ACTIVE,
+            STAFF,
+            join,
+            fields=("reason",),
+        ),
+        step(
+            "exit",
+            gettext_lazy("Record the exit"),
+            gettext_lazy("record the exit of"),
+            [Status.APPROVED, Status.ACTIVE, Status.SUSPENDED],
+            Status.EXITED,
+            STAFF,
+            leave,
+            fields=("reason", "exit_kind", "decision_date"),
+            required=("reason", "exit_kind", "decision_date"),
+            destructive=True,
+        ),
+    ],
+)

@@ -61,7 +61,7 @@ def member_create(*, cooperative, actor, categories=(), **fields):
     check_district(member)
     member.save()
     set_categories(member, categories)
-    lifecycle.record_application(member=member, actor=actor)
+    lifecycle.MEMBER.record(member, "apply", actor=actor)
     audit.record(instance=member, actor=actor, action="member_create")
     return member
 

@@ -72,7 +72,7 @@ def test_public_verification_shows_no_private_data(coop_a, signed, api, client):
 
 def test_a_newer_signature_supersedes_and_an_exit_revokes(coop_a, signed, api):
     from members.services.convention import convention_adopt
-    from members.services.lifecycle import transition
+    from members.services.lifecycle import MEMBER
 
     with scope({coop_a.cooperative.pk}):
         convention_adopt(
@@ -90,9 +90,9 @@ def test_a_newer_signature_supersedes_and_an_exit_revokes(coop_a, signed, api):
         api().get(f"/api/v1/public/certificates/{signed.number}/").json()["status"] == "superseded"
     )
     with scope({coop_a.cooperative.pk}):
-        transition(
-            member=coop_a.member,
-            verb="exit",
+        MEMBER.take(
+            "exit",
+            coop_a.member,
             actor=coop_a.admin,
             reason="自愿退出",
             exit_kind="withdrawal",

@@ -3,12 +3,12 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from coop.models import Document
+from coop.errors import Refused
+from coop.models import Document, StepEvent
 from coop.tenancy import scope, unscoped
-from members.models import Member, MemberEvent
+from members.models import Member
 from members.selectors import membership_by_month
-from members.services.errors import Refused
-from members.services.lifecycle import transition
+from members.services.lifecycle import MEMBER
 from tests.factories import MemberFactory
 
 
@@ -54,19 +54,19 @@ def test_a_rejection_needs_a_reason_and_is_recorded_with_it(coop_a, api):
 
 
 @pytest.mark.parametrize(
-    "status, verb",
+    "status, verb, refusal",
     [
-        ("applied", "approve"),
-        ("active", "approve"),
-        ("under_review", "suspend"),
-        ("exited", "reinstate"),
-        ("exited", "exit"),
-        ("rejected", "review"),
-        ("active", "reinstate"),
+        ("applied", "approve", "不能批准：只有状态为“审核中”的社员单位可以。"),
+        ("active", "approve", "不能批准：只有状态为“审核中”的社员单位可以。"),
+        ("under_review", "suspend", "不能暂停：只有状态为“在册”的社员单位可以。"),
+        ("exited", "reinstate", "不能恢复：只有状态为“暂停”的社员单位可以。"),
+        ("exited", "exit", "不能办理退出：只有状态为“在册或已批准或暂停”的社员单位可以。"),
+        ("rejected", "review", "不能开始审核：只有状态为“已申请”的社员单位可以。"),
+        ("active", "reinstate", "不能恢复：只有状态为“暂停”的社员单位可以。"),
     ],
 )
 def test_a_transition_not_allowed_from_the_status_is_refused_with_a_message(
-    coop_a, api, status, verb
+    coop_a, api, status, verb, refusal
 ):
     member = MemberFactory(cooperative=coop_a.cooperative, status=status)
     response = move(
@@ -80,10 +80,10 @@ def test_a_transition_not_allowed_from_the_status_is_refused_with_a_message(
     )
     assert response.status_code == 409
     label = str(Member.Status(status).label)
-    assert f"状态为“{label}”的社员单位：只能对状态为" in response.json()["detail"]
+    assert response.json()["detail"] == f"社员单位当前状态为“{label}”，{refusal}"
     with unscoped():
         assert Member.objects.get(pk=member.pk).status == status
-        assert not MemberEvent.objects.filter(member=member).exists()
+        assert not StepEvent.objects.filter(workflow="member", object_id=member.pk).exists()
 
 
 def test_suspension_and_reinstatement(coop_a, api):
@@ -156,7 +156,7 @@ def test_another_cooperatives_member_cannot_be_moved(coop_a, coop_b, api):
 def test_the_page_shows_a_refusal_as_a_message(coop_a, client):
     client.force_login(coop_a.admin)
     response = client.post(f"/c/coop-a/members/{coop_a.member.pk}/approve/", follow=True)
-    assert "不能批准状态为“在册”的社员单位：只能对状态为“审核中”的社员单位这样做。" in (
+    assert "社员单位当前状态为“在册”，不能批准：只有状态为“审核中”的社员单位可以。" in (
         response.content.decode()
     )
 
@@ -173,12 +173,12 @@ def test_the_page_moves_a_member_and_shows_its_timeline(coop_a, client):
 
 def test_a_transition_outside_the_scope_is_impossible_even_in_code(coop_a, coop_b):
     with scope({coop_a.cooperative.pk}), pytest.raises(Member.DoesNotExist):
-        transition(member=coop_b.member, verb="suspend", actor=coop_a.admin, reason="x")
+        MEMBER.take("suspend", coop_b.member, actor=coop_a.admin, reason="x")
 
 
 def test_a_service_refusal_is_an_exception_with_the_message(coop_a):
     with scope({coop_a.cooperative.pk}), pytest.raises(Refused, match="“审核中”"):
-        transition(member=coop_a.member, verb="approve", actor=coop_a.admin)
+        MEMBER.take("approve", coop_a.member, actor=coop_a.admin)
 
 
 def test_members_at_each_month_end_are_counted_from_join_and_exit_dates(coop_a):

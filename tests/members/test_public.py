@@ -1,4 +1,4 @@
-from coop.models import User
+from coop.models import StepEvent, User
 from coop.tenancy import unscoped
 from members.models import Certification, Member
 from tests.factories import MemberFactory, next_uscc
@@ -59,7 +59,7 @@ def test_an_enterprise_applies_on_the_public_site_and_gets_an_account(coop_a, cl
     assert "申请已收到" in page
     with unscoped():
         member = Member.objects.get(name="南通新申请家纺有限公司")
-        assert member.events.get().verb == "apply"
+        assert StepEvent.objects.get(workflow="member", object_id=member.pk).step == "apply"
     assert (member.status, member.cooperative) == ("applied", coop_a.cooperative)
     user = User.objects.get(username="new-applicant")
     assert (user.role, user.member) == ("enterprise", member)
