@@ -164,9 +164,9 @@ def fill_batches(cooperatives, lab):
 def main():
     ensure_database(URL)
     django.setup()
-    from coop.statistics import pass_rates_by_cooperative
     from coop.tenancy import scope, unscoped
     from standards.models import Standard
+    from supervision.statistics import pass_rates_by_cooperative
     from testing_fund.models import Batch, Fund
     from testing_fund.services import rounds
     from testing_fund.services.fund import appropriate

@@ -1,19 +1,16 @@
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.generics import GenericAPIView, get_object_or_404
+from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from coop.access import is_staff_of_cooperatives, may_administer
-from coop.models import Cooperative, Role
-from coop.owned import is_enterprise
 from coop.pages import asked_year
-from coop.statistics import pass_rates_by_cooperative
-from coop.steps import allowed, take
+from coop.roles import is_administrator, is_enterprise, is_lab, is_staff
+from coop.workflow_api import VERB, StepActions
 from members.models import Member
 from standards.models import Indicator, ProductCategory, Standard
 from testing_fund.models import (
@@ -27,7 +24,6 @@ from testing_fund.models import (
 from testing_fund.selectors import batches_for, with_priority
 from testing_fund.services import batches, rounds
 from testing_fund.statistics import cooperative_statistics, spending_by_member, spent_rows
-from testing_fund.steps import STEPS, StepInput
 
 COOP_SLUG = OpenApiParameter("coop_slug", str, OpenApiParameter.PATH)
 
@@ -114,8 +110,36 @@ class BatchSerializer(serializers.ModelSerializer):
         read_only_fields = [name for name in fields if name not in REQUESTED_FIELDS]
 
 
+class BatchSteps(StepActions):
+    """``POST …/batches/<id>/<verb>/``: the batch's declared steps (``batches.BATCH``), and at
+    the same address the answer to its rectification notice (``answer``) and the decision of
+    its report's objection (``decide``), steps of their own workflows. A viewset mixing it in
+    sets ``workflow = batches.BATCH``."""
+
+    @extend_schema(parameters=[VERB], responses=BatchSerializer)
+    @action(detail=True, methods=["post"], url_path=r"(?P<verb>[a-z_]+)")
+    def step(self, request, verb, **kwargs):
+        workflow = batches.RELATED_STEPS.get(verb)
+        if workflow is None:
+            return super().step(request, verb, **kwargs)
+        batch = self.get_object()
+        _batch_workflow, row = batches.step_of(batch, verb)
+        if not workflow.may(request.user, workflow.step(verb), row):
+            raise PermissionDenied(_("Your role cannot take this step."))
+        given = workflow.input(data=request.data)
+        given.is_valid(raise_exception=True)
+        workflow.take(verb, row, actor=request.user, **given.validated_data)
+        return self.step_response(None, batch)
+
+    def step_response(self, made, row):
+        if self.kwargs.get("verb") == "reinspect":  # the answer is the batch it ordered
+            made = batches.newest_reinspection(row)
+        return super().step_response(made, row)
+
+
 @extend_schema(parameters=[COOP_SLUG])
 class BatchViewSet(
+    BatchSteps,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -125,6 +149,7 @@ class BatchViewSet(
 
     serializer_class = BatchSerializer
     filterset_fields = ["status", "kind", "member"]
+    workflow = batches.BATCH
 
     def get_queryset(self):
         batches = batches_for(self.request.user)
@@ -135,7 +160,7 @@ class BatchViewSet(
     def perform_create(self, serializer):
         user, data = self.request.user, dict(serializer.validated_data)
         if not (
-            may_administer(user) or (is_enterprise(user) and data["member"].pk == user.member_id)
+            is_administrator(user) or (is_enterprise(user) and data["member"].pk == user.member_id)
         ):
             raise PermissionDenied(
                 _("A member unit requests tests for itself; staff for any member.")
@@ -143,35 +168,19 @@ class BatchViewSet(
         serializer.instance = batches.request_batch(actor=user, **data)
 
 
-class BatchVerbView(APIView):
-    """``POST …/batches/<id>/<verb>/``: approve, reject, cancel, sample, receive, enter,
-    verify, report, close, rectification, answer, reinspect, object, decide."""
-
-    @extend_schema(request=StepInput, responses=BatchSerializer)
-    def post(self, request, pk, verb, coop_slug=None):
-        batch = get_object_or_404(batches_for(request.user), pk=pk)
-        step = STEPS[verb]
-        if not allowed(request.user, step.who, batch):
-            raise PermissionDenied(_("Your role cannot do this to a batch."))
-        given = StepInput(data=request.data)
-        given.is_valid(raise_exception=True)
-        outcome = take(step, batch, request.user, given.validated_data)
-        fresh = batches_for(request.user).filter(
-            pk=getattr(outcome, "batch_id", None) or outcome.pk
-        )
-        shown = fresh.first() or batches_for(request.user).get(pk=batch.pk)
-        return Response(BatchSerializer(shown).data, status=status.HTTP_200_OK)
-
-
-class LabBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """A lab's worklist: its own batches in every cooperative it serves, never another lab's."""
+class LabBatchViewSet(
+    BatchSteps, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """A lab's worklist: its own batches in every cooperative it serves, never another lab's;
+    the lab takes its steps (receive, enter, verify) at ``POST …/labs/batches/<id>/<verb>/``."""
 
     serializer_class = BatchSerializer
     filterset_fields = ["status"]
+    workflow = batches.BATCH
 
     def get_queryset(self):
         user = self.request.user
-        if user.role != Role.LAB_TECHNICIAN:
+        if not is_lab(user):
             raise PermissionDenied(_("This is a lab's worklist."))
         return batches_for(user)
 
@@ -199,7 +208,7 @@ class FundViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = FundSerializer
 
     def get_queryset(self):
-        if not is_staff_of_cooperatives(self.request.user):
+        if not is_staff(self.request.user):
             raise PermissionDenied(_("The fund is for staff."))
         return Fund.objects.annotate(balance_total=Sum("ledger__amount")).order_by("-year")
 
@@ -212,7 +221,7 @@ class LedgerViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     filterset_fields = ["fund", "kind", "batch"]
 
     def get_queryset(self):
-        if not is_staff_of_cooperatives(self.request.user):
+        if not is_staff(self.request.user):
             raise PermissionDenied(_("The fund is for staff."))
         return LedgerEntry.objects.all()
 
@@ -250,12 +259,12 @@ class RoundViewSet(
     serializer_class = RoundSerializer
 
     def get_queryset(self):
-        if not is_staff_of_cooperatives(self.request.user):
+        if not is_staff(self.request.user):
             raise PermissionDenied(_("Sampling rounds are for staff."))
         return SamplingRound.objects.all()
 
     def perform_create(self, serializer):
-        if not may_administer(self.request.user):
+        if not is_administrator(self.request.user):
             raise PermissionDenied(_("Only a cooperative administrator plans a round."))
         serializer.instance = rounds.preview_round(
             cooperative=self.request.cooperative,
@@ -266,7 +275,7 @@ class RoundViewSet(
     @extend_schema(request=None, responses=RoundSerializer)
     @action(detail=True, methods=["post"])
     def confirm(self, request, coop_slug, pk):
-        if not may_administer(request.user):
+        if not is_administrator(request.user):
             raise PermissionDenied(_("Only a cooperative administrator confirms a round."))
         confirmed = rounds.confirm_round(sampling_round=self.get_object(), actor=request.user)
         return Response(RoundSerializer(confirmed).data)
@@ -278,7 +287,7 @@ class StatisticsView(APIView):
 
     @extend_schema(parameters=[COOP_SLUG, OpenApiParameter("year", int)])
     def get(self, request, coop_slug):
-        if not is_staff_of_cooperatives(request.user):
+        if not is_staff(request.user):
             raise PermissionDenied(_("Statistics are for staff."))
         return Response(
             cooperative_statistics(request.cooperative.pk, asked_year(request.query_params))
@@ -290,7 +299,7 @@ class SpendingByMemberView(GenericAPIView):
 
     @extend_schema(parameters=[COOP_SLUG, OpenApiParameter("year", int)], responses=None)
     def get(self, request, coop_slug):
-        if not is_staff_of_cooperatives(request.user):
+        if not is_staff(request.user):
             raise PermissionDenied(_("Statistics are for staff."))
         rows = spending_by_member(request.cooperative.pk, asked_year(request.query_params))
         page = spent_rows(self.paginate_queryset(rows))
@@ -305,15 +314,3 @@ class SpendingByMemberView(GenericAPIView):
                 for row in page
             ]
         )
-
-
-class RegionStatisticsView(APIView):
-    """A region supervisor's cooperatives side by side: batches reported and pass rate."""
-
-    @extend_schema(parameters=[OpenApiParameter("year", int)])
-    def get(self, request):
-        if request.user.role != Role.REGION_SUPERVISOR:
-            raise PermissionDenied(_("Region statistics are for region supervisors."))
-        rows = pass_rates_by_cooperative(request.user.region_id, asked_year(request.query_params))
-        slugs = dict(Cooperative.objects.values_list("pk", "slug"))
-        return Response([dict(row, cooperative=slugs[row.pop("cooperative_id")]) for row in rows])

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from coop.models import User
+from coop.models import StepEvent, User
 from members.models import Member
 from standards.models import Indicator, ProductCategory, Standard
 from standards.verdicts import verdict
@@ -103,8 +103,9 @@ def seed_history(fund, lab, standard):
         for member, reported_on, passed in planned
     )
     judged = {}
-    results, ledger = [], []
+    results, ledger, events = [], [], []
     for batch in created:
+        events += history_events(batch)
         failing = None if batch.passed else rng.choice(sorted(FAILING))
         for indicator in indicators:
             reading = (FAILING if indicator.code == failing else PASSING)[indicator.code](rng)
@@ -140,10 +141,34 @@ def seed_history(fund, lab, standard):
         ]
     Result.objects.bulk_create(results)
     LedgerEntry.objects.bulk_create(ledger)
+    StepEvent.objects.bulk_create(events)
 
 
 def at_noon(day):
     return timezone.make_aware(datetime.combine(day, time(12)))
+
+
+def history_events(batch):
+    """The events of the steps a batch of the history went through, from its request to its
+    closing, for its page's history."""
+    Status = Batch.Status
+    reported = at_noon(batch.reported_on)
+    path = [
+        ("request", Status.REQUESTED, batch.requested_at),
+        ("approve", Status.APPROVED, batch.requested_at + timedelta(days=1)),
+        ("sample", Status.SAMPLED, batch.requested_at + timedelta(days=2)),
+        ("receive", Status.RECEIVED, batch.requested_at + timedelta(days=3)),
+        ("enter", Status.ENTERED, reported - timedelta(days=3)),
+        ("verify", Status.VERIFIED, reported - timedelta(days=1)),
+        ("report", Status.REPORTED, reported),
+        ("close", Status.CLOSED, reported + timedelta(hours=1)),
+    ]
+    events, before = [], ""
+    for verb, status, at in path:
+        batch.status = status  # each event says the status its step led to
+        events.append(batches.BATCH.event(batch, verb, actor=None, from_state=before, at=at))
+        before = status
+    return events
 
 
 def seed_enterprise_tests(fund, lab, standard):

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coop.models import BilingualName, TenantModel, cooperative_key
+from coop.models import Objection as ObjectionShape
 from members.models import Member
 
 YUAN = {"max_digits": 12, "decimal_places": 2}
@@ -335,9 +336,17 @@ class Result(TenantModel):
 
 
 class Rectification(TenantModel):
-    """After a failed batch: the notice to the member, and its answer (整改)."""
+    """After a failed batch: the notice to the member, and its answer (整改). Its steps are
+    declared in ``services/batches.py`` (``RECTIFICATION``)."""
+
+    class Status(models.TextChoices):
+        NOTIFIED = "notified", _("awaiting the answer")
+        ANSWERED = "answered", _("answer sent")
 
     batch = models.OneToOneField(Batch, on_delete=models.CASCADE, related_name="rectification")
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.NOTIFIED
+    )
     notice = models.TextField(_("notice"))
     due_on = models.DateField(_("rectify by"))
     notified_at = models.DateTimeField(_("notified"), default=timezone.now)
@@ -349,22 +358,12 @@ class Rectification(TenantModel):
         verbose_name_plural = _("rectifications")
 
 
-class Objection(TenantModel):
-    """The member's objection to a report, within 15 days of it, and the staff's decision."""
-
-    class Decision(models.TextChoices):
-        PENDING = "pending", _("pending")
-        UPHELD = "upheld", _("upheld")
-        DISMISSED = "dismissed", _("dismissed")
+class Objection(ObjectionShape):
+    """The member's objection to a test report, within 15 days of it, and the staff's decision
+    (the one shape of ``coop.models.Objection``; its decision step is ``REPORT_OBJECTION`` in
+    ``services/batches.py``)."""
 
     batch = models.OneToOneField(Batch, on_delete=models.CASCADE, related_name="objection")
-    reason = models.TextField(_("reason"))
-    filed_at = models.DateTimeField(_("filed"), default=timezone.now)
-    decision = models.CharField(
-        _("decision"), max_length=20, choices=Decision.choices, default=Decision.PENDING
-    )
-    decision_reason = models.TextField(_("reason for the decision"), blank=True)
-    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("objection")

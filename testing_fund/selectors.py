@@ -3,9 +3,7 @@ from datetime import timedelta
 from django.db.models import Case, Prefetch, Value, When
 from django.utils import timezone
 
-from coop.access import is_staff_of_cooperatives
-from coop.models import Role
-from coop.owned import is_enterprise
+from coop.roles import is_enterprise, is_lab, is_staff
 from members.models import Member
 from testing_fund.models import Batch, Result
 
@@ -14,11 +12,11 @@ def batches_for(user):
     """Batches of the scope the user may see: staff all, an enterprise its own, a lab its own."""
     results = Prefetch("results", queryset=Result.objects.select_related("indicator"))
     rows = Batch.objects.select_related("standard", "lab").prefetch_related(results)
-    if is_staff_of_cooperatives(user):
+    if is_staff(user):
         return rows
     if is_enterprise(user):
         return rows.filter(member=user.member_id)
-    if user.is_authenticated and user.role == Role.LAB_TECHNICIAN:
+    if is_lab(user):
         return rows.filter(lab=user.institution_id)
     return rows.none()
 

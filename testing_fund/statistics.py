@@ -2,12 +2,10 @@
 quarter and indicator; the quality problem map (failures by town and indicator); spending
 against the budget. Every figure is one aggregate query on indexed columns."""
 
-from datetime import date
-from decimal import Decimal
-
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth, TruncQuarter
 
+from coop.figures import year_range, yuan
 from members.models import Member
 from testing_fund.models import Batch, LedgerEntry, Result
 
@@ -17,13 +15,15 @@ PASSED = Count("passed", filter=Q(passed=True))
 FAILED_RESULT = Count("verdict", filter=Q(verdict="fail"))
 
 
-def year_range(year):
-    return date(year, 1, 1), date(year, 12, 31)
+def rate(passed, total):
+    """The pass rate in percent, to one decimal; None when nothing was tested. The one formula
+    of every page, export and API that shows a pass rate."""
+    return round(100 * passed / total, 1) if total else None
 
 
 def with_rate(rows, passed="passed", total="total"):
     for row in rows:
-        row["rate"] = round(100 * row[passed] / row[total], 1) if row[total] else None
+        row["rate"] = rate(row[passed], row[total])
     return rows
 
 
@@ -164,11 +164,6 @@ def spending_by_indicator(cooperative_id, year):
         .order_by("-spent", "indicator__code")
     )
     return [dict(row, spent=yuan(row["spent"])) for row in rows]
-
-
-def yuan(amount):
-    """Money as the API writes it everywhere: a string with two decimals."""
-    return str(Decimal(amount or 0).quantize(Decimal("0.01")))
 
 
 def pass_rate(cooperative_id, year):

@@ -1,72 +1,21 @@
-from django.conf import settings
-from django.core.mail import send_mail
+from decimal import Decimal
+
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from coop import documents
 from coop.celery import tenant_task
-from coop.models import Document, User
-from testing_fund.models import Batch
+from coop.models import Cooperative
+from standards.models import Standard
+from testing_fund.models import TestingInstitution
+from testing_fund.reports import issue_test_report
+from testing_fund.services.rounds import preview_round
 
-
-@tenant_task
-def issue_test_report(cooperative_id, batch_id):
-    """Render the batch's report (once) and mail it to the member's users."""
-    batch = Batch.objects.select_related("member__cooperative", "standard", "lab").get(pk=batch_id)
-    verdict = _("passed") if batch.passed else _("failed")
-    document = documents.issue(
-        kind=Document.Kind.TEST_REPORT,
-        source_id=batch.pk,
-        member=batch.member,
-        # What the public may see of a report: the product, the verdict and the date.
-        public_details={
-            "product": batch.product,
-            "verdict": str(verdict),
-            "reported_on": batch.reported_on.isoformat(),
-        },
-        render=lambda document: report_html(document, batch),
-    )
-    recipients = list(
-        User.objects.filter(member_id=batch.member_id)
-        .exclude(email="")
-        .values_list("email", flat=True)
-    )
-    if recipients:
-        send_mail(
-            _("Test report %(number)s") % {"number": document.number},
-            _(
-                "The report of %(product)s is ready: %(verdict)s. Download it from the "
-                "portal; anyone can verify it at %(url)s."
-            )
-            % {
-                "product": batch.product,
-                "verdict": verdict,
-                "url": documents.verification_url(document.number),
-            },
-            settings.DEFAULT_FROM_EMAIL,
-            recipients,
-        )
-    return document.number
-
-
-def report_html(document, batch):
-    results = batch.results.select_related("indicator").order_by("indicator__code")
-    return documents.render_html(
-        "testing_fund/test_report.html", document, batch=batch, results=results
-    )
+__all__ = ["issue_test_report", "plan_round"]  # every task of the app, as Celery finds them
 
 
 @tenant_task
 def plan_round(cooperative_id, lab_id, standard_id, coverage):
     """The schedule's quarterly run: a round to preview and confirm."""
-    from decimal import Decimal
-
-    from django.utils import timezone
-
-    from coop.models import Cooperative
-    from standards.models import Standard
-    from testing_fund.models import TestingInstitution
-    from testing_fund.services.rounds import preview_round
-
     today = timezone.localdate()
     sampling_round = preview_round(
         cooperative=Cooperative.objects.get(pk=cooperative_id),

@@ -1,21 +1,29 @@
 """The testing fund's pages: an enterprise requests and follows its tests, a lab works through
 its samples, staff approve, verify and report, keep the fund, plan rounds and read figures.
-Every step goes through the same services and step table as the API."""
+Every step is taken through its declared workflow, as in the API."""
 
 import math
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from coop import services, xlsx
-from coop.access import is_staff_of_cooperatives, may_administer, role_required
-from coop.models import AuditRecord, Document, Role
-from coop.owned import is_enterprise
-from coop.pages import asked_year, page_of, run_step, save_or_report, take_on_page
-from coop.steps import due_steps
+from coop.access import role_required
+from coop.errors import Refused
+from coop.models import Document
+from coop.pages import (
+    asked_year,
+    history_of,
+    page_of,
+    run_step,
+    save_or_report,
+    step_forms,
+    take_from_page,
+)
+from coop.roles import is_administrator, is_enterprise, is_lab, is_staff
 from members.models import Member
 from testing_fund import statistics
 from testing_fund.forms import (
@@ -30,49 +38,10 @@ from testing_fund.models import Batch, Fund, LedgerEntry, SamplingRound
 from testing_fund.selectors import batches_for, filtered, with_priority
 from testing_fund.services import batches, rounds
 from testing_fund.services import fund as money
-from testing_fund.steps import STEPS, StepInput
-
-Status = Batch.Status
-# A batch's audit actions as its history says them.
-HISTORY = {
-    **{
-        f"batch_{action}": status.label
-        for action, status in [
-            ("request", Status.REQUESTED),
-            ("approve", Status.APPROVED),
-            ("reject", Status.REJECTED),
-            ("cancel", Status.CANCELLED),
-            ("sample", Status.SAMPLED),
-            ("receive", Status.RECEIVED),
-            ("enter", Status.ENTERED),
-            ("verify", Status.VERIFIED),
-            ("report", Status.REPORTED),
-            ("close", Status.CLOSED),
-        ]
-    },
-    "batch_rectification_notice": gettext_lazy("rectification notice sent"),
-    "batch_rectification_answer": gettext_lazy("rectification answered"),
-    "batch_objection": gettext_lazy("objection filed"),
-    "batch_objection_decision": gettext_lazy("objection decided"),
-}
-
-
-def history_of(batch):
-    records = AuditRecord.objects.filter(object_type="testing_fund.batch", object_id=batch.pk)
-    return [
-        (record.at, HISTORY.get(record.action, record.action), record.reason, record.actor)
-        for record in records.select_related("actor").order_by("at", "pk")
-    ]
 
 
 def sees_batches(user):
-    return user.is_authenticated and (
-        is_staff_of_cooperatives(user) or is_enterprise(user) or user.role == Role.LAB_TECHNICIAN
-    )
-
-
-def is_lab(user):
-    return user.is_authenticated and user.role == Role.LAB_TECHNICIAN
+    return user.is_authenticated and (is_staff(user) or is_enterprise(user) or is_lab(user))
 
 
 # Batches: every role, each seeing its own
@@ -96,7 +65,7 @@ def batch_list(request, coop_slug):
             "page": page_of(request, rows),
             "status": status,
             "statuses": Batch.Status.choices,
-            "may_request": is_enterprise(request.user) or may_administer(request.user),
+            "may_request": is_enterprise(request.user) or is_administrator(request.user),
             "narrowed": [
                 (name, request.GET[name])
                 for name in ("year", "town", "indicator", "chain_role", "passed", "round")
@@ -106,7 +75,7 @@ def batch_list(request, coop_slug):
     )
 
 
-@role_required(lambda user: is_enterprise(user) or may_administer(user))
+@role_required(lambda user: is_enterprise(user) or is_administrator(user))
 def batch_request(request, coop_slug):
     """Two steps: choose the standard, then the product, lab and the standard's indicators."""
     cooperative = request.cooperative
@@ -163,38 +132,77 @@ def batch_detail(request, coop_slug, pk):
         {
             "cooperative": request.cooperative,
             "batch": batch,
-            "steps": [(verb, STEPS[verb]) for verb in due_steps(request.user, batch, STEPS)],
+            "step_forms": batch_step_forms(request.user, batch, coop_slug),
             "report": report if report and report.file else None,
-            "history": history_of(batch),
+            "history": batch_history(batch),
             "reinspections": batch.reinspections.all(),
-            "is_staff": is_staff_of_cooperatives(request.user),
+            "is_staff": is_staff(request.user),
         },
     )
+
+
+def related_rows(batch):
+    """The batch's rows with workflows of their own, shown and stepped on its page."""
+    return [
+        (batches.RECTIFICATION, getattr(batch, "rectification", None)),
+        (batches.REPORT_OBJECTION, getattr(batch, "objection", None)),
+    ]
+
+
+def batch_step_forms(user, batch, coop_slug):
+    """The forms of the steps the user may take now on the batch, its rectification notice
+    and its report's objection; each posts to the batch's step address."""
+
+    def url_of(verb):
+        return reverse("batch-step", args=[coop_slug, batch.pk, verb])
+
+    forms = step_forms(user, batches.BATCH, batch, url_of)
+    for workflow, row in related_rows(batch):
+        if row is not None:
+            forms += step_forms(user, workflow, row, url_of)
+    return forms
+
+
+def batch_history(batch):
+    """The batch's steps, with those of its rectification notice and of its report's
+    objection, in the order they were taken."""
+    events = history_of(batches.BATCH, batch)
+    for workflow, row in related_rows(batch):
+        if row is not None:
+            events += history_of(workflow, row)
+    return sorted(events, key=lambda event: (event.at, event.pk))
 
 
 @require_POST
 @role_required(sees_batches)
 def batch_step(request, coop_slug, pk, verb):
     batch = get_object_or_404(batches_for(request.user), pk=pk)
-    given = StepInput(data=step_data(request.POST, batch))
-    outcome = take_on_page(request, batch, STEPS.get(verb), given)
-    if verb == "reinspect" and outcome is not None:  # the new batch is the next page
-        return redirect("batch-detail", coop_slug=coop_slug, pk=outcome.pk)
+    try:
+        workflow, row = batches.step_of(batch, verb)
+    except Refused as refusal:
+        messages.error(request, refusal.message)
+        return redirect("batch-detail", coop_slug=coop_slug, pk=pk)
+    made = take_from_page(request, workflow, row, verb, step_data(request.POST))
+    if verb == "reinspect" and made is not None:  # the new batch is the next page
+        again = batches.newest_reinspection(batch)
+        return redirect("batch-detail", coop_slug=coop_slug, pk=again.pk)
     return redirect("batch-detail", coop_slug=coop_slug, pk=pk)
 
 
-def step_data(post, batch):
-    """A step's form as the step input reads it: readings come as ``value-<indicator code>``."""
-    data = {name: value for name, value in post.items() if not name.startswith("value-")}
+def step_data(post):
+    """A step's form as its input reads it: readings come as ``value-<indicator code>``."""
+    data = {
+        name: value
+        for name, value in post.items()
+        if not name.startswith("value-") and name != "csrfmiddlewaretoken"
+    }
     data["values"] = {
         name.removeprefix("value-"): value
         for name, value in post.items()
         if name.startswith("value-")
     }
-    data["backup_kept"] = "backup_kept" in post
-    data["upheld"] = post.get("upheld") == "1"
-    data["due_on"] = post.get("due_on") or None
-    data.pop("csrfmiddlewaretoken", None)
+    if not data.get("due_on"):
+        data.pop("due_on", None)  # an empty date is no date
     return data
 
 
@@ -221,7 +229,7 @@ def lab_worklist(request):
 # The fund
 
 
-@role_required(is_staff_of_cooperatives)
+@role_required(is_staff)
 def fund_page(request, coop_slug):
     """A year's fund: money in and out, spending by month, indicator and member, the ledger;
     administrators record appropriations and adjustments and set the free quota."""
@@ -248,7 +256,7 @@ def fund_page(request, coop_slug):
             if fund
             else None,
             "appropriations": fund.appropriations.all() if fund else [],
-            "may_administer": may_administer(request.user),
+            "may_administer": is_administrator(request.user),
             **forms,
         },
     )
@@ -269,7 +277,7 @@ def fund_forms(request, fund):
 
 def fund_post(request, fund, forms):
     """Save whichever form was sent; True when it was saved."""
-    if not may_administer(request.user):
+    if not is_administrator(request.user):
         messages.error(request, _("Only a cooperative administrator changes the fund."))
         return False
     if fund is None:
@@ -298,11 +306,11 @@ def fund_post(request, fund, forms):
 # Sampling rounds
 
 
-@role_required(is_staff_of_cooperatives)
+@role_required(is_staff)
 def round_list(request, coop_slug):
     form = RoundForm(request.POST or None, cooperative=request.cooperative)
     if request.method == "POST":
-        if not may_administer(request.user):
+        if not is_administrator(request.user):
             messages.error(request, _("Only a cooperative administrator plans a round."))
         elif form.is_valid():
             planned = save_or_report(
@@ -321,19 +329,19 @@ def round_list(request, coop_slug):
             "cooperative": request.cooperative,
             "page": page_of(request, listed),
             "form": form,
-            "may_administer": may_administer(request.user),
+            "may_administer": is_administrator(request.user),
         },
     )
 
 
-@role_required(is_staff_of_cooperatives)
+@role_required(is_staff)
 def round_detail(request, coop_slug, pk):
     """A round's selection, each member with its weight and the reasons it was drawn."""
     sampling_round = get_object_or_404(
         SamplingRound.objects.select_related("lab", "standard"), pk=pk
     )
     if request.method == "POST":
-        if not may_administer(request.user):
+        if not is_administrator(request.user):
             messages.error(request, _("Only a cooperative administrator confirms a round."))
         elif run_step(
             request,
@@ -354,7 +362,7 @@ def round_detail(request, coop_slug, pk):
             "page": page,
             "rows": [dict(row, name=names.get(row["member"], "")) for row in page],
             "candidates": len(sampling_round.inputs),
-            "may_administer": may_administer(request.user),
+            "may_administer": is_administrator(request.user),
         },
     )
 
@@ -368,7 +376,7 @@ def quarter(day):
     return f"{day.year} Q{(day.month - 1) // 3 + 1}"
 
 
-@role_required(is_staff_of_cooperatives)
+@role_required(is_staff)
 def statistics_page(request, coop_slug):
     year = asked_year(request.GET)
     figures = statistics.cooperative_statistics(request.cooperative.pk, year)
@@ -393,7 +401,7 @@ def heat(failures, top):
     return failures, math.ceil(4 * failures / top) if top else 0
 
 
-@role_required(is_staff_of_cooperatives)
+@role_required(is_staff)
 def problem_map(request, coop_slug):
     """Failures by town and indicator as a heat table, and members and failures by their role
     in the industry chain; every figure links to the batches behind it."""
@@ -422,7 +430,7 @@ def problem_map(request, coop_slug):
     )
 
 
-@role_required(is_staff_of_cooperatives)
+@role_required(is_staff)
 def problem_map_xlsx(request, coop_slug):
     year = asked_year(request.GET)
     cooperative_id = request.cooperative.pk

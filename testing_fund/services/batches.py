@@ -1,23 +1,36 @@
 """A batch's way through: requested → approved (cost reserved) or rejected → sampled and sealed
 → received by the lab → results entered → verified by a second person → report issued (cost
 settled) → closed. A failure leads to a rectification notice, the member's answer and a
-re-inspection; the member may object within 15 days of the report. Each step checks the
-batch's status and refuses, saying why, when it does not allow it."""
+re-inspection; the member may object within 15 days of the report.
+
+Every step is declared once, at the bottom (``BATCH``, ``RECTIFICATION``, ``REPORT_OBJECTION``):
+the workflow locks the row, checks who takes the step and the status, and refuses naming both;
+the functions here are the bodies, holding only what is particular to each step. The public
+functions (``approve(batch=…, actor=…)`` …) take the declared steps."""
 
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import DateField, ExpressionWrapper, Q
+from django.db.models.functions import Now, TruncDate
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from rest_framework import serializers
 
-from coop import audit, transitions
-from coop.models import Role
+from coop import objections
+from coop.errors import Refused
+from coop.roles import Party
+from coop.workflow import Workflow, step
+from coop.workflow_api import step_text
 from members.models import Member
-from members.services.errors import Refused
 from standards.selectors import visible_standards
 from standards.verdicts import FAIL, UnreadableResult, verdict
-from testing_fund.models import Batch, Fund, LabPrice, Objection, Rectification, Result
+from testing_fund.models import Batch, Fund, Objection, Rectification, Result
+from testing_fund.prices import price_results
+from testing_fund.reports import issue_test_report
 from testing_fund.services import fund as money
 
 Status = Batch.Status
@@ -26,38 +39,6 @@ OBJECTION_DAYS = 15
 # the bureau's, not the member's.
 QUOTA_KINDS = [Batch.Kind.REQUEST]
 NOT_SPENT = [Status.REQUESTED, Status.REJECTED, Status.CANCELLED]
-
-
-def locked(batch, *allowed, action):
-    """The batch, locked, if its status allows ``action``; else a refusal naming both."""
-    batch = Batch.objects.select_for_update().select_related("member", "lab").get(pk=batch.pk)
-    if batch.status not in allowed:
-        raise Refused(
-            _("Cannot %(action)s a batch that is %(status)s.")
-            % {"action": action, "status": batch.get_status_display()}
-        )
-    return batch
-
-
-def move(batch, status, actor, action, reason="", fields=()):
-    return transitions.move(batch, status, actor, f"batch_{action}", reason, fields)
-
-
-def price_results(lab, indicators):
-    """Results to enter, one per indicator, at the lab's price; an unpriced indicator is named."""
-    prices = {
-        p.indicator_id: p.price
-        for p in LabPrice.objects.filter(institution=lab, indicator__in=indicators)
-    }
-    missing = [indicator.name for indicator in indicators if indicator.pk not in prices]
-    if missing:
-        raise ValidationError(
-            {
-                "indicators": _("%(lab)s has no price for: %(indicators)s.")
-                % {"lab": lab.name, "indicators": "、".join(missing)}
-            }
-        )
-    return [(indicator, prices[indicator.pk]) for indicator in indicators]
 
 
 @transaction.atomic
@@ -104,7 +85,8 @@ def request_batch(
         Result(cooperative_id=batch.cooperative_id, batch=batch, indicator=indicator, price=price)
         for indicator, price in priced
     )
-    audit.record(instance=batch, actor=actor, action="batch_request")
+    details = {"reinspection_of": batch.reinspection_of_id} if batch.reinspection_of_id else {}
+    BATCH.record(batch, "request", actor=actor, details=details)
     return batch
 
 
@@ -124,35 +106,30 @@ def check_quota(batch, fund):
         )
 
 
-@transaction.atomic
-def approve(*, batch, actor):
-    """Approve a requested batch and reserve its cost. Approvals of one fund wait for each other
-    on the fund's row, so two can never spend the same money."""
+# The bodies of the steps: each runs on the batch locked by the workflow, after its checks.
+
+
+def reserve_the_cost(batch, *, actor):
+    """Reserve the cost. Approvals of one fund wait for each other on the fund's row, so two
+    can never spend the same money."""
     fund = Fund.objects.select_for_update().get(pk=batch.fund_id)
-    batch = locked(batch, Status.REQUESTED, action=_("approve"))
     check_quota(batch, fund)
     if not batch.paid_by_member:
         money.reserve(batch=batch, fund=fund, actor=actor)
-    return move(batch, Status.APPROVED, actor, "approve")
 
 
-@transaction.atomic
-def reject(*, batch, actor, reason):
+def require_a_reason(batch, *, actor, reason=""):
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason: the member reads it.")})
-    batch = locked(batch, Status.REQUESTED, action=_("reject"))
-    return move(batch, Status.REJECTED, actor, "reject", reason.strip())
 
 
-@transaction.atomic
-def cancel(*, batch, actor, reason):
-    batch = locked(batch, Status.REQUESTED, Status.APPROVED, Status.SAMPLED, action=_("cancel"))
-    money.release(batch=batch, actor=actor, reason=reason)
-    return move(batch, Status.CANCELLED, actor, "cancel", reason)
+def release_the_cost(batch, *, actor, reason=""):
+    money.release(batch=batch, actor=actor, reason=reason.strip())
 
 
-@transaction.atomic
-def sample(*, batch, actor, seal_number, samplers, sampling_place, backup_kept, sampled_at=None):
+def record_the_sampling(
+    batch, *, actor, seal_number="", samplers="", sampling_place="", backup_kept=False
+):
     """Sampled at random from stock, sealed, signed by two samplers (a backup kept)."""
     names = [
         name for name in samplers.replace("，", ",").replace("、", ",").split(",") if name.strip()
@@ -164,32 +141,15 @@ def sample(*, batch, actor, seal_number, samplers, sampling_place, backup_kept, 
         errors["seal_number"] = _("Give the seal number.")
     if errors:
         raise ValidationError(errors)
-    batch = locked(batch, Status.APPROVED, action=_("record the sampling of"))
     batch.seal_number, batch.samplers = seal_number.strip(), "、".join(n.strip() for n in names)
     batch.sampling_place, batch.backup_kept = sampling_place, backup_kept
-    batch.sampled_at = sampled_at or timezone.now()
-    fields = ["seal_number", "samplers", "sampling_place", "backup_kept", "sampled_at"]
-    return move(batch, Status.SAMPLED, actor, "sample", fields=fields)
+    batch.sampled_at = timezone.now()
 
 
-def check_lab(batch, actor):
-    if actor.role != Role.LAB_TECHNICIAN or actor.institution_id != batch.lab_id:
-        raise Refused(_("Only %(lab)s, the batch's lab, does this.") % {"lab": batch.lab.name})
-
-
-@transaction.atomic
-def receive(*, batch, actor):
-    batch = locked(batch, Status.SAMPLED, action=_("receive"))
-    check_lab(batch, actor)
-    return move(batch, Status.RECEIVED, actor, "receive")
-
-
-@transaction.atomic
-def enter_results(*, batch, actor, values):
+def judge_the_readings(batch, *, actor, values=None):
     """The lab's readings, {indicator code: raw}; every indicator is judged by the standard,
     and a reading that cannot be read is refused, naming its indicator."""
-    batch = locked(batch, Status.RECEIVED, Status.ENTERED, action=_("enter the results of"))
-    check_lab(batch, actor)
+    values = values or {}
     results = list(batch.results.select_related("indicator"))
     errors = {}
     for result in results:
@@ -209,96 +169,48 @@ def enter_results(*, batch, actor, values):
         raise ValidationError(errors)
     Result.objects.bulk_update(results, ["raw", "verdict", "explanation"])
     batch.entered_by = actor
-    return move(batch, Status.ENTERED, actor, "enter", fields=["entered_by"])
 
 
-@transaction.atomic
-def verify(*, batch, actor):
+def check_by_a_second_person(batch, *, actor):
     """A second person checks the results: never the one who entered them."""
-    batch = locked(batch, Status.ENTERED, action=_("verify"))
     if actor.pk == batch.entered_by_id:
         raise Refused(_("A second person verifies the results, not the one who entered them."))
-    if actor.role == Role.LAB_TECHNICIAN:
-        check_lab(batch, actor)
     batch.verified_by = actor
     batch.passed = not batch.results.filter(verdict=FAIL).exists()
-    return move(batch, Status.VERIFIED, actor, "verify", fields=["verified_by", "passed"])
 
 
-@transaction.atomic
-def report(*, batch, actor):
-    """Issue the report: settle the cost; the PDF is rendered and sent by a task after commit."""
-    from testing_fund.tasks import issue_test_report
-
-    batch = locked(batch, Status.VERIFIED, action=_("issue the report of"))
+def settle_and_issue_the_report(batch, *, actor):
+    """Settle the cost; the PDF is rendered and sent by a task after commit."""
     money.settle(batch=batch, actor=actor)
     batch.reported_on = timezone.localdate()
     batch.results.update(reported_on=batch.reported_on)
-    move(batch, Status.REPORTED, actor, "report", fields=["reported_on"])
     issue_test_report.delay_on_commit(batch.cooperative_id, batch.pk)
-    return batch
 
 
-@transaction.atomic
-def close(*, batch, actor):
-    batch = locked(batch, Status.REPORTED, action=_("close"))
-    if Objection.objects.filter(batch=batch, decision=Objection.Decision.PENDING).exists():
-        raise Refused(_("Decide the member's objection before closing the batch."))
-    return move(batch, Status.CLOSED, actor, "close")
-
-
-@transaction.atomic
-def notify_rectification(*, batch, actor, notice, due_on):
-    batch = locked(
-        batch, Status.REPORTED, Status.CLOSED, action=_("send a rectification notice for")
-    )
-    if batch.passed:
-        raise Refused(_("The batch passed: there is nothing to rectify."))
+def send_the_notice(batch, *, actor, notice="", due_on=None):
     rectification = Rectification(
-        cooperative_id=batch.cooperative_id, batch=batch, notice=notice, due_on=due_on
+        cooperative_id=batch.cooperative_id, batch=batch, notice=notice.strip(), due_on=due_on
     )
     rectification.full_clean()
     rectification.save()
-    audit.record(instance=batch, actor=actor, action="batch_rectification_notice")
     return rectification
 
 
-@transaction.atomic
-def answer_rectification(*, batch, actor, answer):
-    rectification = Rectification.objects.select_for_update().filter(batch=batch).first()
-    if rectification is None:
-        raise Refused(_("There is no rectification notice to answer."))
-    if rectification.answered_at:
-        raise Refused(_("The rectification notice has been answered already."))
-    if not answer.strip():
-        raise ValidationError({"answer": _("Say what was rectified.")})
-    rectification.answer, rectification.answered_at = answer.strip(), timezone.now()
-    rectification.save(update_fields=["answer", "answered_at"])
-    audit.record(instance=batch, actor=actor, action="batch_rectification_answer")
-    return rectification
-
-
-@transaction.atomic
-def reinspect(*, batch, actor):
+def request_the_reinspection(failed, *, actor):
     """A re-inspection of a failed batch: the first one after the member has rectified is free
-    (paid by the fund); any other is the member's to pay."""
-    failed = (
-        Batch.objects.select_for_update()
-        .select_related("member", "lab", "standard")
-        .get(pk=batch.pk)
-    )
-    if failed.passed is not False:
-        raise Refused(_("Only a failed batch is re-inspected."))
-    rectified = Rectification.objects.filter(batch=failed).exclude(answered_at=None).exists()
+    (paid by the fund); any other is the member's to pay. The new batch is requested like any
+    other, with its own ``request`` event."""
+    rectified = Rectification.objects.filter(
+        batch=failed, status=Rectification.Status.ANSWERED
+    ).exists()
     first = not failed.reinspections.exclude(status__in=NOT_SPENT).exists()
     free = rectified and first
-    indicators = [result.indicator for result in failed.results.select_related("indicator")]
-    return request_batch(
+    request_batch(
         member=failed.member,
         actor=actor,
         standard=failed.standard,
         lab=failed.lab,
-        indicators=indicators,
+        indicators=[result.indicator for result in failed.results.select_related("indicator")],
         kind=Batch.Kind.REINSPECTION,
         product=failed.product,
         safety_category=failed.safety_category,
@@ -309,38 +221,389 @@ def reinspect(*, batch, actor):
     )
 
 
-@transaction.atomic
-def object_to(*, batch, actor, reason):
-    """The member objects to a report within 15 days of it."""
-    batch = locked(batch, Status.REPORTED, action=_("object to"))
-    if timezone.localdate() > batch.reported_on + timedelta(days=OBJECTION_DAYS):
-        raise Refused(
-            _(
-                "An objection is filed within %(days)d days of the report; this one was "
-                "issued on %(date)s."
-            )
-            % {"days": OBJECTION_DAYS, "date": batch.reported_on}
-        )
-    if Objection.objects.filter(batch=batch).exists():
-        raise Refused(_("An objection to this report has been filed already."))
-    if not reason.strip():
-        raise ValidationError({"reason": _("Say what you object to.")})
-    objection = Objection.objects.create(
-        cooperative_id=batch.cooperative_id, batch=batch, reason=reason.strip()
+def file_the_objection(batch, *, actor, reason=""):
+    """The member objects to the report (the window is the step's condition)."""
+    return objections.file(
+        Objection,
+        parent=batch,
+        parent_field="batch",
+        reason=reason,
+        open_until=batch.reported_on + timedelta(days=OBJECTION_DAYS),
     )
-    audit.record(instance=batch, actor=actor, action="batch_objection")
-    return objection
 
 
-@transaction.atomic
-def decide_objection(*, batch, actor, upheld, reason):
-    objection = Objection.objects.select_for_update().filter(batch=batch).first()
-    if objection is None or objection.decision != Objection.Decision.PENDING:
+def record_the_answer(rectification, *, actor, answer=""):
+    if not answer.strip():
+        raise ValidationError({"answer": _("Say what was rectified.")})
+    rectification.answer, rectification.answered_at = answer.strip(), timezone.now()
+
+
+# What the steps ask for: one input for the API and the page forms of each workflow.
+
+
+class BatchStepInput(serializers.Serializer):
+    # Blank is allowed here so that the step's own rule says what is missing, in its words.
+    reason = step_text(gettext_lazy("reason"), required=False, line=True)
+    seal_number = step_text(gettext_lazy("seal number"), line=True)
+    samplers = serializers.CharField(
+        label=gettext_lazy("samplers"),
+        help_text=gettext_lazy("two names, separated by 、"),
+        required=False,
+        allow_blank=True,
+        default="",
+        style={"input": "line", "required": True},
+    )
+    sampling_place = step_text(gettext_lazy("sampling place"), required=False, line=True)
+    backup_kept = serializers.BooleanField(
+        label=gettext_lazy("backup sample kept"),
+        required=False,
+        default=False,
+        style={"input": "checkbox"},
+    )
+    values = serializers.DictField(
+        child=serializers.CharField(allow_blank=True),
+        required=False,
+        default=dict,
+        help_text="{indicator code: result as entered}",
+    )
+    notice = step_text(gettext_lazy("notice"))
+    due_on = serializers.DateField(
+        label=gettext_lazy("rectify by"),
+        required=False,
+        allow_null=True,
+        default=None,
+        style={"required": True},
+    )
+
+
+class RectificationAnswerInput(serializers.Serializer):
+    answer = step_text(gettext_lazy("what was rectified"))
+
+
+class ReportObjectionDecisionInput(serializers.Serializer):
+    upheld = serializers.BooleanField(
+        label=gettext_lazy("decision"),
+        style={"true": gettext_lazy("upheld"), "false": gettext_lazy("dismissed")},
+    )
+    reason = step_text(gettext_lazy("reason"), line=True)
+
+
+# The declarations
+
+ADMINISTRATOR, MEMBER, LAB = Party.ADMINISTRATOR, Party.MEMBER, Party.LAB
+FAILED = Q(passed=False)
+# The objection window, in the database's today of the portal's time zone, so that the rows due
+# for the member (``due_for``) and the check under the lock agree.
+OBJECTION_OPEN = Q(
+    reported_on__gte=ExpressionWrapper(
+        TruncDate(Now()) - timedelta(days=OBJECTION_DAYS), output_field=DateField()
+    )
+)
+
+
+def objection_window_refusal():
+    return _("An objection to a report is filed once, within %(days)d days of it.") % {
+        "days": OBJECTION_DAYS
+    }
+
+
+BATCH = Workflow(
+    name="batch",
+    model=Batch,
+    noun=gettext_lazy("batch"),
+    input=BatchStepInput,
+    lab_path="lab",
+    related=("member", "lab", "standard"),
+    steps=[
+        step(
+            "request",
+            gettext_lazy("Request a test"),
+            gettext_lazy("request a test of"),
+            (),  # the batch is made by ``request_batch``, which records it
+            Status.REQUESTED,
+            (ADMINISTRATOR, MEMBER),
+            done=Status.REQUESTED.label,
+        ),
+        step(
+            "book",
+            gettext_lazy("Book in a sampling round"),
+            gettext_lazy("book"),
+            (),  # a round books its batches approved, in bulk (``rounds.confirm_round``)
+            Status.APPROVED,
+            ADMINISTRATOR,
+            done=gettext_lazy("booked by a sampling round"),
+        ),
+        step(
+            "approve",
+            gettext_lazy("Approve"),
+            gettext_lazy("approve"),
+            [Status.REQUESTED],
+            Status.APPROVED,
+            ADMINISTRATOR,
+            reserve_the_cost,
+            done=Status.APPROVED.label,
+        ),
+        step(
+            "reject",
+            gettext_lazy("Reject"),
+            gettext_lazy("reject"),
+            [Status.REQUESTED],
+            Status.REJECTED,
+            ADMINISTRATOR,
+            require_a_reason,
+            fields=("reason",),
+            destructive=True,
+            done=Status.REJECTED.label,
+        ),
+        step(
+            "cancel",
+            gettext_lazy("Cancel"),
+            gettext_lazy("cancel"),
+            [Status.REQUESTED, Status.APPROVED, Status.SAMPLED],
+            Status.CANCELLED,
+            ADMINISTRATOR,
+            release_the_cost,
+            fields=("reason",),
+            destructive=True,
+            done=Status.CANCELLED.label,
+        ),
+        step(
+            "sample",
+            gettext_lazy("Record the sampling"),
+            gettext_lazy("record the sampling of"),
+            [Status.APPROVED],
+            Status.SAMPLED,
+            ADMINISTRATOR,
+            record_the_sampling,
+            fields=("seal_number", "samplers", "sampling_place", "backup_kept"),
+            done=Status.SAMPLED.label,
+        ),
+        step(
+            "receive",
+            gettext_lazy("Receive the sample"),
+            gettext_lazy("receive"),
+            [Status.SAMPLED],
+            Status.RECEIVED,
+            LAB,
+            done=Status.RECEIVED.label,
+        ),
+        step(
+            "enter",
+            gettext_lazy("Save the results"),
+            gettext_lazy("enter the results of"),
+            [Status.RECEIVED, Status.ENTERED],
+            Status.ENTERED,
+            LAB,
+            judge_the_readings,
+            fields=("values",),
+            template="testing_fund/readings.html",
+            done=Status.ENTERED.label,
+        ),
+        step(
+            "verify",
+            gettext_lazy("Verify the results"),
+            gettext_lazy("verify"),
+            [Status.ENTERED],
+            Status.VERIFIED,
+            (ADMINISTRATOR, LAB),
+            check_by_a_second_person,
+            done=Status.VERIFIED.label,
+        ),
+        step(
+            "report",
+            gettext_lazy("Issue the report"),
+            gettext_lazy("issue the report of"),
+            [Status.VERIFIED],
+            Status.REPORTED,
+            ADMINISTRATOR,
+            settle_and_issue_the_report,
+            done=Status.REPORTED.label,
+        ),
+        step(
+            "close",
+            gettext_lazy("Close"),
+            gettext_lazy("close"),
+            [Status.REPORTED],
+            Status.CLOSED,
+            ADMINISTRATOR,
+            when=~Q(objection__decision=Objection.Decision.PENDING),
+            when_refused=gettext_lazy("Decide the member's objection before closing the batch."),
+            done=Status.CLOSED.label,
+        ),
+        step(
+            "rectification",
+            gettext_lazy("Send the rectification notice"),
+            gettext_lazy("send a rectification notice for"),
+            [Status.REPORTED, Status.CLOSED],
+            None,
+            ADMINISTRATOR,
+            send_the_notice,
+            fields=("notice", "due_on"),
+            when=Q(passed=False, rectification__isnull=True),
+            when_refused=gettext_lazy("A rectification notice is sent once, for a failed batch."),
+            done=gettext_lazy("rectification notice sent"),
+        ),
+        step(
+            "reinspect",
+            gettext_lazy("Order a re-inspection"),
+            gettext_lazy("order a re-inspection of"),
+            [Status.REPORTED, Status.CLOSED],
+            None,
+            ADMINISTRATOR,
+            request_the_reinspection,
+            when=FAILED,
+            when_refused=gettext_lazy("Only a failed batch is re-inspected."),
+            done=gettext_lazy("re-inspection ordered"),
+        ),
+        step(
+            "object",
+            gettext_lazy("File the objection"),
+            gettext_lazy("object to"),
+            [Status.REPORTED],
+            None,
+            MEMBER,
+            file_the_objection,
+            fields=("reason",),
+            when=Q(objection__isnull=True) & OBJECTION_OPEN,
+            when_refused=lazy(objection_window_refusal, str)(),
+            done=gettext_lazy("objection filed"),
+        ),
+    ],
+)
+
+RECTIFICATION = Workflow(
+    name="rectification",
+    model=Rectification,
+    noun=gettext_lazy("rectification notice"),
+    input=RectificationAnswerInput,
+    member_path="batch__member",
+    related=("batch",),
+    steps=[
+        step(
+            "answer",
+            gettext_lazy("Send the rectification answer"),
+            gettext_lazy("send the answer to"),
+            [Rectification.Status.NOTIFIED],
+            Rectification.Status.ANSWERED,
+            MEMBER,
+            record_the_answer,
+            fields=("answer",),
+            reason="answer",
+            done=gettext_lazy("rectification answered"),
+        ),
+    ],
+)
+
+# What a decision leads to stays with this app: nothing yet beyond the record.
+REPORT_OBJECTION = objections.objection_workflow(
+    "report_objection",
+    Objection,
+    noun=gettext_lazy("objection to a test report"),
+    member_path="batch__member",
+    input=ReportObjectionDecisionInput,
+)
+
+# Steps offered at a batch's page and address that belong to a row of the batch: its
+# rectification notice, and the objection to its report.
+RELATED_STEPS = {"answer": RECTIFICATION, "decide": REPORT_OBJECTION}
+
+
+def rectification_of(batch):
+    found = Rectification.objects.filter(batch=batch).first()
+    if found is None:
+        raise Refused(_("There is no rectification notice to answer."))
+    return found
+
+
+def objection_of(batch):
+    found = Objection.objects.filter(batch=batch).first()
+    if found is None:
         raise Refused(_("There is no pending objection to decide."))
-    if not reason.strip():
-        raise ValidationError({"reason": _("Give the reason for the decision.")})
-    objection.decision = Objection.Decision.UPHELD if upheld else Objection.Decision.DISMISSED
-    objection.decision_reason, objection.decided_at = reason.strip(), timezone.now()
-    objection.save(update_fields=["decision", "decision_reason", "decided_at"])
-    audit.record(instance=batch, actor=actor, action="batch_objection_decision")
-    return objection
+    return found
+
+
+def step_of(batch, verb):
+    """The workflow of step ``verb`` taken at ``batch``'s page or address, and the row it is
+    taken on: the batch, its rectification notice (``answer``) or its report's objection
+    (``decide``); a refusal when that row does not exist."""
+    if verb == "answer":
+        return RECTIFICATION, rectification_of(batch)
+    if verb == "decide":
+        return REPORT_OBJECTION, objection_of(batch)
+    return BATCH, batch
+
+
+# The steps as services, for tasks, demo data and tests.
+
+
+def approve(*, batch, actor):
+    return BATCH.take("approve", batch, actor=actor)
+
+
+def reject(*, batch, actor, reason):
+    return BATCH.take("reject", batch, actor=actor, reason=reason)
+
+
+def cancel(*, batch, actor, reason=""):
+    return BATCH.take("cancel", batch, actor=actor, reason=reason)
+
+
+def sample(*, batch, actor, seal_number, samplers, sampling_place, backup_kept):
+    return BATCH.take(
+        "sample",
+        batch,
+        actor=actor,
+        seal_number=seal_number,
+        samplers=samplers,
+        sampling_place=sampling_place,
+        backup_kept=backup_kept,
+    )
+
+
+def receive(*, batch, actor):
+    return BATCH.take("receive", batch, actor=actor)
+
+
+def enter_results(*, batch, actor, values):
+    return BATCH.take("enter", batch, actor=actor, values=values)
+
+
+def verify(*, batch, actor):
+    return BATCH.take("verify", batch, actor=actor)
+
+
+def report(*, batch, actor):
+    return BATCH.take("report", batch, actor=actor)
+
+
+def close(*, batch, actor):
+    return BATCH.take("close", batch, actor=actor)
+
+
+def notify_rectification(*, batch, actor, notice, due_on):
+    return BATCH.take("rectification", batch, actor=actor, notice=notice, due_on=due_on)
+
+
+def reinspect(*, batch, actor):
+    """Order a re-inspection of a failed batch: the new batch."""
+    with transaction.atomic():
+        BATCH.take("reinspect", batch, actor=actor)
+        return newest_reinspection(batch)
+
+
+def newest_reinspection(batch):
+    return Batch.objects.filter(reinspection_of=batch).latest("requested_at", "pk")
+
+
+def object_to(*, batch, actor, reason):
+    return BATCH.take("object", batch, actor=actor, reason=reason)
+
+
+def answer_rectification(*, batch, actor, answer):
+    return RECTIFICATION.take("answer", rectification_of(batch), actor=actor, answer=answer)
+
+
+def decide_objection(*, batch, actor, upheld, reason):
+    return REPORT_OBJECTION.take(
+        "decide", objection_of(batch), actor=actor, upheld=upheld, reason=reason
+    )

@@ -2,19 +2,14 @@
 cost is reserved when it is approved, and released and settled at its actual cost when its
 report is issued (or released alone if it is cancelled)."""
 
-from decimal import Decimal
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from coop import audit
-from members.services.errors import Refused
+from coop.errors import Refused
+from coop.figures import yuan
 from testing_fund.models import Appropriation, Fund, LedgerEntry
-
-
-def yuan(amount):
-    return f"¥{Decimal(amount):,.2f}"
 
 
 @transaction.atomic
@@ -49,7 +44,7 @@ def adjust(*, fund, actor, amount, reason):
     fund = Fund.objects.select_for_update().get(pk=fund.pk)
     if fund.balance() + amount < 0:
         raise Refused(
-            _("The fund has %(balance)s: it cannot go below zero.")
+            _("The fund has ¥%(balance)s: it cannot go below zero.")
             % {"balance": yuan(fund.balance())}
         )
     return LedgerEntry.objects.create(
@@ -67,7 +62,7 @@ def reserve(*, batch, fund, actor):
     balance = fund.balance()
     if batch.cost > balance:
         raise Refused(
-            _("The fund has %(balance)s left; this batch costs %(cost)s.")
+            _("The fund has ¥%(balance)s left; this batch costs ¥%(cost)s.")
             % {"balance": yuan(balance), "cost": yuan(batch.cost)}
         )
     return LedgerEntry.objects.create(

@@ -3,8 +3,10 @@ confirming a round in one idempotent operation.
 
 The selection is a pure function of the stored inputs and seed: the same inputs and seed give
 the same members. Risk weights come from what the portal knows of a member today: failures in
-the last year, valid complaints in the last year, a low credit grade, and being new."""
+the last year and being new, and what the risk sources of higher apps add (``risk.py``: valid
+complaints in the last year and a low credit grade, from credit)."""
 
+import json
 import math
 import random
 import secrets
@@ -17,44 +19,51 @@ from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
 from coop import audit
-from coop.models import User
-from credit.models import Complaint
-from credit.services.grading import current_grades
+from coop.errors import Refused
+from coop.figures import grouped_by, yuan
+from coop.models import StepEvent, User
 from members.models import Member, MemberProductCategory
-from members.services.errors import Refused
+from testing_fund import risk
 from testing_fund.models import Batch, Fund, LedgerEntry, SamplingRound
-from testing_fund.services.batches import price_results
-from testing_fund.services.fund import yuan
+from testing_fund.prices import price_results
+from testing_fund.services.batches import BATCH
 
 FAILURE_WEIGHT = 2  # per failed batch reported in the last year
-COMPLAINT_WEIGHT = 1  # per complaint found valid in the last year
-GRADE_WEIGHT = {"B": 1, "C": 2, "D": 3}  # the current credit grade, when low
 NEW_MEMBER_WEIGHT = 1  # joined within the last year
 
 
-def counted(rows):
-    return dict(rows.values_list("member").annotate(n=Count("pk")).order_by())
+def failed_batches(cooperative_id, today):
+    """Testing's own risk source (``risk.py``): failed batches reported in the last year."""
+    failures = grouped_by(
+        Batch.objects.filter(
+            cooperative_id=cooperative_id,
+            passed=False,
+            reported_on__gte=today - timedelta(days=365),
+        ),
+        "member",
+        n=Count("pk"),
+    )
+    return {
+        member_id: [
+            (
+                FAILURE_WEIGHT * row["n"],
+                _("%(count)d failed batch(es) in the last year") % {"count": row["n"]},
+            )
+        ]
+        for member_id, row in failures.items()
+    }
 
 
-def risk(member_id, joined_on, signals, year_ago):
+def weigh(member_id, joined_on, signals, year_ago):
     """A member's weight in the draw, and the reasons for it in words staff read."""
-    failures, complaints, grades = signals
     reasons, weight = [], 1
-    if failures.get(member_id):
-        weight += FAILURE_WEIGHT * failures[member_id]
-        reasons.append(
-            _("%(count)d failed batch(es) in the last year") % {"count": failures[member_id]}
-        )
-    if complaints.get(member_id):
-        weight += COMPLAINT_WEIGHT * complaints[member_id]
-        reasons.append(
-            _("%(count)d valid complaint(s) in the last year") % {"count": complaints[member_id]}
-        )
-    if grades.get(member_id) in GRADE_WEIGHT:
-        weight += GRADE_WEIGHT[grades[member_id]]
-        reasons.append(_("credit grade %(grade)s") % {"grade": grades[member_id]})
+    for found in signals:
+        for points, reason in found.get(member_id, ()):
+            weight += points
+            reasons.append(reason)
     if joined_on and joined_on >= year_ago:
         weight += NEW_MEMBER_WEIGHT
         reasons.append(_("a new member"))
@@ -65,25 +74,8 @@ def candidates(cooperative_id, today=None):
     """Active members as the selection reads them: stratum, weight and the reasons for it."""
     today = today or timezone.localdate()
     year_ago = today - timedelta(days=365)
-    signals = (
-        counted(
-            Batch.objects.filter(
-                cooperative_id=cooperative_id, passed=False, reported_on__gte=year_ago
-            )
-        ),
-        counted(
-            Complaint.objects.filter(
-                cooperative_id=cooperative_id,
-                triage=Complaint.Triage.VALID,
-                received_at__date__gte=year_ago,
-            )
-        ),
-        dict(
-            current_grades(today)
-            .filter(cooperative_id=cooperative_id)
-            .values_list("member_id", "grade")
-        ),
-    )
+    # Failures first, then the higher apps' sources in the order they registered.
+    signals = [source(cooperative_id, today) for source in [failed_batches, *risk.sources()]]
     categories = {}
     for member_id, code in (
         MemberProductCategory.objects.filter(cooperative_id=cooperative_id)
@@ -96,7 +88,7 @@ def candidates(cooperative_id, today=None):
     for pk, district_id, joined_on in members.order_by("pk").values_list(
         "pk", "district_id", "joined_on"
     ):
-        weight, reasons = risk(pk, joined_on, signals, year_ago)
+        weight, reasons = weigh(pk, joined_on, signals, year_ago)
         rows.append(
             {
                 "member": pk,
@@ -202,12 +194,40 @@ def book(sampling_round, members, actor):
     balance, total = fund.balance(), cost * len(members)
     if total > balance:
         raise Refused(
-            _("The round costs %(total)s; the fund has %(balance)s.")
+            _("The round costs ¥%(total)s; the fund has ¥%(balance)s.")
             % {"total": yuan(total), "balance": yuan(balance)}
         )
     for start in range(0, len(members), 5000):  # SQLite allows some 32,000 parameters
         insert_batches(sampling_round, members[start : start + 5000], fund, cost)
     add_results_and_reservations(sampling_round, priced, fund, actor, cost)
+    record_bookings(sampling_round, actor)
+
+
+def record_bookings(sampling_round, actor):
+    """The event of the batch workflow's record-only step "book" for every batch of the round
+    that lacks it, inserted by the database like the batches (a round books thousands)."""
+    workflow, booked = BATCH.name, BATCH.by_name["book"].name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""INSERT INTO {StepEvent._meta.db_table}
+                    (cooperative_id, workflow, object_id, step, from_status, to_status, actor_id,
+                     reason, details, at)
+                SELECT b.cooperative_id, %s, b.id, %s, '', b.status, %s, '', '{{}}', %s
+                FROM testing_fund_batch b
+                WHERE b.sampling_round_id = %s AND NOT EXISTS (
+                    SELECT 1 FROM {StepEvent._meta.db_table} e
+                    WHERE e.cooperative_id = b.cooperative_id AND e.workflow = %s
+                      AND e.object_id = b.id AND e.step = %s)""",
+            [
+                workflow,
+                booked,
+                actor.pk if actor is not None else None,
+                timezone.now(),
+                sampling_round.pk,
+                workflow,
+                booked,
+            ],
+        )
 
 
 def insert_batches(sampling_round, members, fund, cost):
@@ -319,10 +339,6 @@ def notify(sampling_round):
 def schedule_rounds(cooperative, lab, standard, coverage="0.10"):
     """The cooperative's quarterly round in django-celery-beat, which staff move or pause in the
     admin. Its task previews a round; staff confirm it. Idempotent."""
-    import json
-
-    from django_celery_beat.models import CrontabSchedule, PeriodicTask
-
     quarterly, _created = CrontabSchedule.objects.get_or_create(
         minute="0",
         hour="8",

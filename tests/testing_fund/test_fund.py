@@ -5,8 +5,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
+from coop.errors import Refused
 from coop.tenancy import scope, unscoped
-from members.services.errors import Refused
 from testing_fund.models import Batch, Fund, LabPrice, LedgerEntry
 from testing_fund.services import batches
 from testing_fund.services import fund as services

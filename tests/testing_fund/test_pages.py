@@ -100,8 +100,8 @@ def test_a_passing_test_from_request_to_report_through_the_pages(coop_a, priced,
     assert page.context["report"] is not None
     download = client.get(f"/c/coop-a/documents/{page.context['report'].number}/")
     assert download["Content-Type"] == "application/pdf"
-    assert [verb for verb, _step in page.context["steps"]] == ["object"]
-    history = [what for _at, what, _reason, _actor in page.context["history"]]
+    assert [form["step"].name for form in page.context["step_forms"]] == ["object"]
+    history = [event.said for event in page.context["history"]]
     assert history == [
         "已申请",
         "已批准",
@@ -158,7 +158,9 @@ def test_an_objection_is_filed_and_decided_on_the_page(coop_a, priced, client):
 def test_a_step_out_of_turn_or_role_is_refused_with_a_message(coop_a, priced, client):
     batch = request(coop_a)
     out_of_turn = take(client, coop_a.admin, batch.pk, "report")
-    assert said(out_of_turn) == ["状态为“已申请”的批次不能出具报告。"]
+    assert said(out_of_turn) == [
+        "批次当前状态为“已申请”，不能出具报告：只有状态为“已复核”的批次可以。"
+    ]
     wrong_role = take(client, coop_a.enterprise, batch.pk, "approve")
     assert said(wrong_role) == ["您的角色不能执行此操作。"]
     with unscoped():

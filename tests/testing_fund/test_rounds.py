@@ -4,9 +4,9 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 
+from coop.errors import Refused
 from coop.tenancy import scope, unscoped
 from credit.models import Complaint, CreditGrade
-from members.services.errors import Refused
 from standards.models import Standard
 from testing_fund.models import Batch, LedgerEntry, Result
 from testing_fund.services import rounds
@@ -124,6 +124,22 @@ def test_confirming_twice_books_each_selected_member_once(coop_a, forty):
             Batch.objects.filter(sampling_round=sampling_round).values_list("member_id", flat=True)
         )
     assert members == {row["member"] for row in sampling_round.selection}
+
+
+def test_each_booked_batch_records_its_booking_once(coop_a, forty):
+    from coop.models import StepEvent
+
+    sampling_round = preview(coop_a)
+    confirm(coop_a, sampling_round)
+    confirm(coop_a, sampling_round)
+    with unscoped():
+        ids = set(Batch.objects.filter(sampling_round=sampling_round).values_list("pk", flat=True))
+        events = list(
+            StepEvent.objects.filter(workflow="batch", object_id__in=ids).values_list(
+                "object_id", "step", "from_status", "to_status", "actor_id"
+            )
+        )
+    assert sorted(events) == [(pk, "book", "", "approved", coop_a.admin.pk) for pk in sorted(ids)]
 
 
 def test_a_crash_halfway_leaves_nothing_and_a_rerun_books_everything_once(

@@ -9,11 +9,12 @@ import zxingcpp
 from django.core import mail
 from django.core.exceptions import ValidationError
 
+from coop.errors import Refused
 from coop.models import Document
 from coop.tenancy import scope, unscoped
-from members.services.errors import Refused
-from testing_fund.models import Batch, LedgerEntry
+from testing_fund.models import Batch, LedgerEntry, Objection, Rectification
 from testing_fund.services import batches
+from testing_fund.services.batches import BATCH, RECTIFICATION, REPORT_OBJECTION
 from testing_fund.tasks import issue_test_report
 from tests.factories import UserFactory
 from tests.testing_fund.conftest import request, sample
@@ -194,3 +195,262 @@ def test_an_objection_within_15_days_is_decided_before_closing(
         Batch.objects.filter(pk=late.pk).update(reported_on=date.today() - timedelta(days=16))
         with pytest.raises(Refused, match="15"):
             batches.object_to(batch=late, actor=coop_a.enterprise, reason="x")
+
+
+# The declared steps (services/batches.py): a refusal names the step, the status and the ones
+# that allow it, on the page and in the API; the rows due for each role are one query; each
+# step taken is one event.
+
+PAGES = "/c/coop-a/tests/"
+API = "/api/v1/coops/coop-a/batches/"
+REFUSALS = {
+    "report": "批次当前状态为“已申请”，不能出具报告：只有状态为“已复核”的批次可以。",
+    "cancel": (
+        "批次当前状态为“报告已出具”，不能取消：只有状态为“已批准或已申请或已抽样封样”的批次可以。"
+    ),
+    "answer": "整改通知当前状态为“已答复”，不能提交答复：只有状态为“待答复”的整改通知可以。",
+    "decide": (
+        "检测报告异议当前状态为“异议不成立”，不能决定：只有状态为“待决定”的检测报告异议可以。"
+    ),
+}
+
+
+def reported(tenant, checker, values, member=None):
+    batch = through(tenant, checker, values, member)
+    with scope({tenant.cooperative.pk}):
+        return batches.report(batch=batch, actor=tenant.admin)
+
+
+def settled(tenant, checker):
+    """A failed batch reported, its rectification notice answered and the member's objection
+    dismissed."""
+    batch = reported(tenant, checker, BAD)
+    with scope({tenant.cooperative.pk}):
+        batches.notify_rectification(
+            batch=batch, actor=tenant.admin, notice="甲醛超标", due_on=date.today()
+        )
+        batches.answer_rectification(batch=batch, actor=tenant.enterprise, answer="已整改")
+        batches.object_to(batch=batch, actor=tenant.enterprise, reason="备样合格")
+        batches.decide_objection(batch=batch, actor=tenant.admin, upheld=False, reason="仍超标")
+    return batch
+
+
+@pytest.fixture
+def funded(coop_a, priced):
+    """Money and quota for a handful of batches of one member."""
+    from testing_fund.models import Fund
+    from testing_fund.services.fund import adjust
+
+    with scope({coop_a.cooperative.pk}):
+        adjust(fund=priced, actor=coop_a.admin, amount=Decimal(99000), reason="追加拨款")
+        Fund.objects.filter(pk=priced.pk).update(free_quota=5)
+    return priced
+
+
+def test_a_step_in_the_wrong_status_is_refused_naming_it_on_the_page_and_in_the_api(
+    coop_a, funded, second_technician, client, api
+):
+    requested, done = request(coop_a), settled(coop_a, second_technician)
+    cases = [
+        (requested, "report", coop_a.admin, {}),
+        (done, "cancel", coop_a.admin, {"reason": "x"}),
+        (done, "answer", coop_a.enterprise, {"answer": "再次整改"}),
+        (done, "decide", coop_a.admin, {"upheld": "true", "reason": "复检合格"}),
+    ]
+    for batch, verb, user, data in cases:
+        client.force_login(user)
+        page = client.post(f"{PAGES}{batch.pk}/{verb}/", data, follow=True)
+        assert [str(m) for m in page.context["messages"]] == [REFUSALS[verb]], verb
+        answer = api(user).post(f"{API}{batch.pk}/{verb}/", data, format="json")
+        assert (answer.status_code, answer.json()) == (409, {"detail": REFUSALS[verb]}), verb
+    with unscoped():
+        assert Batch.objects.get(pk=requested.pk).status == "requested"
+        assert Batch.objects.get(pk=done.pk).status == "reported"
+        assert done.rectification.answer == "已整改"
+        assert done.objection.decision == "dismissed"
+
+
+def test_a_step_of_another_role_is_refused_on_the_page_and_in_the_api(coop_a, priced, client, api):
+    batch = request(coop_a)
+    client.force_login(coop_a.lab)
+    page = client.post(f"{PAGES}{batch.pk}/approve/", follow=True)
+    assert [str(m) for m in page.context["messages"]] == ["您的角色不能执行此操作。"]
+    assert api(coop_a.enterprise).post(f"{API}{batch.pk}/approve/").status_code == 403
+    assert api(coop_a.admin).post(f"{API}{batch.pk}/no_such_step/").status_code == 404
+    with scope({coop_a.cooperative.pk}), pytest.raises(Refused, match="合作社管理员"):
+        batches.approve(batch=batch, actor=coop_a.supervisor)
+
+
+def test_each_step_records_one_event(coop_a, funded, second_technician):
+    batch = reported(coop_a, second_technician, BAD)
+    with scope({coop_a.cooperative.pk}):
+        batches.notify_rectification(
+            batch=batch, actor=coop_a.admin, notice="甲醛超标", due_on=date.today()
+        )
+        batches.object_to(batch=batch, actor=coop_a.enterprise, reason="备样合格")
+        batches.answer_rectification(batch=batch, actor=coop_a.enterprise, answer="已整改")
+        batches.decide_objection(batch=batch, actor=coop_a.admin, upheld=True, reason="复检合格")
+        batches.close(batch=batch, actor=coop_a.admin)
+        again = batches.reinspect(batch=batch, actor=coop_a.admin)
+
+        def events(workflow, row):
+            return [
+                (e.step, e.from_status, e.to_status, e.actor_id, e.reason)
+                for e in workflow.history(row)
+            ]
+
+        admin, lab, member = coop_a.admin.pk, coop_a.lab.pk, coop_a.enterprise.pk
+        assert events(BATCH, batch) == [
+            ("request", "", "requested", member, ""),
+            ("approve", "requested", "approved", admin, ""),
+            ("sample", "approved", "sampled", admin, ""),
+            ("receive", "sampled", "received", lab, ""),
+            ("enter", "received", "entered", lab, ""),
+            ("verify", "entered", "verified", second_technician.pk, ""),
+            ("report", "verified", "reported", admin, ""),
+            ("rectification", "reported", "reported", admin, ""),
+            ("object", "reported", "reported", member, "备样合格"),
+            ("close", "reported", "closed", admin, ""),
+            ("reinspect", "closed", "closed", admin, ""),
+        ]
+        rectification = Rectification.objects.get(batch=batch)
+        assert rectification.status == "answered"
+        assert events(RECTIFICATION, rectification) == [
+            ("answer", "notified", "answered", member, "已整改")
+        ]
+        objection = Objection.objects.get(batch=batch)
+        assert objection.open_until == batch.reported_on + timedelta(days=15)
+        assert events(REPORT_OBJECTION, objection) == [
+            ("decide", "pending", "upheld", admin, "复检合格")
+        ]
+        assert events(BATCH, again) == [("request", "", "requested", admin, "")]
+        assert BATCH.history(again).get().details == {"reinspection_of": batch.pk}
+        sampled = BATCH.history(batch).get(step="sample").details
+        assert sampled == {
+            "seal_number": "FY-0001",
+            "samplers": "王建华、李明",
+            "sampling_place": "成品仓库",
+            "backup_kept": True,
+        }
+
+
+def test_the_batch_page_offers_the_answer_and_the_decision_and_shows_every_event(
+    coop_a, funded, second_technician, client
+):
+    batch = reported(coop_a, second_technician, BAD)
+    with scope({coop_a.cooperative.pk}):
+        batches.notify_rectification(
+            batch=batch, actor=coop_a.admin, notice="甲醛超标", due_on=date.today()
+        )
+        batches.object_to(batch=batch, actor=coop_a.enterprise, reason="备样合格")
+
+    def offered(user):
+        client.force_login(user)
+        page = client.get(f"{PAGES}{batch.pk}/")
+        return [form["step"].name for form in page.context["step_forms"]], page
+
+    member_steps, _page = offered(coop_a.enterprise)
+    assert member_steps == ["answer"]  # the objection is filed: no second one
+    admin_steps, page = offered(coop_a.admin)
+    assert admin_steps == ["reinspect", "decide"]  # no closing while the objection waits
+    html = page.content.decode()
+    assert f'action="{PAGES}{batch.pk}/decide/"' in html and "异议成立" in html
+    client.force_login(coop_a.enterprise)
+    client.post(f"{PAGES}{batch.pk}/answer/", {"answer": "已更换助剂"})
+    client.force_login(coop_a.admin)
+    client.post(f"{PAGES}{batch.pk}/decide/", {"upheld": "false", "reason": "仍超标"})
+    history = client.get(f"{PAGES}{batch.pk}/").context["history"]
+    assert [event.said for event in history][-4:] == [
+        "已发整改通知",
+        "已提出异议",
+        "已回复整改",
+        "异议已处理",
+    ]
+    assert history[-1].reason == "仍超标" and history[-1].change == "待决定 → 异议不成立"
+
+
+def states(tenant, checker, other_member):
+    """Coop A's batches at the steps of its workflow: requested (another member's), sampled,
+    entered, reported and passed (the member may object), reported and failed with a
+    rectification notice and a pending objection, and one reported too long ago to object."""
+    with scope({tenant.cooperative.pk}):
+        requested = request(tenant, other_member)
+        sampled = request(tenant, other_member)
+        sample(tenant, sampled)
+        entered = request(tenant, other_member)
+        sample(tenant, entered)
+        batches.receive(batch=entered, actor=tenant.lab)
+        batches.enter_results(batch=entered, actor=tenant.lab, values=GOOD)
+    passed = reported(tenant, checker, GOOD)
+    late = reported(tenant, checker, GOOD)
+    failed = reported(tenant, checker, BAD)
+    with scope({tenant.cooperative.pk}):
+        Batch.objects.filter(pk=late.pk).update(reported_on=date.today() - timedelta(days=16))
+        batches.close(batch=late, actor=tenant.admin)
+        batches.notify_rectification(
+            batch=failed, actor=tenant.admin, notice="甲醛超标", due_on=date.today()
+        )
+        batches.object_to(batch=failed, actor=tenant.enterprise, reason="备样合格")
+    return {
+        "requested": requested.pk,
+        "sampled": sampled.pk,
+        "entered": entered.pk,
+        "passed": passed.pk,
+        "late": late.pk,
+        "failed": failed.pk,
+    }
+
+
+def test_the_rows_due_for_each_role_are_one_query(
+    coop_a, coop_b, funded, second_technician, django_assert_num_queries
+):
+    from tests.factories import InstitutionFactory, MemberFactory
+
+    other_member = MemberFactory(cooperative=coop_a.cooperative)
+    other_enterprise = UserFactory(role="enterprise", member=other_member)
+    other_lab = InstitutionFactory()
+    other_lab.cooperatives.add(coop_a.cooperative)
+    other_technician = UserFactory(role="lab_technician", institution=other_lab)
+    row = states(coop_a, second_technician, other_member)
+    with scope({coop_a.cooperative.pk}):
+        rectification = Rectification.objects.get(batch=row["failed"]).pk
+        objection = Objection.objects.get(batch=row["failed"]).pk
+    every = {"requested", "sampled", "entered", "passed", "failed"}
+    # (role, its cooperative, user, then for batches, rectifications and objections: the rows
+    # due and the queries that find them; none when the role takes no step of the workflow)
+    expected = [
+        ("administrator", coop_a, coop_a.admin, (every, 1), (set(), 0), ({objection}, 1)),
+        ("supervisor", coop_a, coop_a.supervisor, (set(), 0), (set(), 0), (set(), 0)),
+        (
+            "the batch's lab",
+            coop_a,
+            coop_a.lab,
+            ({"sampled", "entered"}, 1),
+            (set(), 0),
+            (set(), 0),
+        ),
+        ("another lab", coop_a, other_technician, (set(), 1), (set(), 0), (set(), 0)),
+        (
+            "the member",
+            coop_a,
+            coop_a.enterprise,
+            ({"passed"}, 1),
+            ({rectification}, 1),
+            (set(), 0),
+        ),
+        ("another member", coop_a, other_enterprise, (set(), 1), (set(), 1), (set(), 0)),
+        ("the other administrator", coop_b, coop_b.admin, (set(), 1), (set(), 0), (set(), 1)),
+    ]
+    names = {pk: name for name, pk in row.items()}
+    for role, tenant, user, due_batches, due_rectifications, due_objections in expected:
+        with scope({tenant.cooperative.pk}):
+            for workflow, (due, queries), named in [
+                (BATCH, due_batches, names.get),
+                (RECTIFICATION, due_rectifications, lambda pk: pk),
+                (REPORT_OBJECTION, due_objections, lambda pk: pk),
+            ]:
+                with django_assert_num_queries(queries):
+                    found = {
+                        named(pk) for pk in workflow.due_for(user).values_list("pk", flat=True)
+                    }
+                assert found == due, (role, workflow.name)
