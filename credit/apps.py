@@ -1,8 +1,17 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from testing_fund import risk
+
 
 class CreditConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "credit"
     verbose_name = _("commitments and credit")
+
+    def ready(self):
+        # Imported here, not at the top: it reads credit's models, which load after this class.
+        from credit.sampling import RISK_SOURCES
+
+        for source in RISK_SOURCES:
+            risk.register(source)

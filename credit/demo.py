@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from coop.models import User
+from coop.models import StepEvent, User
 from credit import tasks
 from credit.models import Commitment
 from credit.services import assessments, commitments, complaints, enforcement, grading
@@ -41,8 +41,9 @@ def seed(cooperative, enterprise):
     )
     commitments.submit(commitment=own, actor=admin)
     commitments.publish(commitment=own, actor=admin)
-    # The others' commitments as records, without certificates, to keep the first start quick.
-    Commitment.objects.bulk_create(
+    # The others' commitments as records, without certificates, to keep the first start quick;
+    # their histories still say who published them.
+    others = Commitment.objects.bulk_create(
         Commitment(
             cooperative=cooperative,
             member=member,
@@ -55,6 +56,12 @@ def seed(cooperative, enterprise):
             published_at=timezone.now(),
         )
         for member in members[:COMMITTED_MEMBERS]
+    )
+    StepEvent.objects.bulk_create(
+        commitments.COMMITMENT.event(
+            row, "publish", actor=admin, from_state=Commitment.Status.SUBMITTED
+        )
+        for row in others
     )
     if len(members) > max(EXAMPLES):  # a tiny demo (--members 0) has no one to complain about
         seed_complaints(members, admin)

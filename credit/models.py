@@ -8,8 +8,9 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from coop.models import TenantModel
+from coop.models import Objection, TenantModel
 
 
 class Commitment(TenantModel):
@@ -178,19 +179,11 @@ class Assessment(TenantModel):
         verbose_name_plural = _("commitment assessments")
 
 
-class AssessmentObjection(TenantModel):
-    class Decision(models.TextChoices):
-        PENDING = "pending", _("pending")
-        UPHELD = "upheld", _("upheld")
-        DISMISSED = "dismissed", _("dismissed")
+class AssessmentObjection(Objection):
+    """A member's objection to its announced assessment, within the announcement's window; an
+    upheld one sets the result it asked for (``credit.services.assessments``)."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="objections")
-    reason = models.TextField(_("reason"))
-    filed_at = models.DateTimeField(_("filed"), default=timezone.now)
-    decision = models.CharField(
-        _("decision"), max_length=20, choices=Decision.choices, default=Decision.PENDING
-    )
-    decision_reason = models.TextField(_("reason for the decision"), blank=True)
 
     class Meta:
         ordering = ["filed_at"]
@@ -352,21 +345,28 @@ class Violation(TenantModel):
 
 
 class RectificationOrder(TenantModel):
+    class Status(models.TextChoices):
+        OPEN = "open", _("to be rectified")
+        RECTIFIED = "rectified", _("rectified")
+
     violation = models.ForeignKey(Violation, on_delete=models.CASCADE, related_name="orders")
     requirement = models.TextField(_("what must be rectified"))
     deadline = models.DateField(_("deadline"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
+    )
     done_on = models.DateField(_("rectified on"), null=True, blank=True)
     reminded_on = models.DateField(_("last reminded"), null=True, blank=True)
 
     class Meta:
         ordering = ["deadline", "id"]
-        indexes = [models.Index(fields=["cooperative", "done_on", "deadline"])]
+        indexes = [models.Index(fields=["cooperative", "status", "deadline"])]
         verbose_name = _("rectification order")
         verbose_name_plural = _("rectification orders")
 
     @property
     def overdue(self):
-        return self.done_on is None and self.deadline < timezone.localdate()
+        return self.status == self.Status.OPEN and self.deadline < timezone.localdate()
 
 
 class ExitProposal(TenantModel):
@@ -376,7 +376,8 @@ class ExitProposal(TenantModel):
     class Status(models.TextChoices):
         PROPOSED = "proposed", _("awaiting decision")
         ACCEPTED = "accepted", _("accepted: the member exits")
-        DISMISSED = "dismissed", _("dismissed")
+        # Not an objection's "dismissed" (异议不成立): a proposal is not taken up.
+        DISMISSED = "dismissed", pgettext_lazy("exit proposal", "dismissed")
 
     member = models.ForeignKey(
         "members.Member", on_delete=models.PROTECT, related_name="exit_proposals"

@@ -1,4 +1,5 @@
-"""What the public and the lists read of commitments, grades and complaints."""
+"""What the public and the lists read of commitments, grades and complaints, and the rows each
+user may see (``*_for(user)``), which the pages and the API both read."""
 
 from types import SimpleNamespace
 
@@ -7,12 +8,85 @@ from django.http import Http404
 from django.utils import timezone
 
 from coop.models import Document
+from coop.roles import is_enterprise, is_staff
 from coop.tenancy import unscoped
-from credit.models import Assessment, Commitment, Complaint, Factor
+from credit.models import (
+    Assessment,
+    AssessmentObjection,
+    Commitment,
+    Complaint,
+    CreditGrade,
+    ExitProposal,
+    Factor,
+    Inspection,
+    RectificationOrder,
+    Violation,
+)
 from credit.services.grading import LENDING_GRADES, current_grades
 from members.models import Member
 
 FACTOR_LABELS = dict(Factor.choices)
+
+
+# The rows a user may see, in the cooperative of the scope: staff see every row, an enterprise
+# user its own unit's, anyone else none. A row fetched through these is a 404 to everyone else.
+
+
+def owned(rows, user, path="member"):
+    if is_staff(user):
+        return rows
+    if is_enterprise(user):
+        return rows.filter(**{path: user.member_id})
+    return rows.none()
+
+
+def staff_only(rows, user):
+    return rows if is_staff(user) else rows.none()
+
+
+def commitments_for(user):
+    return owned(with_certificate(Commitment.objects.select_related("member")), user)
+
+
+def complaints_for(user):
+    """An enterprise reads only the complaints staff found valid about it."""
+    rows = owned(Complaint.objects.select_related("member"), user)
+    if is_staff(user):
+        return rows
+    return rows.filter(triage=Complaint.Triage.VALID)
+
+
+def assessments_for(user):
+    return owned(Assessment.objects.select_related("member"), user)
+
+
+def objections_for(user):
+    return owned(
+        AssessmentObjection.objects.select_related("assessment"), user, "assessment__member"
+    )
+
+
+def grades_for(user):
+    return owned(CreditGrade.objects.select_related("member"), user)
+
+
+def inspections_for(user):
+    return owned(Inspection.objects.select_related("member"), user)
+
+
+def violations_for(user):
+    return owned(Violation.objects.select_related("member"), user)
+
+
+def orders_for(user):
+    return owned(
+        RectificationOrder.objects.select_related("violation__member"), user, "violation__member"
+    )
+
+
+def proposals_for(user):
+    """Exit proposals are the staff's to read and decide."""
+    return staff_only(ExitProposal.objects.select_related("member"), user)
 
 
 def with_certificate(rows):

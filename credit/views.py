@@ -1,22 +1,23 @@
 """The credit pages: the public registry, member pages, credit list, announcements, the
 complaint form and its tracking; members' commitments, complaints and assessments; the
-staff's review, grading and enforcement. Steps go through the tables the API uses."""
+staff's review, grading and enforcement. Steps are taken through the workflows' declarations,
+the same the API takes them through; the rows a user may see come from ``credit.selectors``."""
 
 from django.contrib import messages
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from coop import throttle
-from coop.access import is_staff_of_cooperatives, may_administer, public_view, role_required
-from coop.owned import is_enterprise
-from coop.pages import page_of, run_step, save_or_report, take_on_page
-from coop.steps import due_steps
-from credit import exports, selectors, steps
-from credit.api import COMPLAINTS_PER_HOUR, evidence_response
+from coop.access import public_view, role_required
+from coop.pages import history_of, page_of, run_step, save_or_report, step_forms, take_from_page
+from coop.roles import is_administrator, is_enterprise, is_staff
+from credit import exports, selectors
+from credit.evidence import evidence_response
 from credit.forms import (
     CommitmentForm,
     ComplaintForm,
@@ -34,23 +35,12 @@ from credit.models import (
     Commitment,
     Complaint,
     CreditGrade,
-    ExitProposal,
-    Inspection,
-    RectificationOrder,
-    Violation,
 )
 from credit.services import assessments, commitments, complaints, enforcement, grading
 
 
 def staff_or_member(user):
-    return is_staff_of_cooperatives(user) or is_enterprise(user)
-
-
-def own(rows, user, path="member"):
-    """Staff see every row of the cooperative, an enterprise its own unit's."""
-    if is_staff_of_cooperatives(user):
-        return rows
-    return rows.filter(**{path: user.member_id})
+    return is_staff(user) or is_enterprise(user)
 
 
 # The public
@@ -85,7 +75,7 @@ def complain(request, coop_slug, pk):
     member = selectors.public_member(pk)
     form = ComplaintForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and not throttle.allow(
-        request, "complaint", COMPLAINTS_PER_HOUR, 3600
+        request, "complaint", complaints.PER_HOUR, 3600
     ):
         form.add_error(None, _("Too many complaints from your address; try again later."))
     elif request.method == "POST" and form.is_valid():
@@ -145,53 +135,15 @@ def announcements(request, coop_slug):
 # Rows with steps: one page each, and one view that takes a step on any of them
 
 
-def commitments_for(user):
-    return own(selectors.with_certificate(Commitment.objects.select_related("member")), user)
-
-
-def complaints_for(user):
-    rows = Complaint.objects.select_related("member")
-    if is_staff_of_cooperatives(user):
-        return rows
-    return rows.filter(member=user.member_id, triage=Complaint.Triage.VALID)
-
-
-def assessments_for(user):
-    return own(Assessment.objects.select_related("member"), user)
-
-
-def staff_only(rows):
-    def read(user):
-        return rows() if is_staff_of_cooperatives(user) else rows().none()
-
-    return read
-
-
 KINDS = {
-    # kind: (rows the user may see, step table, detail page name)
-    "commitments": (commitments_for, steps.COMMITMENT_STEPS, "commitment-detail"),
-    "complaints": (complaints_for, steps.COMPLAINT_STEPS, "complaint-detail"),
-    "assessments": (assessments_for, steps.ASSESSMENT_STEPS, "assessment-detail"),
-    "objections": (
-        staff_only(lambda: AssessmentObjection.objects.select_related("assessment")),
-        steps.OBJECTION_STEPS,
-        None,
-    ),
-    "grades": (
-        staff_only(lambda: CreditGrade.objects.select_related("member")),
-        steps.GRADE_STEPS,
-        "grade-detail",
-    ),
-    "orders": (
-        staff_only(lambda: RectificationOrder.objects.select_related("violation")),
-        steps.ORDER_STEPS,
-        None,
-    ),
-    "exits": (
-        staff_only(lambda: ExitProposal.objects.select_related("member")),
-        steps.EXIT_STEPS,
-        None,
-    ),
+    # kind: (rows the user may see, workflow, detail page name)
+    "commitments": (selectors.commitments_for, commitments.COMMITMENT, "commitment-detail"),
+    "complaints": (selectors.complaints_for, complaints.COMPLAINT, "complaint-detail"),
+    "assessments": (selectors.assessments_for, assessments.ASSESSMENT, "assessment-detail"),
+    "objections": (selectors.objections_for, assessments.ASSESSMENT_OBJECTION, None),
+    "grades": (selectors.grades_for, grading.GRADE, "grade-detail"),
+    "orders": (selectors.orders_for, enforcement.ORDER, None),
+    "exits": (selectors.proposals_for, enforcement.EXIT_PROPOSAL, None),
 }
 
 
@@ -208,20 +160,26 @@ def by_status(request, rows, statuses):
     }
 
 
-def steps_for(user, row, table):
-    return [(verb, table[verb]) for verb in due_steps(user, row, table)]
+def forms_for(request, kind, row):
+    """The forms of the steps the user may take on ``row`` now, for ``steps.html``."""
+    workflow, slug = KINDS[kind][1], request.cooperative.slug
+    return step_forms(
+        request.user,
+        workflow,
+        row,
+        lambda verb: reverse("credit-step", args=[slug, kind, row.pk, verb]),
+    )
 
 
 @require_POST
 @role_required(staff_or_member)
 def take_step(request, coop_slug, kind, pk, verb):
-    rows, table, detail = KINDS[kind]
+    rows, workflow, detail = KINDS[kind]
     row = get_object_or_404(rows(request.user), pk=pk)
-    step = table.get(verb)
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         back = f"/c/{coop_slug}/{kind}/{pk}/" if detail else f"/c/{coop_slug}/"
-    take_on_page(request, row, step, steps.StepInput(data=request.POST))
+    take_from_page(request, workflow, row, verb, request.POST)
     return redirect(back)
 
 
@@ -230,15 +188,15 @@ def take_step(request, coop_slug, kind, pk, verb):
 
 @role_required(staff_or_member)
 def commitment_list(request, coop_slug):
-    context = by_status(request, commitments_for(request.user), Commitment.Status)
-    context["may_draft"] = is_enterprise(request.user) or may_administer(request.user)
+    context = by_status(request, selectors.commitments_for(request.user), Commitment.Status)
+    context["may_draft"] = is_enterprise(request.user) or is_administrator(request.user)
     return render(request, "credit/commitment_list.html", context)
 
 
-@role_required(lambda user: is_enterprise(user) or may_administer(user))
+@role_required(lambda user: is_enterprise(user) or is_administrator(user))
 def commitment_edit(request, coop_slug, pk=None):
     """Draft a commitment, or revise a draft or a returned one."""
-    commitment = get_object_or_404(commitments_for(request.user), pk=pk) if pk else None
+    commitment = get_object_or_404(selectors.commitments_for(request.user), pk=pk) if pk else None
     for_staff = not is_enterprise(request.user)
     form = CommitmentForm(request.POST or None, instance=commitment, for_staff=for_staff)
     if request.method == "POST" and form.is_valid():
@@ -264,9 +222,9 @@ def save_commitment(request, form, commitment):
 
 @role_required(staff_or_member)
 def commitment_detail(request, coop_slug, pk):
-    commitment = get_object_or_404(commitments_for(request.user), pk=pk)
+    commitment = get_object_or_404(selectors.commitments_for(request.user), pk=pk)
     editable = commitment.status in (Commitment.Status.DRAFT, Commitment.Status.RETURNED) and (
-        may_administer(request.user) or is_enterprise(request.user)
+        is_administrator(request.user) or is_enterprise(request.user)
     )
     return render(
         request,
@@ -274,9 +232,9 @@ def commitment_detail(request, coop_slug, pk):
         {
             "cooperative": request.cooperative,
             "commitment": commitment,
-            "steps": steps_for(request.user, commitment, steps.COMMITMENT_STEPS),
+            "step_forms": forms_for(request, "commitments", commitment),
+            "history": history_of(commitments.COMMITMENT, commitment),
             "editable": editable,
-            "kind": "commitments",
         },
     )
 
@@ -286,30 +244,29 @@ def commitment_detail(request, coop_slug, pk):
 
 @role_required(staff_or_member)
 def complaint_list(request, coop_slug):
-    context = by_status(request, complaints_for(request.user), Complaint.Status)
+    context = by_status(request, selectors.complaints_for(request.user), Complaint.Status)
     return render(request, "credit/complaint_list.html", context)
 
 
 @role_required(staff_or_member)
 def complaint_detail(request, coop_slug, pk):
-    complaint = get_object_or_404(complaints_for(request.user), pk=pk)
+    complaint = get_object_or_404(selectors.complaints_for(request.user), pk=pk)
     return render(
         request,
         "credit/complaint_detail.html",
         {
             "cooperative": request.cooperative,
             "complaint": complaint,
-            "steps": steps_for(request.user, complaint, steps.COMPLAINT_STEPS),
-            "is_staff": is_staff_of_cooperatives(request.user),
-            "kind": "complaints",
-            "verdicts": Complaint.Triage.choices[1:],
+            "step_forms": forms_for(request, "complaints", complaint),
+            "history": history_of(complaints.COMPLAINT, complaint),
+            "is_staff": is_staff(request.user),
         },
     )
 
 
-@role_required(is_staff_of_cooperatives)
+@role_required(is_staff)
 def complaint_evidence(request, coop_slug, pk):
-    return evidence_response(get_object_or_404(Complaint.objects.all(), pk=pk))
+    return evidence_response(get_object_or_404(selectors.complaints_for(request.user), pk=pk))
 
 
 # Assessments
@@ -324,13 +281,13 @@ def assessment_list(request, coop_slug):
         request,
         "credit/assessment_list.html",
         {
-            **by_status(request, assessments_for(request.user), Assessment.Status),
+            **by_status(request, selectors.assessments_for(request.user), Assessment.Status),
             "form": form,
-            "may_administer": may_administer(request.user),
+            "may_administer": is_administrator(request.user),
             "pending_objections": AssessmentObjection.objects.filter(
                 decision=AssessmentObjection.Decision.PENDING
             ).count()
-            if is_staff_of_cooperatives(request.user)
+            if is_staff(request.user)
             else 0,
         },
     )
@@ -338,7 +295,7 @@ def assessment_list(request, coop_slug):
 
 def assessment_post(request, form):
     """Work out a period's assessments, or announce them; True when done."""
-    if not may_administer(request.user):
+    if not is_administrator(request.user):
         messages.error(request, _("Only a cooperative administrator does this."))
         return False
     if not form.is_valid():
@@ -362,7 +319,7 @@ def assessment_post(request, form):
 
 @role_required(staff_or_member)
 def assessment_detail(request, coop_slug, pk):
-    assessment = get_object_or_404(assessments_for(request.user), pk=pk)
+    assessment = get_object_or_404(selectors.assessments_for(request.user), pk=pk)
     objections = list(assessment.objections.all())
     return render(
         request,
@@ -370,13 +327,11 @@ def assessment_detail(request, coop_slug, pk):
         {
             "cooperative": request.cooperative,
             "assessment": assessment,
-            "steps": steps_for(request.user, assessment, steps.ASSESSMENT_STEPS),
+            "step_forms": forms_for(request, "assessments", assessment),
+            "history": history_of(assessments.ASSESSMENT, assessment),
             "objections": [
-                (objection, steps_for(request.user, objection, steps.OBJECTION_STEPS))
-                for objection in objections
+                (objection, forms_for(request, "objections", objection)) for objection in objections
             ],
-            "kind": "assessments",
-            "results": Assessment.Result.choices,
         },
     )
 
@@ -384,12 +339,12 @@ def assessment_detail(request, coop_slug, pk):
 # Grades
 
 
-@role_required(is_staff_of_cooperatives)
+@role_required(is_staff)
 def grade_list(request, coop_slug):
     model = grading.scoring_model(request.cooperative.pk)
     form = ScoringForm(request.POST or None, model=model)
     if request.method == "POST":
-        if not may_administer(request.user):
+        if not is_administrator(request.user):
             messages.error(request, _("Only a cooperative administrator does this."))
         elif request.POST.get("action") == "run":
             graded = grading.grade_members(cooperative_id=request.cooperative.pk)
@@ -416,14 +371,14 @@ def grade_list(request, coop_slug):
             "cooperative": request.cooperative,
             "page": page_of(request, grades),
             "form": form,
-            "may_administer": may_administer(request.user),
+            "may_administer": is_administrator(request.user),
         },
     )
 
 
-@role_required(is_staff_of_cooperatives)
+@role_required(is_staff)
 def grade_detail(request, coop_slug, pk):
-    grade = get_object_or_404(CreditGrade.objects.select_related("member"), pk=pk)
+    grade = get_object_or_404(selectors.grades_for(request.user), pk=pk)
     history = CreditGrade.objects.filter(member=grade.member_id).order_by("-valid_from", "-id")
     return render(
         request,
@@ -433,14 +388,12 @@ def grade_detail(request, coop_slug, pk):
             "grade": grade,
             "factors": selectors.labelled(grade.factors),
             "history": page_of(request, history, 20),
-            "steps": steps_for(request.user, grade, steps.GRADE_STEPS),
-            "kind": "grades",
-            "grades": grading.GRADES,
+            "step_forms": forms_for(request, "grades", grade),
         },
     )
 
 
-@role_required(is_staff_of_cooperatives)
+@role_required(is_staff)
 def lending_xlsx(request, coop_slug):
     response = HttpResponse(
         exports.lending_xlsx(selectors.lending_list()),
@@ -453,7 +406,7 @@ def lending_xlsx(request, coop_slug):
 # Enforcement
 
 
-@role_required(is_staff_of_cooperatives)
+@role_required(is_staff)
 def enforcement_page(request, coop_slug):
     """Inspections and violations (with their outcome), rectification orders, exit proposals."""
     forms = {
@@ -466,32 +419,40 @@ def enforcement_page(request, coop_slug):
     }
     if request.method == "POST" and enforcement_post(request, forms):
         return redirect("enforcement", coop_slug=coop_slug)
-    orders = RectificationOrder.objects.select_related("violation__member").order_by(
-        "done_on", "deadline"
+    user = request.user
+    # Open orders ("open" sorts before "rectified") and undecided proposals first.
+    orders = page_of(
+        request, selectors.orders_for(user).order_by("status", "deadline"), 20, "orders_page"
     )
-    proposals = ExitProposal.objects.select_related("member").order_by("status", "-proposed_at")
+    proposals = page_of(
+        request,
+        selectors.proposals_for(user).order_by("status", "-proposed_at"),
+        20,
+        "proposals_page",
+    )
+    for kind, page in (("orders", orders), ("exits", proposals)):
+        for row in page:
+            row.step_forms = forms_for(request, kind, row)
     return render(
         request,
         "credit/enforcement.html",
         {
             "cooperative": request.cooperative,
-            "violations": page_of(
-                request, Violation.objects.select_related("member"), 20, "violations_page"
-            ),
+            "violations": page_of(request, selectors.violations_for(user), 20, "violations_page"),
             "inspections": page_of(
-                request, Inspection.objects.select_related("member"), 20, "inspections_page"
+                request, selectors.inspections_for(user), 20, "inspections_page"
             ),
-            "orders": page_of(request, orders, 20, "orders_page"),
-            "proposals": page_of(request, proposals, 20, "proposals_page"),
+            "orders": orders,
+            "proposals": proposals,
             "order_form": OrderForm(),
-            "may_administer": may_administer(request.user),
+            "may_administer": is_administrator(request.user),
             **{f"{name}_form": form for name, form in forms.items()},
         },
     )
 
 
 def enforcement_post(request, forms):
-    if not may_administer(request.user):
+    if not is_administrator(request.user):
         messages.error(request, _("Only a cooperative administrator does this."))
         return False
     name = request.POST.get("form")
@@ -513,7 +474,9 @@ def enforcement_post(request, forms):
 
 
 def order_post(request):
-    violation = get_object_or_404(Violation.objects.all(), pk=request.POST.get("violation"))
+    violation = get_object_or_404(
+        selectors.violations_for(request.user), pk=request.POST.get("violation")
+    )
     form = OrderForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))

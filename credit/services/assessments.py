@@ -1,8 +1,11 @@
 """Commitment fulfilment assessment (承诺履行评价): worked out for every active member over a
 period from its sampling verdicts, valid complaints and violations; reviewed by staff, who may
 adjust a result with the reason; announced publicly (公示) with an objection window; objections
-decided; then final, and shown on the member's public page."""
+decided; then final, and shown on the member's public page. Every step is declared once, in
+``ASSESSMENT`` and ``ASSESSMENT_OBJECTION`` at the bottom; the functions above are their bodies
+and the period-wide steps (announce, finalise), which record one event per assessment."""
 
+from collections import Counter
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
@@ -10,24 +13,22 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from rest_framework import serializers
 
-from coop import audit
-from coop.transitions import locked
+from coop import audit, objections
+from coop.errors import Refused
+from coop.figures import grouped_by
+from coop.models import StepEvent
+from coop.roles import Party
+from coop.workflow import Workflow, step
+from coop.workflow_api import step_text
 from credit.models import Announcement, Assessment, AssessmentObjection, Complaint, Violation
 from members.models import Member
-from members.services.errors import Refused
 from testing_fund.models import Batch
 
 Result, Status = Assessment.Result, Assessment.Status
 OBJECTION_DAYS = 7
-
-
-def per_member(rows, **counts):
-    """``{member: {name: count}}`` from one grouped query."""
-    return {
-        row.pop("member"): row
-        for row in rows.values("member").annotate(**counts).order_by("member")
-    }
 
 
 def judge(basis):
@@ -43,21 +44,24 @@ def judge(basis):
 @transaction.atomic
 def assess(*, cooperative_id, start, end):
     """An assessment for every active member lacking one for the period; four queries."""
-    batches = per_member(
+    batches = grouped_by(
         Batch.objects.filter(cooperative_id=cooperative_id, reported_on__range=(start, end)),
+        "member",
         sampled=Count("*"),
         failed=Count("passed", filter=Q(passed=False)),
     )
-    complaints = per_member(
+    complaints = grouped_by(
         Complaint.objects.filter(
             cooperative_id=cooperative_id,
             triage=Complaint.Triage.VALID,
             received_at__date__range=(start, end),
         ),
+        "member",
         complaints=Count("*"),
     )
-    violations = per_member(
+    violations = grouped_by(
         Violation.objects.filter(cooperative_id=cooperative_id, occurred_on__range=(start, end)),
+        "member",
         violations=Count("*"),
         serious=Count("severity", filter=Q(severity=Violation.Severity.SERIOUS)),
     )
@@ -95,37 +99,37 @@ def assess(*, cooperative_id, start, end):
     return Assessment.objects.bulk_create(created, batch_size=2000)
 
 
-@transaction.atomic
+# Entry points for code (other services, the demo data, tasks): like the services before the
+# declarations, they leave the role to their callers; pages and the API take steps through
+# the declaration, which checks it.
 def adjust(*, assessment, actor, result, reason):
+    return ASSESSMENT.take(
+        "adjust", assessment, actor=actor, check_who=False, result=result, reason=reason
+    )
+
+
+def adjusted(assessment, *, actor, result, reason):
     if result not in Result.values:
         raise ValidationError({"result": _("Choose a result.")})
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the adjustment.")})
-    assessment = locked(assessment, Status.DRAFT, action=_("adjust the assessment"))
-    before = assessment.result
     assessment.result, assessment.adjustment_reason = result, reason.strip()
-    assessment.save(update_fields=["result", "adjustment_reason"])
-    audit.record(
-        instance=assessment,
-        actor=actor,
-        action="assessment_adjust",
-        reason=reason.strip(),
-        changes={"result": [before, result]},
-    )
-    return assessment
 
 
 @transaction.atomic
 def announce(*, cooperative, actor, start, end, days=OBJECTION_DAYS):
-    """Publish the period's reviewed results for objections within ``days``."""
-    drafts = Assessment.objects.filter(
-        cooperative_id=cooperative.pk, period_start=start, period_end=end, status=Status.DRAFT
+    """Publish the period's reviewed results for objections within ``days``: one step for the
+    whole period, recorded on each assessment."""
+    drafts = list(
+        Assessment.objects.filter(
+            cooperative_id=cooperative.pk, period_start=start, period_end=end, status=Status.DRAFT
+        )
+        .select_for_update()  # no reviews meanwhile
+        .only("pk", "cooperative_id", "result")
     )
-    ids = list(drafts.select_for_update().values_list("pk", flat=True))  # no reviews meanwhile
-    drafts = Assessment.objects.filter(pk__in=ids)
-    counts = dict(drafts.values_list("result").annotate(n=Count("*")).order_by())
-    if not counts:
+    if not drafts:
         raise Refused(_("No assessment of this period awaits announcement."))
+    counts = Counter(row.result for row in drafts)
     until = timezone.localdate() + timedelta(days=days)
     announcement = Announcement.objects.create(
         cooperative=cooperative,
@@ -143,67 +147,82 @@ def announce(*, cooperative, actor, start, end, days=OBJECTION_DAYS):
             "until": until,
         },
     )
-    drafts.update(status=Status.ANNOUNCED, announcement=announcement, objections_until=until)
     audit.record(instance=announcement, actor=actor, action="assessment_announce")
+    Assessment.objects.filter(pk__in=[row.pk for row in drafts]).update(
+        status=Status.ANNOUNCED, announcement=announcement, objections_until=until
+    )
+    details = {"announcement": announcement.pk, "objections_until": until.isoformat()}
+    for row in drafts:
+        row.status = Status.ANNOUNCED
+    StepEvent.objects.bulk_create(
+        ASSESSMENT.event(row, "announce", actor=actor, from_state=Status.DRAFT, details=details)
+        for row in drafts
+    )
     return announcement
 
 
-@transaction.atomic
 def object_to(*, assessment, actor, reason):
-    if not reason.strip():
-        raise ValidationError({"reason": _("Say what you object to.")})
-    assessment = locked(assessment, Status.ANNOUNCED, action=_("object to the assessment"))
-    if timezone.localdate() > assessment.objections_until:
-        raise Refused(
-            _("Objections were open until %(date)s.") % {"date": assessment.objections_until}
-        )
-    if assessment.objections.filter(decision=AssessmentObjection.Decision.PENDING).exists():
-        raise Refused(_("An objection to this assessment awaits its decision."))
-    objection = AssessmentObjection.objects.create(
-        cooperative_id=assessment.cooperative_id, assessment=assessment, reason=reason.strip()
+    return ASSESSMENT.take("object", assessment, actor=actor, check_who=False, reason=reason)
+
+
+def objected(assessment, *, actor, reason):
+    """The objection, filed within the announcement's window; the assessment stays announced
+    (and is not made final) until it is decided."""
+    return objections.file(
+        AssessmentObjection,
+        parent=assessment,
+        parent_field="assessment",
+        reason=reason,
+        open_until=assessment.objections_until,
     )
-    audit.record(instance=assessment, actor=actor, action="assessment_objection")
-    return objection
+
+
+def decide_objection(*, objection, actor, upheld, reason, result=""):
+    return ASSESSMENT_OBJECTION.take(
+        "decide",
+        objection,
+        actor=actor,
+        check_who=False,
+        upheld=upheld,
+        reason=reason,
+        result=result,
+    )
+
+
+def objection_decided(objection, *, upheld, actor, result=""):
+    """An upheld objection sets the result it asked for."""
+    if not upheld:
+        return
+    if result not in Result.values:
+        raise ValidationError({"result": _("Choose the result the objection leads to.")})
+    Assessment.objects.filter(pk=objection.assessment_id).update(result=result)
 
 
 @transaction.atomic
-def decide_objection(*, objection, actor, upheld, reason, result=""):
-    """Decide an objection; upholding it sets the result the objection asked for."""
-    objection = AssessmentObjection.objects.select_for_update().get(pk=objection.pk)
-    if objection.decision != AssessmentObjection.Decision.PENDING:
-        raise Refused(_("This objection has been decided already."))
-    if not reason.strip():
-        raise ValidationError({"reason": _("Give the reason for the decision.")})
-    if upheld and result not in Result.values:
-        raise ValidationError({"result": _("Choose the result the objection leads to.")})
-    decision = AssessmentObjection.Decision
-    objection.decision = decision.UPHELD if upheld else decision.DISMISSED
-    objection.decision_reason = reason.strip()
-    objection.save(update_fields=["decision", "decision_reason"])
-    assessment = objection.assessment
-    changes = {}
-    if upheld and result != assessment.result:
-        changes = {"result": [assessment.result, result]}
-        assessment.result = result
-        assessment.save(update_fields=["result"])
-    audit.record(
-        instance=assessment,
-        actor=actor,
-        action="assessment_objection_decision",
-        reason=reason.strip(),
-        changes=changes,
-    )
-    return objection
-
-
 def finalise_due(*, cooperative_id, today=None):
     """Make final every announced assessment whose window has closed with no objection
-    pending. Returns how many."""
+    pending, recording the step on each. Returns how many. Three queries whatever the count
+    (one when none is due): the daily task runs it for every cooperative."""
     today = today or timezone.localdate()
     due = Assessment.objects.filter(
         cooperative_id=cooperative_id, status=Status.ANNOUNCED, objections_until__lt=today
     ).exclude(objections__decision=AssessmentObjection.Decision.PENDING)
-    return due.update(status=Status.FINAL, finalised_at=timezone.now())
+    ids = list(due.select_for_update().values_list("pk", flat=True))
+    if not ids:
+        return 0
+    now = timezone.now()
+    Assessment.objects.filter(pk__in=ids).update(status=Status.FINAL, finalised_at=now)
+    StepEvent.objects.bulk_create(
+        ASSESSMENT.event(
+            Assessment(pk=pk, cooperative_id=cooperative_id, status=Status.FINAL),
+            "finalise",
+            actor=None,
+            from_state=Status.ANNOUNCED,
+            at=now,
+        )
+        for pk in ids
+    )
+    return len(ids)
 
 
 def previous_period(today, months=12):
@@ -213,3 +232,98 @@ def previous_period(today, months=12):
     while month < 1:
         year, month = year - 1, month + 12
     return end.replace(year=year, month=month, day=1), end
+
+
+class AssessmentInput(serializers.Serializer):
+    """What the steps of an assessment ask for; each step reads only its own fields."""
+
+    result = serializers.ChoiceField(
+        Result.choices,
+        label=gettext_lazy("assessment result"),
+        required=False,
+        allow_blank=True,
+        default="",
+        style={"required": True},
+    )
+    reason = step_text(gettext_lazy("reason"))
+
+
+class ObjectionDecisionInput(serializers.Serializer):
+    """What deciding an objection asks for: the decision, its reason, and for an upheld one
+    the result it leads to."""
+
+    upheld = serializers.BooleanField(
+        label=gettext_lazy("decision"),
+        required=False,
+        default=False,
+        style={"true": gettext_lazy("upheld"), "false": gettext_lazy("dismissed")},
+    )
+    reason = step_text(gettext_lazy("reason"))
+    result = serializers.ChoiceField(
+        Result.choices,
+        label=gettext_lazy("assessment result"),
+        required=False,
+        allow_blank=True,
+        default="",
+    )
+
+
+# Announcing and making final are steps of a whole period, taken by ``announce`` and
+# ``finalise_due`` (the daily task), never on one assessment: declared for their events only.
+PERIOD_WIDE = ()
+
+ASSESSMENT = Workflow(
+    name="assessment",
+    model=Assessment,
+    noun=gettext_lazy("an assessment"),
+    input=AssessmentInput,
+    steps=[
+        step(
+            "adjust",
+            gettext_lazy("Adjust the result"),
+            gettext_lazy("adjust the result of"),
+            [Status.DRAFT],
+            None,
+            Party.ADMINISTRATOR,
+            adjusted,
+            fields=("result", "reason"),
+        ),
+        step(
+            "announce",
+            gettext_lazy("Announce"),
+            gettext_lazy("announce"),
+            PERIOD_WIDE,
+            Status.ANNOUNCED,
+            Party.ADMINISTRATOR,
+        ),
+        step(
+            "object",
+            gettext_lazy("Object"),
+            gettext_lazy("object to"),
+            [Status.ANNOUNCED],
+            None,
+            Party.MEMBER,
+            objected,
+            fields=("reason",),
+        ),
+        step(
+            "finalise",
+            gettext_lazy("Make final"),
+            gettext_lazy("make final"),
+            PERIOD_WIDE,
+            Status.FINAL,
+            (),
+            done=gettext_lazy("made final"),
+        ),
+    ],
+)
+
+ASSESSMENT_OBJECTION = objections.objection_workflow(
+    "assessment_objection",
+    AssessmentObjection,
+    noun=gettext_lazy("an objection to an assessment"),
+    member_path="assessment__member",
+    consequence=objection_decided,
+    extra=("result",),
+    input=ObjectionDecisionInput,
+)

@@ -1,7 +1,8 @@
 """Enforcement: inspections, violations with "light or no punishment for a first offence"
 (首违不罚: a member's first minor violation within the policy's period is a warning, a repeat
 or a serious one the penalty), rectification orders with deadlines and reminders, and exit
-proposals when a threshold is reached, which an administrator decides."""
+proposals when a threshold is reached, which an administrator decides. The steps of orders and
+proposals are declared once, in ``ORDER`` and ``EXIT_PROPOSAL`` at the bottom."""
 
 from datetime import timedelta
 
@@ -12,10 +13,14 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from rest_framework import serializers
 
 from coop import audit, services
 from coop.models import User
-from coop.transitions import locked
+from coop.roles import Party
+from coop.workflow import Workflow, step
+from coop.workflow_api import step_text
 from credit.models import (
     EnforcementPolicy,
     ExitProposal,
@@ -24,9 +29,8 @@ from credit.models import (
     Violation,
 )
 from credit.services.grading import current_grades
-from members.models import Member, MemberEvent
+from members.models import Member
 from members.services import lifecycle
-from members.services.errors import Refused
 from testing_fund.models import Batch
 
 
@@ -109,22 +113,22 @@ def order_rectification(*, violation, actor, requirement, deadline):
     return order
 
 
-@transaction.atomic
-def mark_rectified(*, order, actor, done_on=None):
-    order = RectificationOrder.objects.select_for_update().get(pk=order.pk)
-    if order.done_on:
-        raise Refused(_("This order was marked rectified on %(date)s.") % {"date": order.done_on})
-    order.done_on = done_on or timezone.localdate()
-    order.save(update_fields=["done_on"])
-    audit.record(instance=order, actor=actor, action="rectification_done")
-    return order
+# Entry points for code (other services, the demo data, tasks): like the services before the
+# declarations, they leave the role to their callers; pages and the API take steps through
+# the declaration, which checks it.
+def mark_rectified(*, order, actor):
+    return ORDER.take("done", order, actor=actor, check_who=False)
+
+
+def rectified(order, *, actor):
+    order.done_on = timezone.localdate()
 
 
 def remind_overdue(*, cooperative_id, today=None):
     """Mail the members whose rectification orders are overdue, once a day at most."""
     today = today or timezone.localdate()
     overdue = RectificationOrder.objects.filter(
-        cooperative_id=cooperative_id, done_on=None, deadline__lt=today
+        cooperative_id=cooperative_id, status=RectificationOrder.Status.OPEN, deadline__lt=today
     ).exclude(reminded_on=today)
     rows = list(overdue.values_list("pk", "violation__member", "deadline", "requirement"))
     addresses = {}
@@ -193,23 +197,84 @@ def propose_exits(*, cooperative_id, today=None):
     )
 
 
-@transaction.atomic
 def decide_exit(*, proposal, actor, accept, reason):
+    return EXIT_PROPOSAL.take(
+        "decide", proposal, actor=actor, check_who=False, accept=accept, reason=reason
+    )
+
+
+def exit_decided(proposal, *, actor, accept, reason):
     """Accepting is the member's expulsion in its lifecycle; dismissing keeps it."""
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the decision.")})
-    proposal = locked(proposal, ExitProposal.Status.PROPOSED, action=_("decide the proposal"))
     if accept:
-        lifecycle.transition(
-            member=proposal.member,
-            verb="exit",
+        # The portal takes the member's step on the administrator's decision of the proposal.
+        lifecycle.MEMBER.take(
+            "exit",
+            proposal.member,
             actor=actor,
+            check_who=False,
             reason=reason.strip(),
-            exit_kind=MemberEvent.ExitKind.EXPULSION,
+            exit_kind=lifecycle.ExitKind.EXPULSION,
             decision_date=timezone.localdate(),
         )
     proposal.status = ExitProposal.Status.ACCEPTED if accept else ExitProposal.Status.DISMISSED
     proposal.decision_reason, proposal.decided_at = reason.strip(), timezone.now()
-    proposal.save(update_fields=["status", "decision_reason", "decided_at"])
-    audit.record(instance=proposal, actor=actor, action="exit_decision", reason=reason.strip())
-    return proposal
+
+
+class OrderInput(serializers.Serializer):
+    """Marking an order rectified asks for nothing: it is done today."""
+
+
+class ExitInput(serializers.Serializer):
+    accept = serializers.BooleanField(
+        label=gettext_lazy("decision"),
+        required=False,
+        default=False,
+        style={
+            "true": gettext_lazy("accept: the member exits"),
+            "false": gettext_lazy("dismiss"),
+        },
+    )
+    reason = step_text(gettext_lazy("reason"), line=True)
+
+
+ORDER = Workflow(
+    name="rectification_order",
+    model=RectificationOrder,
+    noun=gettext_lazy("a rectification order"),
+    input=OrderInput,
+    member_path="violation__member",
+    steps=[
+        step(
+            "done",
+            gettext_lazy("Mark rectified"),
+            gettext_lazy("mark as rectified"),
+            [RectificationOrder.Status.OPEN],
+            RectificationOrder.Status.RECTIFIED,
+            Party.ADMINISTRATOR,
+            rectified,
+        ),
+    ],
+)
+
+EXIT_PROPOSAL = Workflow(
+    name="exit_proposal",
+    model=ExitProposal,
+    noun=gettext_lazy("an exit proposal"),
+    input=ExitInput,
+    related=("member",),
+    steps=[
+        step(
+            "decide",
+            gettext_lazy("Decide"),
+            gettext_lazy("decide on"),
+            [ExitProposal.Status.PROPOSED],
+            {ExitProposal.Status.ACCEPTED, ExitProposal.Status.DISMISSED},
+            Party.ADMINISTRATOR,
+            exit_decided,
+            fields=("accept", "reason"),
+            destructive=True,
+        ),
+    ],
+)

@@ -1,7 +1,8 @@
 """Quality credit grades. Each factor gives a member a share (0 to 1) of the factor's weight;
 the points add up to the score, and the cooperative's score bands turn it into AAA … D. The
 grade keeps every factor's weight, share, points and what the share was read from, so anyone
-can see why. A manual override is a new grade with the reason, audited."""
+can see why. A manual override is a new grade with the reason, declared in ``GRADE`` at the
+bottom: its recorded event holds the grade before and after."""
 
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -11,8 +12,14 @@ from django.db import transaction
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from rest_framework import serializers
 
 from coop import audit
+from coop.figures import grouped_by
+from coop.roles import Party
+from coop.workflow import ANY, Workflow, step
+from coop.workflow_api import step_text
 from credit.models import (
     DEFAULT_BANDS,
     DEFAULT_WEIGHTS,
@@ -75,32 +82,31 @@ def grade_for(score, bands):
     return next(grade for grade in GRADES if score >= Decimal(bands[grade]))
 
 
-def counts(rows, key="member", **annotations):
-    return {row.pop(key): row for row in rows.values(key).annotate(**annotations).order_by(key)}
-
-
 def signals(cooperative_id, today):
     """What every factor reads, for all members at once: a dozen grouped queries."""
     two_years, one_year, three_years = (today - timedelta(days=d) for d in (730, 365, 1095))
     mandatory = Q(standard__level=Standard.Level.MANDATORY_NATIONAL)
     convention = current_convention(cooperative_id)
     return {
-        "batches": counts(
+        "batches": grouped_by(
             Batch.objects.filter(cooperative_id=cooperative_id, reported_on__gte=two_years),
+            "member",
             total=Count("*"),
             passes=Count("passed", filter=Q(passed=True)),
             severe=Count("passed", filter=Q(passed=False) & mandatory),
         ),
-        "complaints": counts(
+        "complaints": grouped_by(
             Complaint.objects.filter(
                 cooperative_id=cooperative_id,
                 triage=Complaint.Triage.VALID,
                 received_at__date__gte=one_year,
             ),
+            "member",
             n=Count("*"),
         ),
-        "violations": counts(
+        "violations": grouped_by(
             Violation.objects.filter(cooperative_id=cooperative_id, occurred_on__gte=two_years),
+            "member",
             n=Count("*"),
             penalties=Count("outcome", filter=Q(outcome=Violation.Outcome.PENALTY)),
         ),
@@ -119,14 +125,14 @@ def signals(cooperative_id, today):
                 cooperative_id=cooperative_id, year__gte=three_years.year
             ).values_list("member_id", flat=True)
         ),
-        "trainings": counts(
+        "trainings": grouped_by(
             TrainingRecord.objects.filter(cooperative_id=cooperative_id, on__gte=one_year),
-            key="person__member",
+            "person__member",
             n=Count("*"),
         ),
-        "sessions": counts(
+        "sessions": grouped_by(
             Attendance.objects.filter(cooperative_id=cooperative_id, session__on__gte=one_year),
-            key="person__member",
+            "person__member",
             n=Count("*"),
         ),
         "signed": set(
@@ -241,16 +247,24 @@ def grade_members(*, cooperative_id, today=None):
     return CreditGrade.objects.bulk_create(grades, batch_size=2000)
 
 
-@transaction.atomic
+# Entry points for code (other services, the demo data, tasks): like the services before the
+# declarations, they leave the role to their callers; pages and the API take steps through
+# the declaration, which checks it.
 def override(*, grade, actor, new_grade, reason):
+    return GRADE.take(
+        "override", grade, actor=actor, check_who=False, new_grade=new_grade, reason=reason
+    )
+
+
+def overridden(grade, *, actor, new_grade, reason):
     """Set a member's grade by hand: a new grade row keeping the computed one and its factors,
-    with the reason, audited."""
+    with the reason."""
     if new_grade not in GRADES:
-        raise ValidationError({"grade": _("Choose one of AAA, AA, A, B, C, D.")})
+        raise ValidationError({"new_grade": _("Choose one of AAA, AA, A, B, C, D.")})
     if not reason.strip():
         raise ValidationError({"reason": _("An override needs its reason; it is audited.")})
     today = timezone.localdate()
-    overridden = CreditGrade.objects.create(
+    return CreditGrade.objects.create(
         cooperative_id=grade.cooperative_id,
         member_id=grade.member_id,
         grade=new_grade,
@@ -261,14 +275,6 @@ def override(*, grade, actor, new_grade, reason):
         valid_from=today,
         valid_until=max(grade.valid_until, today + timedelta(days=1)),
     )
-    audit.record(
-        instance=overridden,
-        actor=actor,
-        action="credit_grade_override",
-        reason=reason.strip(),
-        changes={"grade": [grade.grade, new_grade]},
-    )
-    return overridden
 
 
 def current_grades(today=None):
@@ -277,3 +283,33 @@ def current_grades(today=None):
     valid = CreditGrade.objects.filter(valid_from__lte=today, valid_until__gte=today)
     newest = valid.filter(member=OuterRef("member")).order_by("-valid_from", "-id")
     return valid.filter(pk=Subquery(newest.values("pk")[:1]))
+
+
+class GradeInput(serializers.Serializer):
+    new_grade = serializers.ChoiceField(
+        GRADES, label=gettext_lazy("grade"), required=False, allow_blank=True, default=""
+    )
+    reason = step_text(gettext_lazy("reason"))
+
+
+# A grade has no status: an override starts from any grade and leaves the row as it was (a
+# grade is history), making a new one; its event runs from the old letter to the new.
+GRADE = Workflow(
+    name="credit_grade",
+    model=CreditGrade,
+    noun=gettext_lazy("a credit grade"),
+    input=GradeInput,
+    state_field="grade",
+    steps=[
+        step(
+            "override",
+            gettext_lazy("Override the grade"),
+            gettext_lazy("override"),
+            ANY,
+            None,
+            Party.ADMINISTRATOR,
+            overridden,
+            fields=("new_grade", "reason"),
+        ),
+    ],
+)

@@ -2,7 +2,7 @@
 
 from datetime import date, timedelta
 
-from coop.models import AuditRecord
+from coop.models import StepEvent
 from coop.tenancy import scope, unscoped
 from credit.models import Assessment, Complaint, Violation
 from credit.services import assessments
@@ -83,9 +83,13 @@ def test_review_announcement_objection_and_final(coop_a, api, client):
     assert no_reason.status_code == 400 and "reason" in no_reason.json()
     api(coop_a.admin).post(f"{path}adjust/", {"result": "mostly", "reason": "检查发现标识不规范"})
     with unscoped():
-        assert AuditRecord.objects.filter(action="assessment_adjust").get().changes == {
-            "result": ["fulfilled", "mostly"]
-        }
+        adjusted = StepEvent.objects.get(workflow="assessment", step="adjust")
+        assert (adjusted.object_id, adjusted.details, adjusted.reason) == (
+            assessment.pk,
+            {"result": "mostly"},
+            "检查发现标识不规范",
+        )
+        assert Assessment.objects.get(pk=assessment.pk).computed == "fulfilled"
     early = api(coop_a.enterprise).post(f"{path}object/", {"reason": "不同意"})
     assert early.status_code == 409  # not announced yet
     announced = api(coop_a.admin).post(f"{ASSESSMENTS}announce/", {**PERIOD, "days": 7})

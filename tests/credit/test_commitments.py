@@ -57,7 +57,7 @@ def test_a_commitment_is_drafted_submitted_returned_revised_and_published(coop_a
     step(api, coop_a.enterprise, pk, "submit")
     assert step(api, coop_a.admin, pk, "publish").json()["status"] == "published"
     again = step(api, coop_a.admin, pk, "publish")
-    assert again.json()["detail"] == "不能发布：当前状态为“已公开”。"
+    assert again.json()["detail"] == "质量承诺当前状态为“已公开”，不能发布：只有状态为“待审核”的质量承诺可以。"
     assert step(api, coop_a.enterprise, pk, "publish").status_code == 403
 
 

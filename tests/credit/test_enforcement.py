@@ -9,6 +9,7 @@ from coop.tenancy import scope, unscoped
 from credit.models import ExitProposal, RectificationOrder
 from credit.services import enforcement
 from members.models import Member
+from members.services.lifecycle import MEMBER
 from tests.credit.test_assessments import failed_batch
 
 VIOLATIONS = "/api/v1/coops/coop-a/violations/"
@@ -97,8 +98,9 @@ def test_two_failed_samplings_propose_an_exit_that_an_administrator_decides(coop
     assert decided.json()["status"] == "accepted"
     with unscoped():
         member = Member.objects.get(pk=coop_a.member.pk)
-        event = member.events.order_by("-at").first()
-    assert member.status == "exited" and event.exit_kind == "expulsion"
+        event = MEMBER.history(member).last()
+    assert member.status == "exited" and event.step == "exit"
+    assert event.details["exit_kind"] == "expulsion"
     assert api(coop_a.admin).post(f"{proposals}run/").json() == {"proposed": 0}  # exited
     with unscoped():
         assert ExitProposal.objects.count() == 1

@@ -8,7 +8,7 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
-from coop.models import AuditRecord
+from coop.models import StepEvent
 from coop.tenancy import scope, unscoped
 from credit.models import Complaint, CreditGrade
 from credit.services import grading
@@ -80,8 +80,10 @@ def test_an_override_needs_a_reason_is_audited_and_kept_in_the_history(coop_a, a
         "获省长质量奖",
     )
     with unscoped():
-        record = AuditRecord.objects.get(action="credit_grade_override")
-        assert record.changes == {"grade": [grade["grade"], "AAA"]} and record.actor == coop_a.admin
+        record = StepEvent.objects.get(workflow="credit_grade", step="override")
+        assert (record.from_status, record.to_status) == (grade["grade"], "AAA")
+        assert (record.object_id, record.reason) == (done["id"], "获省长质量奖")
+        assert record.actor == coop_a.admin
         assert CreditGrade.objects.filter(member=coop_a.member).count() == 2
     current = api(coop_a.admin).get(GRADES).json()["results"]
     assert [row["grade"] for row in current] == ["AAA"]

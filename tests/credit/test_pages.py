@@ -30,7 +30,7 @@ def test_a_commitment_from_the_enterprises_page_to_the_public_registry(coop_a, c
     saved = client.post("/c/coop-a/commitments/new/", form)
     pk = int(saved["Location"].rstrip("/").split("/")[-1])
     page = client.get(saved["Location"])
-    assert [verb for verb, _step in page.context["steps"]] == ["submit"]
+    assert [form["step"].name for form in page.context["step_forms"]] == ["submit"]
     client.post(f"/c/coop-a/commitments/{pk}/step/submit/", follow=True)
     early = client.post(f"/c/coop-a/commitments/{pk}/step/publish/", follow=True)
     assert said(early) == ["您的角色不能执行此操作。"]
@@ -38,7 +38,7 @@ def test_a_commitment_from_the_enterprises_page_to_the_public_registry(coop_a, c
     published = client.post(f"/c/coop-a/commitments/{pk}/step/publish/", follow=True)
     assert said(published) == ["已完成：发布。"]
     again = client.post(f"/c/coop-a/commitments/{pk}/step/publish/", follow=True)
-    assert said(again) == ["不能发布：当前状态为“已公开”。"]
+    assert said(again) == ["质量承诺当前状态为“已公开”，不能发布：只有状态为“待审核”的质量承诺可以。"]
     client.logout()
     registry = client.get("/commitments/", {"q": coop_a.member.name})
     assert [row.pk for row in registry.context["page"]] == [pk]

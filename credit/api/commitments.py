@@ -1,0 +1,66 @@
+"""Quality commitments: a member drafts and revises its own, staff review and publish them;
+the steps are ``commitments.COMMITMENT``'s."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+
+from coop.owned import MemberOwnedViewSet
+from coop.workflow_api import StepActions
+from credit import selectors
+from credit.api.rows import COOP_SLUG, MadeByService
+from credit.models import (
+    Commitment,
+)
+from credit.services import commitments
+from members.models import Member
+
+
+class CommitmentSerializer(serializers.ModelSerializer):
+    member = serializers.PrimaryKeyRelatedField(queryset=Member.objects)
+    member_name = serializers.CharField(source="member.name", read_only=True)
+    certificate = serializers.CharField(read_only=True, required=False, allow_null=True)
+
+    class Meta:
+        model = Commitment
+        fields = [
+            "id",
+            "member",
+            "member_name",
+            "status",
+            *commitments.FIELDS,
+            "review_note",
+            "published_at",
+            "certificate",
+        ]
+        read_only_fields = ["status", "review_note", "published_at"]
+
+
+@extend_schema(parameters=[COOP_SLUG])
+class CommitmentViewSet(StepActions, MadeByService, MemberOwnedViewSet):
+    """Quality commitments: a member drafts and revises its own (staff may for any member),
+    submits it; staff publish or return it, and withdraw a published one."""
+
+    model = Commitment
+    serializer_class = CommitmentSerializer
+    enterprise_writes = True
+    workflow = commitments.COMMITMENT
+    create_with = commitments.draft
+    filterset_fields = ["status", "member"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return selectors.commitments_for(self.request.user)
+
+    def perform_create(self, serializer):
+        self.check_write(serializer.validated_data)
+        serializer.instance = commitments.draft(
+            actor=self.request.user, **serializer.validated_data
+        )
+
+    def perform_update(self, serializer):
+        self.check_write(serializer.instance)
+        data = dict(serializer.validated_data)
+        data.pop("member", None)
+        serializer.instance = commitments.revise(
+            commitment=serializer.instance, actor=self.request.user, **data
+        )

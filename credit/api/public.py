@@ -1,0 +1,191 @@
+"""What anyone reads without a login under ``/api/v1/public/``: the registry of commitments,
+a cooperative's credit list and announcements, a member's public page, and the complaint form
+and its tracking."""
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.exceptions import Throttled
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from coop import throttle
+from credit import selectors
+from credit.api.assessments import AnnouncementSerializer
+from credit.api.grades import FactorSerializer
+from credit.api.rows import COOP_SLUG
+from credit.models import (
+    Announcement,
+    Assessment,
+    Complaint,
+)
+from credit.services import complaints
+
+
+class PublicList(generics.ListAPIView):
+    """A list anyone may read: no login, published data only."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+
+class PublicCommitmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    cooperative = serializers.CharField(source="cooperative.slug")
+    member = serializers.IntegerField(source="member_id")
+    member_name = serializers.CharField(source="member.name")
+    uscc = serializers.CharField(source="member.identifier")
+    products = serializers.CharField()
+    standards = serializers.CharField()
+    guarantees = serializers.CharField()
+    valid_from = serializers.DateField()
+    valid_until = serializers.DateField()
+    certificate = serializers.CharField(allow_null=True)
+
+
+class PublicCommitmentList(PublicList):
+    """The registry of published commitments in force, across the portal; ``?q=`` searches
+    the member's name, its USCC and the products."""
+
+    serializer_class = PublicCommitmentSerializer
+
+    def get_queryset(self):
+        return selectors.commitment_registry(self.request.query_params.get("q", ""))
+
+
+class PublicGradeSerializer(serializers.Serializer):
+    member = serializers.IntegerField(source="member_id")
+    member_name = serializers.CharField(source="member.name")
+    grade = serializers.CharField()
+    score = serializers.DecimalField(max_digits=5, decimal_places=1)
+    factors = FactorSerializer(many=True)
+    override_reason = serializers.CharField()
+    valid_from = serializers.DateField()
+    valid_until = serializers.DateField()
+
+
+@extend_schema(parameters=[COOP_SLUG])
+class PublicCreditList(PublicList):
+    """The cooperative's credit list: every active member's grade in force, with its factors."""
+
+    serializer_class = PublicGradeSerializer
+
+    def get_queryset(self):
+        return selectors.public_credit_list()
+
+
+@extend_schema(parameters=[COOP_SLUG])
+class PublicAnnouncementList(PublicList):
+    serializer_class = AnnouncementSerializer
+
+    def get_queryset(self):
+        return Announcement.objects.all()
+
+
+class PublicComplaintSerializer(serializers.ModelSerializer):
+    """What the complainant follows with the tracking code: never the contact."""
+
+    member_name = serializers.CharField(source="member.name")
+
+    class Meta:
+        model = Complaint
+        fields = [
+            "tracking_code",
+            "member_name",
+            "product",
+            "received_at",
+            "status",
+            "triage",
+            "triage_reason",
+            "answer",
+            "resolution",
+            "resolved_at",
+        ]
+
+
+class ComplaintFormSerializer(serializers.Serializer):
+    member = serializers.IntegerField()
+    product = serializers.CharField(max_length=200)
+    description = serializers.CharField()
+    contact = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    evidence = serializers.FileField(required=False)
+
+
+@extend_schema(parameters=[COOP_SLUG])
+class PublicComplaintView(APIView):
+    """``POST`` (multipart, no login): file a complaint about an active member; the answer
+    holds the tracking code. Limited per address."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(request=ComplaintFormSerializer, responses=PublicComplaintSerializer)
+    def post(self, request, coop_slug):
+        if not throttle.allow(request, "complaint", complaints.PER_HOUR, 3600):
+            raise Throttled(detail=_("Too many complaints from your address; try again later."))
+        form = ComplaintFormSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = dict(form.validated_data)
+        member = selectors.public_member(data.pop("member"))
+        upload = data.pop("evidence", None)
+        complaint = complaints.file_complaint(
+            member=member, evidence=upload.read() if upload else None, **data
+        )
+        return Response(PublicComplaintSerializer(complaint).data, status=status.HTTP_201_CREATED)
+
+
+class PublicComplaintTracking(generics.RetrieveAPIView):
+    """A complaint as its complainant follows it, by the tracking code."""
+
+    serializer_class = PublicComplaintSerializer
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    def get_object(self):
+        complaint = selectors.tracked_complaint(self.kwargs["code"])
+        if complaint is None:
+            raise Http404
+        return complaint
+
+
+class PublicAssessmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Assessment
+        fields = [
+            "period_start",
+            "period_end",
+            "result",
+            "adjustment_reason",
+            "basis",
+            "status",
+            "objections_until",
+        ]
+
+
+class PublicMemberSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    identifier = serializers.CharField()
+    town = serializers.CharField()
+    main_products = serializers.CharField()
+    joined_on = serializers.DateField()
+    commitment = PublicCommitmentSerializer(allow_null=True)
+    grade = PublicGradeSerializer(allow_null=True)
+    assessments = PublicAssessmentSerializer(many=True)
+
+
+@extend_schema(parameters=[COOP_SLUG])
+class PublicMemberView(APIView):
+    """A member's public page: its fields, commitment in force, grade with its factors, and
+    its announced and final assessments."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(responses=PublicMemberSerializer)
+    def get(self, request, coop_slug, pk):
+        return Response(PublicMemberSerializer(selectors.public_member_page(pk)).data)
