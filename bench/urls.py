@@ -4,9 +4,9 @@ as one .values() query with the counts as correlated subqueries, serialised by J
 from django.http import JsonResponse
 from django.urls import path
 
-from coop.urls import urlpatterns as portal_urls
 from members.api.members import LIST_VALUES
 from members.selectors import members_for_user, with_counts
+from supervision.urls import urlpatterns as portal_urls
 
 # The endpoint's columns, with the district's code joined in as a plain view would.
 FIELDS = [name for name in LIST_VALUES if name != "district_id"] + ["district__division_code"]

@@ -5,9 +5,9 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
-from coop.models import Cooperative, Role
+from coop.models import Cooperative, User
+from coop.roles import is_administrator, is_enterprise, is_lab, is_supervisor
 from coop.tenancy import unscoped
-from members.models import Member
 
 
 def cooperative_ids_for(user):
@@ -16,35 +16,26 @@ def cooperative_ids_for(user):
         return frozenset()
     if user.is_superuser:
         ids = Cooperative.objects.values_list("id", flat=True)
-    elif user.role == Role.REGION_SUPERVISOR:
+    elif is_supervisor(user):
         ids = Cooperative.objects.filter(region_id=user.region_id).values_list("id", flat=True)
-    elif user.role == Role.COOP_ADMIN:
+    elif is_administrator(user):  # a superuser is served above
         ids = [user.cooperative_id]
-    elif user.role == Role.LAB_TECHNICIAN:
+    elif is_lab(user):
         ids = Cooperative.objects.filter(institutions=user.institution_id).values_list(
             "id", flat=True
         )
-    elif user.role == Role.ENTERPRISE:
-        # The member's cooperative is what places the account; it is read before any scope.
+    elif is_enterprise(user):
+        # The member's cooperative is what places the account; it is read before any scope,
+        # through the user's own link (coop imports no app, so not from the Member model).
         with unscoped():
             ids = list(
-                Member.objects.filter(pk=user.member_id).values_list("cooperative_id", flat=True)
+                User.objects.filter(pk=user.pk, member__isnull=False).values_list(
+                    "member__cooperative_id", flat=True
+                )
             )
     else:
         ids = []
     return frozenset(ids)
-
-
-def is_staff_of_cooperatives(user):
-    """Staff who oversee members: administrators, region supervisors, superusers."""
-    return user.is_authenticated and (
-        user.is_superuser or user.role in (Role.COOP_ADMIN, Role.REGION_SUPERVISOR)
-    )
-
-
-def may_administer(user):
-    """Staff who change a cooperative's data (supervisors only read)."""
-    return user.is_authenticated and (user.is_superuser or user.role == Role.COOP_ADMIN)
 
 
 def public_view(view):

@@ -4,8 +4,8 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from coop import services
-from coop.access import is_staff_of_cooperatives, may_administer
 from coop.models import AuditRecord, Cooperative, District, Document, Region, TenantModel, User
+from coop.roles import is_administrator, is_staff
 
 
 class ScopedAdmin(admin.ModelAdmin):
@@ -22,16 +22,16 @@ class ScopedAdmin(admin.ModelAdmin):
         return found
 
     def has_module_permission(self, request):
-        return is_staff_of_cooperatives(request.user)
+        return is_staff(request.user)
 
     def has_view_permission(self, request, obj=None):
-        return is_staff_of_cooperatives(request.user)
+        return is_staff(request.user)
 
     def has_add_permission(self, request):
-        return may_administer(request.user)
+        return is_administrator(request.user)
 
     def has_change_permission(self, request, obj=None):
-        return may_administer(request.user)
+        return is_administrator(request.user)
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser

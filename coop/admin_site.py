@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from coop.access import is_staff_of_cooperatives
+from coop.roles import is_staff
 
 
 class PortalAdminSite(admin.AdminSite):
@@ -10,4 +10,4 @@ class PortalAdminSite(admin.AdminSite):
 
     def has_permission(self, request):
         """Administrators and region supervisors enter; their role stands in for is_staff."""
-        return request.user.is_active and is_staff_of_cooperatives(request.user)
+        return request.user.is_active and is_staff(request.user)

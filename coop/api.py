@@ -9,8 +9,8 @@ from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from coop.errors import Refused
 from coop.models import Cooperative
-from members.services.errors import Refused
 
 
 def exception_handler(exc, context):

@@ -94,11 +94,10 @@ def next_number(cooperative, year):
 
 def issue(*, kind, source_id, member, public_details, render):
     """The document of ``kind`` for ``source_id``, made once; ``render(document)`` gives its HTML."""
-    from members.models import Member
-
     with transaction.atomic():
         # One issuer at a time per member: a rerun or a racing worker waits, then finds the file.
-        Member.objects.select_for_update().filter(pk=member.pk).first()
+        # The member's own model class locks it: coop imports no app.
+        type(member).objects.select_for_update().filter(pk=member.pk).first()
         document = Document.objects.filter(
             cooperative_id=member.cooperative_id, kind=kind, source_id=source_id
         ).first()

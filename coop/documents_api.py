@@ -1,13 +1,12 @@
-from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404
+"""The public verification of a document by its number (the API beside the ``verify`` page).
+A member's own documents, listed and downloaded, are members' (``members/api/documents.py``)."""
+
+from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.permissions import AllowAny
-from rest_framework.views import APIView
 
-from coop.models import Document
 from coop.verification import find_document
-from members.selectors import members_for_user
 
 
 class VerificationSerializer(serializers.Serializer):
@@ -37,50 +36,3 @@ class PublicDocumentView(generics.RetrieveAPIView):
         if document is None or not document.file:
             raise Http404
         return document
-
-
-def documents_for_user(user):
-    """Documents of the members ``user`` may see."""
-    return Document.objects.filter(member__in=members_for_user(user).values("pk"))
-
-
-def download(user, number):
-    document = get_object_or_404(documents_for_user(user), number=number)
-    if not document.file:
-        raise Http404
-    return FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=f"{document.number}.pdf",
-        content_type="application/pdf",
-    )
-
-
-class DocumentSerializer(serializers.ModelSerializer):
-    status = serializers.CharField(read_only=True)
-
-    class Meta:
-        model = Document
-        fields = ["number", "kind", "member", "status", "issued_at", "sha256", "public_details"]
-
-
-@extend_schema(parameters=[OpenApiParameter("coop_slug", str, OpenApiParameter.PATH)])
-class DocumentList(generics.ListAPIView):
-    """Certificates and reports of the members you may see (an enterprise: its own)."""
-
-    serializer_class = DocumentSerializer
-    filterset_fields = ["member", "kind"]
-
-    def get_queryset(self):
-        return documents_for_user(self.request.user).exclude(file="")
-
-
-class DocumentDownload(APIView):
-    """The PDF of a document."""
-
-    @extend_schema(
-        parameters=[OpenApiParameter("coop_slug", str, OpenApiParameter.PATH)],
-        responses={(200, "application/pdf"): bytes},
-    )
-    def get(self, request, coop_slug, number):
-        return download(request.user, number)

@@ -6,8 +6,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
 
 from coop import services
-from coop.access import is_staff_of_cooperatives, may_administer
-from coop.models import Role
+from coop.roles import is_administrator, is_enterprise, is_staff
 
 
 def owned_serializer(model, *fields):
@@ -16,10 +15,6 @@ def owned_serializer(model, *fields):
     so a linked id is looked up in the request's scope, and another cooperative's is unknown."""
     meta = type("Meta", (), {"model": model, "fields": ["id", *fields]})
     return type(f"{model.__name__}Serializer", (serializers.ModelSerializer,), {"Meta": meta})
-
-
-def is_enterprise(user):
-    return user.is_authenticated and user.role == Role.ENTERPRISE
 
 
 class CooperativeOwnedViewSet(viewsets.ModelViewSet):
@@ -32,7 +27,7 @@ class CooperativeOwnedViewSet(viewsets.ModelViewSet):
     def get_queryset(self):
         rows = self.model.objects.all()
         user = self.request.user
-        if is_staff_of_cooperatives(user):
+        if is_staff(user):
             return rows
         if is_enterprise(user):
             return self.for_enterprise(rows, user)
@@ -42,7 +37,7 @@ class CooperativeOwnedViewSet(viewsets.ModelViewSet):
         return rows
 
     def check_write(self, row_or_data):
-        if not may_administer(self.request.user):
+        if not is_administrator(self.request.user):
             raise PermissionDenied(_("Only a cooperative administrator may change this."))
 
     def perform_create(self, serializer):
@@ -84,7 +79,7 @@ class MemberOwnedViewSet(CooperativeOwnedViewSet):
 
     def check_write(self, row_or_data):
         user = self.request.user
-        if may_administer(user):
+        if is_administrator(user):
             return
         if self.enterprise_writes and is_enterprise(user):
             if self.owner(row_or_data).pk == user.member_id:

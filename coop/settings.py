@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "standards",
     "testing_fund",
     "credit",
+    "supervision",
 ]
 
 MIDDLEWARE = [
@@ -84,7 +85,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
-ROOT_URLCONF = "coop.urls"
+# The top floor assembles every app's URLs (coop/urls.py holds coop's own): coop imports no app.
+ROOT_URLCONF = "supervision.urls"
 WSGI_APPLICATION = "coop.wsgi.application"
 AUTH_USER_MODEL = "coop.User"
 LOGIN_URL = "login"

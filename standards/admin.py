@@ -1,8 +1,7 @@
 from django.contrib import admin
 
-from coop.access import may_administer
 from coop.admin import ReadOnlyAdmin, ScopedAdmin, SuperuserWritesAdmin
-from coop.models import Role
+from coop.roles import is_administrator, is_supervisor
 from standards.models import (
     CollectionEntry,
     Drafting,
@@ -16,7 +15,7 @@ from standards.models import (
 
 def keeps_shared_standards(user):
     """Region supervisors keep the shared catalogue (national, industry, local, international)."""
-    return user.is_superuser or user.role == Role.REGION_SUPERVISOR
+    return user.is_superuser or is_supervisor(user)
 
 
 class LimitInline(admin.TabularInline):
@@ -36,7 +35,7 @@ class StandardAdmin(ScopedAdmin):
     inlines = [LimitInline]
 
     def has_add_permission(self, request):
-        return keeps_shared_standards(request.user) or may_administer(request.user)
+        return keeps_shared_standards(request.user) or is_administrator(request.user)
 
     def has_change_permission(self, request, obj=None):
         user = request.user
@@ -45,7 +44,7 @@ class StandardAdmin(ScopedAdmin):
         if obj.cooperative_id is None:
             return keeps_shared_standards(user)
         return user.is_superuser or (
-            user.role == Role.COOP_ADMIN and obj.cooperative_id == user.cooperative_id
+            is_administrator(user) and obj.cooperative_id == user.cooperative_id
         )
 
     def has_delete_permission(self, request, obj=None):

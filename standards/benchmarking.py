@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from standards.models import Limit, Standard
-from standards.verdicts import describe_limit
+from standards.notation import describe_limit
 
 STRICTER, SAME, LOOSER, MIXED, MISSING = "stricter", "same", "looser", "mixed", "missing"
 

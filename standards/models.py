@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from coop.models import BilingualName, TenantModel
 from coop.tenancy import ALL, ScopeError, active_scope
 from standards.codes import Level, parse_code
+from standards.notation import describe_limit
 
 
 class ProductCategory(BilingualName):
@@ -273,8 +274,6 @@ class Limit(models.Model):
         verbose_name_plural = _("limits")
 
     def describe(self):
-        from standards.verdicts import describe_limit  # the verdict module reads these models
-
         return describe_limit(self)
 
     def clean(self):

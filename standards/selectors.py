@@ -2,7 +2,7 @@ from django.db.models import Prefetch, Q
 
 from coop.tenancy import unscoped
 from standards.codes import normalise
-from standards.models import Limit, Standard
+from standards.models import DeclaredStandard, Limit, Standard
 
 
 def visible_standards(cooperative_ids):
@@ -38,8 +38,6 @@ def with_limits(standards):
 
 def with_declared_limits(declarations):
     """Declarations with their standards' limits and their flags, in three more queries."""
-    from standards.models import DeclaredStandard
-
     standards = Standard.objects.prefetch_related(
         Prefetch("limits", queryset=Limit.objects.select_related("indicator"))
     )

@@ -12,10 +12,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from standards.models import Indicator, Limit
+from standards.notation import GRADES, grade_name, grade_value, plain, with_decimals
 
 PASS, WARN, FAIL = "pass", "warn", "fail"
-# Colour-fastness grades, an ordinal scale: 3-4 is better than 3 and worse than 4.
-GRADES = ["1", "1-2", "2", "2-3", "3", "3-4", "4", "4-5", "5"]
 NOT_DETECTED = {"not detected", "nd", "n.d.", "未检出", "未检出。", "<dl"}
 DETECTED = {"detected", "检出", "已检出"}
 
@@ -29,15 +28,6 @@ class Verdict:
 
 class UnreadableResult(ValidationError):
     pass
-
-
-def grade_value(grade):
-    """A grade as a number on the half-step scale: "3-4" is 3.5."""
-    return Decimal(GRADES.index(grade)) / 2 + 1
-
-
-def grade_name(value):
-    return GRADES[int((Decimal(value) - 1) * 2)]
 
 
 def read(indicator, raw):
@@ -120,16 +110,6 @@ def verdict(indicator, standard, category, raw):
     if kind == Indicator.ResultType.GRADE:
         return bounded(limit, grade_value(value), value, grade_name, grade_name, facts)
     return bounded(limit, value, value, plain, with_decimals(indicator.decimals), facts)
-
-
-def with_decimals(decimals):
-    """A limit as the indicator writes it: pH 4.0, formaldehyde 75."""
-    places = Decimal(1).scaleb(-decimals)
-    return lambda number: format(Decimal(number).quantize(places), "f")
-
-
-def plain(number):
-    return format(Decimal(number).normalize(), "f")
 
 
 def bounded(limit, number, value, show, show_limit, facts):
@@ -242,31 +222,3 @@ def detection(limit, value, facts):
             PASS, _("%(indicator)s detected; %(standard)s does not prohibit it.") % facts, value
         )
     return Verdict(PASS, _("%(indicator)s not detected, as %(standard)s requires.") % facts, value)
-
-
-def describe_limit(limit):
-    """A limit as a table shows it: "≤ 75", "4.0–8.5", "≥ 3-4", "不得检出 (≤ 20)", "无"."""
-    if limit is None:
-        return "—"
-    indicator = limit.indicator
-    if indicator.result_type == Indicator.ResultType.CATEGORICAL:
-        return "、".join(indicator.categories.get(value, value) for value in limit.allowed)
-    if limit.prohibited:
-        text = _("not to be detected")
-        if limit.detection_limit is not None:
-            text += f" (≤ {plain(limit.detection_limit)})"
-        return text
-    show = (
-        grade_name
-        if indicator.result_type == Indicator.ResultType.GRADE
-        else (with_decimals(indicator.decimals))
-    )
-    low = None if limit.minimum is None else show(limit.minimum)
-    high = None if limit.maximum is None else show(limit.maximum)
-    if low and high:
-        return f"{low}–{high}"
-    if high:
-        return f"{'≤' if limit.maximum_inclusive else '<'} {high}"
-    if low:
-        return f"{'≥' if limit.minimum_inclusive else '>'} {low}"
-    return "—"

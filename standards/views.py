@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from coop import documents
-from coop.access import is_staff_of_cooperatives, public_view, role_required
-from coop.owned import is_enterprise
+from coop.access import public_view, role_required
+from coop.roles import is_enterprise, is_staff
 from members.selectors import member_for_user
 from standards import services
 from standards.benchmarking import benchmark, is_benchmarked, national_limits
@@ -115,14 +115,14 @@ def collection_pdf(request, coop_slug):
 
 def declarations_for(user):
     rows = ProductDeclaration.objects.all()
-    if is_staff_of_cooperatives(user):
+    if is_staff(user):
         return rows
     if is_enterprise(user):
         return rows.filter(member=user.member_id)
     return rows.none()
 
 
-@role_required(lambda user: is_staff_of_cooperatives(user) or is_enterprise(user))
+@role_required(lambda user: is_staff(user) or is_enterprise(user))
 def declarations(request, coop_slug):
     """Products and the standards they execute: outdated ones flagged, benchmarking marked."""
     usable = visible_standards({request.cooperative.pk}).in_force_on(timezone.localdate())
@@ -159,7 +159,7 @@ def declarations(request, coop_slug):
     )
 
 
-@role_required(lambda user: is_staff_of_cooperatives(user) or is_enterprise(user))
+@role_required(lambda user: is_staff(user) or is_enterprise(user))
 def declaration_benchmark(request, coop_slug, pk):
     declaration = get_object_or_404(with_declared_limits(declarations_for(request.user)), pk=pk)
     visible = visible_standards(request.visible_cooperative_ids)

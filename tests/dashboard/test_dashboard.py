@@ -249,9 +249,9 @@ def test_the_dashboard_costs_the_same_for_one_cooperative_or_two(coop_a, coop_b,
 
 
 def test_on_the_demo_data_the_dashboard_agrees_with_direct_queries(db, client):
-    from coop import demo
     from coop.models import Cooperative, User
     from credit.models import Commitment, Complaint
+    from supervision import demo
 
     demo.seed(haimen_members=80, log=lambda *args: None)
     client.force_login(User.objects.get(username="bureau"))

@@ -3,65 +3,59 @@ region's trends. Each figure is one grouped query over the cooperatives in scope
 supervisor's region, an administrator's own), so the page costs the same for one
 cooperative as for twenty."""
 
-from datetime import date
-
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncQuarter
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from coop.figures import grouped_by, year_range, yuan
 from coop.models import Cooperative
 from credit.models import Commitment, Complaint
 from credit.selectors import in_force
 from credit.services.grading import GRADES, current_grades
 from members.models import Certification, GrowthEvent, Member, QualityPerson
 from testing_fund.models import Batch, LedgerEntry, Result
-from testing_fund.statistics import PASSED, with_rate, yuan
+from testing_fund.statistics import PASSED, with_rate
 
 IN_COOPERATIVE = ("active", "suspended")
-
-
-def per_cooperative(rows, **figures):
-    """``{cooperative_id: {figure: value}}`` from one grouped query."""
-    grouped = rows.values("cooperative_id").annotate(**figures).order_by("cooperative_id")
-    return {row.pop("cooperative_id"): row for row in grouped}
-
-
-def year_of(year):
-    return date(year, 1, 1), date(year, 12, 31)
 
 
 def side_by_side(cooperative_ids, year):
     """One row a cooperative: members, people, certification, growth, testing, the fund,
     commitments, grades and complaints."""
     today = timezone.localdate()
-    reported = Batch.objects.filter(reported_on__range=year_of(year))
+    reported = Batch.objects.filter(reported_on__range=year_range(year))
     sources = [
-        per_cooperative(
+        grouped_by(
             Member.objects.filter(status="active"),
+            "cooperative_id",
             members=Count("*"),
             above_size=Count("scale", filter=Q(scale=Member.Scale.ABOVE_DESIGNATED_SIZE)),
         ),
-        per_cooperative(
+        grouped_by(
             QualityPerson.objects.filter(ended_on=None, member__status__in=IN_COOPERATIVE),
+            "cooperative_id",
             officers=Count("role", filter=Q(role=QualityPerson.Role.CHIEF_QUALITY_OFFICER)),
             specialists=Count("role", filter=Q(role=QualityPerson.Role.QUALITY_SPECIALIST)),
         ),
-        per_cooperative(
+        grouped_by(
             Certification.objects.filter(scheme="iso9001", expires_on__gte=today),
+            "cooperative_id",
             iso9001=Count("member", distinct=True),
         ),
-        per_cooperative(GrowthEvent.objects.all(), conversions=Count("*")),
-        per_cooperative(reported, batches=Count("*"), passed=PASSED),
-        per_cooperative(
+        grouped_by(GrowthEvent.objects.all(), "cooperative_id", conversions=Count("*")),
+        grouped_by(reported, "cooperative_id", batches=Count("*"), passed=PASSED),
+        grouped_by(
             LedgerEntry.objects.filter(fund__year=year),
+            "cooperative_id",
             appropriated=Sum("amount", filter=Q(kind__in=["appropriation", "adjustment"])),
             spent=Sum("amount", filter=Q(kind="settlement")),
             remaining=Sum("amount"),
         ),
-        per_cooperative(in_force(Commitment.objects.all()), commitments=Count("*")),
-        per_cooperative(
+        grouped_by(in_force(Commitment.objects.all()), "cooperative_id", commitments=Count("*")),
+        grouped_by(
             Complaint.objects.all(),
+            "cooperative_id",
             complaints_open=Count("status", filter=~Q(status=Complaint.Status.RESOLVED)),
             complaints_closed=Count("status", filter=Q(status=Complaint.Status.RESOLVED)),
         ),
@@ -137,7 +131,7 @@ def with_money(row):
 def quarterly_trend(year):
     """Batches and pass rate of every quarter of the year, over the cooperatives in scope."""
     rows = (
-        Batch.objects.filter(reported_on__range=year_of(year))
+        Batch.objects.filter(reported_on__range=year_range(year))
         .annotate(quarter=TruncQuarter("reported_on"))
         .values("quarter")
         .annotate(total=Count("*"), passed=PASSED)
@@ -151,7 +145,7 @@ def quarterly_trend(year):
 def quarterly_rates(year):
     """``{cooperative_id: [pass rate of Q1 … Q4, None where nothing was reported]}``."""
     rows = (
-        Batch.objects.filter(reported_on__range=year_of(year))
+        Batch.objects.filter(reported_on__range=year_range(year))
         .annotate(quarter=TruncQuarter("reported_on"))
         .values("cooperative_id", "quarter")
         .annotate(total=Count("*"), passed=PASSED)
@@ -165,7 +159,7 @@ def quarterly_rates(year):
 
 def failures_by_indicator(year):
     rows = (
-        Result.objects.filter(verdict="fail", reported_on__range=year_of(year))
+        Result.objects.filter(verdict="fail", reported_on__range=year_range(year))
         .values("indicator__code", "indicator__name_zh")
         .annotate(failures=Count("*"))
         .order_by("-failures", "indicator__code")

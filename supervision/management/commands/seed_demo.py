@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from coop import demo
+from supervision import demo
 
 
 class Command(BaseCommand):

@@ -5,9 +5,12 @@ Everything here returns aggregates fit for the public, never rows.
 
 from django.db.models import Count
 
+from coop.figures import year_range
 from coop.models import Cooperative
 from coop.tenancy import unscoped
 from members.models import Member
+from testing_fund.models import Batch
+from testing_fund.statistics import PASSED, with_rate
 
 
 def active_member_counts():
@@ -24,12 +27,6 @@ def active_member_counts():
 def pass_rates_by_cooperative(region_id, year):
     """A region's cooperatives side by side: batches reported in ``year`` and how many passed.
     One grouped query on (cooperative, reported_on)."""
-    from datetime import date
-
-    from django.db.models import Q
-
-    from testing_fund.models import Batch
-
     with unscoped():
         # The region's cooperatives first: filtering the batches by their ids, not by a join,
         # lets the (reported_on, cooperative, passed) index answer alone.
@@ -38,11 +35,10 @@ def pass_rates_by_cooperative(region_id, year):
         )
         rows = (
             Batch.objects.filter(
-                cooperative_id__in=cooperatives,
-                reported_on__range=(date(year, 1, 1), date(year, 12, 31)),
+                cooperative_id__in=cooperatives, reported_on__range=year_range(year)
             )
             .values("cooperative_id")
-            .annotate(total=Count("*"), passed=Count("passed", filter=Q(passed=True)))
+            .annotate(total=Count("*"), passed=PASSED)
             .order_by("cooperative_id")
         )
-        return [dict(row, rate=round(100 * row["passed"] / row["total"], 1)) for row in rows]
+        return with_rate(list(rows))

@@ -7,10 +7,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from coop import charts, dashboard, documents
+from coop import documents
 from coop.models import AnnualReport, Cooperative
 from credit.models import Complaint, Violation
 from members.selectors import membership_by_month
+from supervision import charts, dashboard
 from testing_fund import statistics
 
 

@@ -1,0 +1,48 @@
+"""The portal's URLs (ROOT_URLCONF). The top floor puts together coop's own URLs and every
+app's: each app's urls.py holds its ``urlpatterns`` (pages at the site's root), its
+``cooperative_urlpatterns`` (pages of one cooperative, under ``/c/<coop_slug>/``) and its
+``api_urlpatterns`` (under ``/api/v1/``). Only this module imports them all, so no lower app
+imports a higher one to be reachable. Within an app the order of its routes is kept; apps'
+routes do not overlap, so their order here does not matter."""
+
+from django.urls import include, path
+
+from coop import urls as coop_urls
+from credit import urls as credit_urls
+from members import urls as member_urls
+from standards import urls as standards_urls
+from supervision import api, views
+from testing_fund import urls as fund_urls
+
+pages = [
+    path("", views.home, name="home"),
+    path("staff/", views.staff_home, name="staff-home"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/export.xlsx", views.dashboard_xlsx, name="dashboard-xlsx"),
+]
+
+cooperative_pages = [
+    path("", views.cooperative_page, name="cooperative"),
+    path("annual-reports/", views.annual_reports, name="annual-reports"),
+    path("annual-reports/<int:pk>/", views.annual_report, name="annual-report"),
+]
+
+api_routes = [
+    path(
+        "statistics/cooperatives/",
+        api.RegionStatisticsView.as_view(),
+        name="api-region-statistics",
+    ),
+]
+
+APPS = [coop_urls, member_urls, standards_urls, fund_urls, credit_urls]
+
+urlpatterns = [
+    *pages,
+    *[route for app in APPS for route in app.urlpatterns],
+    path(
+        "c/<slug:coop_slug>/",
+        include([*cooperative_pages, *[r for app in APPS for r in app.cooperative_urlpatterns]]),
+    ),
+    path("api/v1/", include([*api_routes, *[r for app in APPS for r in app.api_urlpatterns]])),
+]

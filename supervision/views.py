@@ -1,0 +1,155 @@
+"""The pages that read across apps: the public home and a cooperative's page, where a login
+lands, the supervision dashboard and the annual reports."""
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from coop import xlsx
+from coop.access import public_view, role_required
+from coop.models import AnnualReport, Cooperative, Region
+from coop.pages import asked_year, page_of
+from coop.roles import is_enterprise, is_staff
+from credit.models import Announcement, Commitment
+from credit.selectors import in_force
+from credit.services.grading import GRADES
+from members.models import Member
+from standards.models import CollectionEntry
+from supervision import charts
+from supervision.dashboard import COLUMNS, QUARTERS
+from supervision.dashboard import figures as dashboard_figures
+from supervision.dashboard import sheets as dashboard_sheets
+from supervision.statistics import active_member_counts
+from supervision.tasks import build_annual_report
+from testing_fund.statistics import pass_rate
+
+
+def home(request):
+    """The public home: the regions and their cooperatives with their active member counts."""
+    regions = list(
+        Region.objects.prefetch_related(
+            Prefetch("cooperatives", queryset=Cooperative.objects.order_by("established"))
+        )
+    )
+    counts = active_member_counts()
+    for region in regions:
+        for cooperative in region.cooperatives.all():
+            cooperative.active_members = counts.get(cooperative.id, 0)
+    return render(request, "coop/home.html", {"regions": regions})
+
+
+@public_view
+def cooperative_page(request, coop_slug):
+    """A cooperative's public page: what it is and who founded it."""
+    cooperative = request.cooperative
+    active = Member.objects.filter(status=Member.Status.ACTIVE).count()
+    staff_of_this = is_staff(request.user) and (cooperative.id in request.visible_cooperative_ids)
+    collection = CollectionEntry.objects.select_related("standard__superseded_by")
+    year = timezone.localdate().year
+    return render(
+        request,
+        "coop/cooperative.html",
+        {
+            "cooperative": cooperative,
+            "active_members": active,
+            "show_members": staff_of_this,
+            "collection": collection,
+            "year": year,
+            "testing": pass_rate(cooperative.pk, year),
+            "commitments": in_force(Commitment.objects.all()).count(),
+            "announcements": Announcement.objects.all()[:3],
+        },
+    )
+
+
+@login_required
+def staff_home(request):
+    """Where a login lands: staff get their cooperatives, an enterprise its own member unit."""
+    user = request.user
+    if is_enterprise(user) and user.member_id:
+        return redirect("profile", coop_slug=user.member.cooperative.slug)
+    cooperatives = Cooperative.objects.filter(id__in=request.visible_cooperative_ids)
+    if is_staff(user):
+        # The scope holds the visible cooperatives, so this counts theirs alone, in one query.
+        members = Member.objects.values("cooperative")
+        cooperatives = cooperatives.annotate(
+            member_count=Subquery(
+                members.filter(cooperative=OuterRef("pk")).annotate(n=Count("id")).values("n")
+            )
+        )
+    return render(
+        request, "coop/staff_home.html", {"cooperatives": cooperatives.select_related("region")}
+    )
+
+
+@role_required(is_staff)
+def dashboard(request):
+    """The supervision dashboard over the cooperatives the user may see: a region
+    supervisor's region, an administrator's own cooperative."""
+    data = dashboard_figures(request.visible_cooperative_ids, asked_year(request.GET))
+    return render(
+        request,
+        "coop/dashboard.html",
+        {
+            **data,
+            "columns": COLUMNS,
+            "quarters": QUARTERS,
+            "grade_names": GRADES,
+            "trend_chart": charts.line(
+                _("Pass rate by quarter"), [(r["quarter"], r["rate"]) for r in data["trend"]]
+            ),
+            "failure_chart": charts.bars(
+                _("Failures by indicator"),
+                [(r["indicator__name_zh"], r["failures"]) for r in data["failures"][:10]],
+            ),
+            "grade_chart": charts.bars(_("Grade distribution"), data["grades"]),
+        },
+    )
+
+
+@role_required(is_staff)
+def dashboard_xlsx(request):
+    year = asked_year(request.GET)
+    data = dashboard_figures(request.visible_cooperative_ids, year)
+    return xlsx.download(dashboard_sheets(data), f"dashboard-{year}.xlsx")
+
+
+@role_required(is_staff)
+def annual_reports(request, coop_slug):
+    """Request a year's report; the task builds it while the list shows its progress."""
+    if request.method == "POST":
+        year = asked_year(request.POST)
+        report = AnnualReport.objects.create(
+            cooperative=request.cooperative, year=year, requested_by=request.user
+        )
+        build_annual_report.delay_on_commit(request.cooperative.pk, report.pk)
+        return redirect("annual-report", coop_slug=coop_slug, pk=report.pk)
+    return render(
+        request,
+        "coop/annual_reports.html",
+        {
+            "cooperative": request.cooperative,
+            "page": page_of(request, AnnualReport.objects.all()),
+            "year": timezone.localdate().year - (1 if timezone.localdate().month < 3 else 0),
+        },
+    )
+
+
+@role_required(is_staff)
+def annual_report(request, coop_slug, pk):
+    report = get_object_or_404(AnnualReport.objects.all(), pk=pk)
+    if request.GET.get("download") and report.status == AnnualReport.Status.DONE:
+        return FileResponse(
+            report.file.open("rb"),
+            as_attachment=True,
+            filename=f"{coop_slug}-{report.year}.pdf",
+            content_type="application/pdf",
+        )
+    return render(
+        request,
+        "coop/annual_report_status.html",
+        {"cooperative": request.cooperative, "report": report},
+    )
