@@ -6,9 +6,11 @@ then must give a real ``SECRET_KEY``.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -44,8 +46,21 @@ elif not DEBUG and (len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecu
         "python -c 'import secrets; print(secrets.token_urlsafe(50))'."
     )
 
-# Set when a reverse proxy in front writes the client's address in X-Forwarded-For.
-USE_X_FORWARDED_FOR = env_bool("USE_X_FORWARDED_FOR", False)
+# How many reverse proxies in front of the portal append the client's address to
+# X-Forwarded-For: the client is the N-th entry from the right (coop/clients.py). 0, the
+# default, believes no X-Forwarded-For at all, since a client can write any it likes.
+try:
+    TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT") or 0)
+except ValueError:
+    TRUSTED_PROXY_COUNT = -1
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be a whole number, 0 or more.")
+if "USE_X_FORWARDED_FOR" in os.environ:
+    # Its old meaning (believe the first, client-written entry) is the hole it was replaced for.
+    raise ImproperlyConfigured(
+        "USE_X_FORWARDED_FOR is gone: set TRUSTED_PROXY_COUNT to the number of reverse proxies "
+        "in front of the portal (1 with docker-compose's), or 0 for none."
+    )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -58,11 +73,13 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "axes",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
+    "csp",
     "coop",
     "members",
     "standards",
@@ -72,18 +89,49 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a public document asked for over its limit per address is refused before any
+    # other work, as cheaply as can be (coop/public_documents.py).
+    "coop.public_documents.LimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After whitenoise, which answers static files itself: the policy is for pages.
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "coop.authentication.TokenUserMiddleware",
+    # Before the scope and any view: a NUL in a path, query, form or cookie is a 400 naming it.
+    "coop.bad_input.BadInputMiddleware",
     "coop.middleware.TenantScopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a login refused for too many failures into the
+    # lockout answer (coop.logins.lockout_response).
+    "axes.middleware.AxesMiddleware",
 ]
+
+# django-axes first: it refuses a locked-out account or address before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Failed logins (pages, admin and the API's token endpoint) are counted per account and per
+# client address; either reaching the limit within the cool-off refuses that account or address
+# until the cool-off has passed since its last failure, or until staff unlock it.
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT") or 10)
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES") or 30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Tries while locked out are not counted, so the wait the message names is the wait there is.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "coop.clients.client_address"
+AXES_LOCKOUT_CALLABLE = "coop.logins.lockout_response"
+# Only failures are kept: a row per successful login would grow without end and make a session
+# for every API client that asks for a token.
+AXES_DISABLE_ACCESS_LOG = True
+# Lockouts are logged as warnings; its start-up banner would only clutter every command's output.
+AXES_VERBOSE = False
 
 # The top floor assembles every app's URLs (coop/urls.py holds coop's own): coop imports no app.
 ROOT_URLCONF = "supervision.urls"
@@ -133,14 +181,19 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Hashed names and their manifest (staticfiles.json) whatever DEBUG is, so the files that
+# bin/setup collects with DEBUG on are the ones a server with DEBUG off looks up; with DEBUG on
+# the pages still link the plain names, served from the source folders. Only production builds
+# (the Dockerfile, DEBUG=0) also write compressed copies: that takes a minute, the hashing two
+# seconds, and the proxy compresses on the fly anyway.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
-        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        else "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
     },
 }
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
@@ -153,8 +206,29 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# No task is lost with its worker. A task is acknowledged only once it has run (acks late), and
+# one whose pool process died under it (SIGKILL, out of memory) goes back to the queue at once
+# (rejected when the worker is lost). A worker that dies whole acknowledges nothing and rejects
+# nothing: Redis hands its task to another worker once the visibility timeout has passed, and
+# workers look for such tasks every TASK_RESTORE_SECONDS. The timeout must be longer than the
+# longest task, or a task still running is handed out a second time: the longest is the annual
+# report, 0.5-2.5 s at Haimen's size and under 2 s at 20,000 batches a year on a busy 2-core
+# machine (bench/lost_task.py), so 5 minutes leaves a hundredfold margin, while a lost task is
+# redone within about 5.5 minutes (measured: 306-309 s after the kill). No task is sent with a
+# countdown or an ETA: one beyond the timeout would be handed out again before it is due.
+# Every task can run twice (they are idempotent), and the sweep of supervision/tasks.py issues
+# any document whose task was lost some other way. Prefetch one: a worker holds no task it is
+# not running.
+TASK_VISIBILITY_TIMEOUT = int(os.environ.get("TASK_VISIBILITY_TIMEOUT") or 300)
+TASK_RESTORE_SECONDS = int(os.environ.get("TASK_RESTORE_SECONDS") or 30)
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": TASK_VISIBILITY_TIMEOUT,
+    "unacked_restore_interval": TASK_RESTORE_SECONDS,
+    "unacked_restore_throttle": 1,  # every look is a look (kombu skips 9 of 10 by default)
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CACHES = {
@@ -179,10 +253,41 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "portal@localhost")
 
 if not DEBUG:
-    SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
+    # HTTPS=0 only for a trial on a closed network served over plain http: no redirect to
+    # https, no HSTS (a browser that saw it would refuse plain http for a year) and cookies
+    # that travel over http.
+    HTTPS = env_bool("HTTPS", True)
+    SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", HTTPS)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    # The reverse proxy (deploy/Caddyfile) says whether the client came over https; gunicorn
+    # is published only to it, so no client can write this header itself.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_CONTENT_TYPE_NOSNIFF = True
+    SECURE_SSL_REDIRECT = HTTPS
+    SECURE_HSTS_SECONDS = 365 * 24 * 3600 if HTTPS else 0
+    # Subdomains of the portal's own host name; the portal has none served over http.
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+    # Preloading binds the whole registrable domain (the bureau's, as a rule) to https in every
+    # browser and takes months to undo: the domain's owner decides it by submitting the domain,
+    # not a portal by default. So no preload flag, and its deploy-check warning is silenced.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+# Content-Security-Policy (django-csp), with DEBUG on as well, so the browser journeys run under
+# it: scripts and stylesheets only from the portal's own files, never inline, so markup that
+# slips into a page cannot run; no plugins, no framing, forms post only to the portal. Images
+# may also be data: URIs (Swagger UI's icons are, in its stylesheet).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 REST_FRAMEWORK = {
     # Token first: a token client must not be asked for a CSRF token by the session class.
@@ -194,8 +299,22 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # The schema says every error an operation answers with (coop/schema.py).
+    "DEFAULT_SCHEMA_CLASS": "coop.schema.PortalAutoSchema",
     "EXCEPTION_HANDLER": "coop.api.exception_handler",
+    # DRF's parsers, refusing deep nesting and characters the database cannot hold (a 400).
+    "DEFAULT_PARSER_CLASSES": [
+        "coop.parsers.JSONParser",
+        "coop.parsers.FormParser",
+        "coop.parsers.MultiPartParser",
+    ],
+    # DRF's throttles pick the client from X-Forwarded-For as coop.clients does.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
+}
+# API tokens (django-rest-knox): one per login, stored hashed, dead after API_TOKEN_TTL_HOURS.
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=float(os.environ.get("API_TOKEN_TTL_HOURS") or 10)),
+    "AUTH_HEADER_PREFIX": "Token",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Quality cooperative portal API",
@@ -205,6 +324,25 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # No validator badge: it is an image from validator.swagger.io that would send it the
+    # schema's address (and break the no-CDN rule and the Content-Security-Policy).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # The same whoever asks: built in an empty tenant scope for an anonymous caller.
+    "DEFAULT_GENERATOR_CLASS": "coop.schema.ScopedSchemaGenerator",
+    "GET_MOCK_REQUEST": "coop.schema.mock_request",
+    # What a client sends apart from what it reads (read-only fields are not asked for).
+    "COMPONENT_SPLIT_REQUEST": True,
+    # One name for each set of choices that several models or fields share.
+    "ENUM_NAME_OVERRIDES": {
+        "SafetyCategoryEnum": "standards.models.Limit.Category",
+        "MemberStatusEnum": "members.models.Member.Status",
+        "MemberKindEnum": "members.models.Member.Kind",
+        "ComplaintStatusEnum": "credit.models.Complaint.Status",
+        "AssessmentStatusEnum": "credit.models.Assessment.Status",
+        "AssessmentResultEnum": "credit.models.Assessment.Result",
+        "GradeEnum": "credit.models.CreditGrade.Grade",
+        "VerdictEnum": ["pass", "warn", "fail"],
+    },
 }
 
 LOGGING = {
@@ -218,3 +356,7 @@ LOGGING = {
 
 # The portal's public address, printed on documents (the QR code of a certificate leads here).
 PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000")
+
+# Public documents rendered on request (a cooperative's standards collection as PDF or XLSX)
+# a client address may ask for per minute, all such URLs together (coop/public_documents.py).
+PUBLIC_DOCUMENTS_PER_MINUTE = int(os.environ.get("PUBLIC_DOCUMENTS_PER_MINUTE") or 30)

@@ -1,19 +1,9 @@
 """A fixed-window limit per client address for public forms, counted in the shared cache
 (Redis when configured), so every web worker sees the same count."""
 
-from django.conf import settings
 from django.core.cache import cache
 
-
-def client_address(request):
-    # Behind a reverse proxy REMOTE_ADDR is the proxy's; the client's comes in
-    # X-Forwarded-For, trusted only when the deployment says a proxy sets it (a client
-    # could otherwise send any address and never be limited).
-    if settings.USE_X_FORWARDED_FOR:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[0].strip()
-        if forwarded:
-            return forwarded
-    return request.META.get("REMOTE_ADDR", "")
+from coop.clients import client_address
 
 
 def allow(request, action, limit, seconds):

@@ -1,5 +1,5 @@
 """coop's own URLs: accounts, the admin, the API's root, token, caller and cooperatives, the
-schema and its docs, and the verification of a document by its number.
+schema and its docs, and the verification of a document by its verification code.
 
 ``supervision/urls.py`` is the ROOT_URLCONF: the top floor, the one module that may import
 every app, puts these together with each app's ``urls.py``. Each holds three lists:
@@ -10,10 +10,9 @@ cooperative, under ``/c/<coop_slug>/``) and ``api_urlpatterns`` (under ``/api/v1
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from coop import api, documents_api, views
+from coop import account_views, api, documents_api, tokens, views
 
 # A cooperative's resources in the API, as a router prefix (a regular expression).
 COOP = r"coops/(?P<coop_slug>[-a-zA-Z0-9_]+)"
@@ -30,19 +29,32 @@ accounts = [
 ]
 
 urlpatterns = [
-    path("verify/<str:number>/", views.verify, name="verify"),
+    path("verify/", views.verify_lookup, name="verify-lookup"),
+    path("verify/<str:code>/", views.verify, name="verify"),
     path("accounts/", include(accounts)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Swagger UI's start-up script as a file of its own (…/api/docs/?script=), and our page
+    # without its inline <style>: the Content-Security-Policy allows no inline script or style.
+    path(
+        "api/docs/",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api-schema", template_name="coop/swagger_ui.html"
+        ),
+        name="api-docs",
+    ),
 ]
 
-cooperative_urlpatterns = []
+cooperative_urlpatterns = [
+    path("accounts/locked/", account_views.locked_accounts, name="locked-accounts"),
+]
 
 api_urlpatterns = [
     path("", api.api_root, name="api-root"),
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", tokens.TokenLoginView.as_view(), name="api-token"),
+    path("auth/logout/", tokens.TokenLogoutView.as_view(), name="api-logout"),
+    path("auth/logout-all/", tokens.TokenLogoutAllView.as_view(), name="api-logout-all"),
     path("me/", api.MeView.as_view(), name="api-me"),
     path("coops/", api.CooperativeViewSet.as_view({"get": "list"}), name="api-coop-list"),
     path(
@@ -51,7 +63,7 @@ api_urlpatterns = [
         name="api-coop-detail",
     ),
     path(
-        "public/certificates/<str:number>/",
+        "public/certificates/<str:code>/",
         documents_api.PublicDocumentView.as_view(),
         name="api-public-certificate",
     ),

@@ -59,12 +59,9 @@ class ContactForm(forms.ModelForm):
 
 
 class ApplicationForm(forms.ModelForm):
-    """The public application: the unit, and the account it will use to sign and follow up."""
-
-    username = forms.CharField(label=_("username for the portal"), max_length=150)
-    email = forms.EmailField(label=_("email"), required=False)
-    password = forms.CharField(label=_("password"), widget=forms.PasswordInput)
-    password_again = forms.CharField(label=_("password again"), widget=forms.PasswordInput)
+    """The public application: the unit and its contact email. No login name or password:
+    the link mailed to the address sets up the account (members.services.accounts), so the
+    form's answer never says whether a name or an address is known."""
 
     class Meta:
         model = Member
@@ -75,6 +72,14 @@ class ApplicationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.cooperative = cooperative
         self.fields["district"].queryset = District.objects.filter(region=cooperative.region_id)
+        email = self.fields["contact_email"]
+        email.required = True
+        email.help_text = _("We send the link to set up your account here; it is your login name.")
+
+
+class AccountSetupForm(forms.Form):
+    password = forms.CharField(label=_("password"), widget=forms.PasswordInput)
+    password_again = forms.CharField(label=_("password again"), widget=forms.PasswordInput)
 
     def clean(self):
         data = super().clean()

@@ -23,6 +23,7 @@ urlpatterns = []
 cooperative_urlpatterns = [
     path("directory/", views.directory, name="directory"),
     path("apply/", views.apply, name="apply"),
+    path("account/<str:token>/", views.account_setup, name="account-setup"),
     path("convention/", views.convention_page, name="convention"),
     path("profile/", views.profile, name="profile"),
     path("profile/sign/", views.sign, name="sign"),
@@ -31,6 +32,8 @@ cooperative_urlpatterns = [
     path("members/new/", views.member_new, name="member-new"),
     path("members/<int:pk>/", views.member_detail, name="member-detail"),
     path("members/<int:pk>/edit/", views.member_edit, name="member-edit"),
+    # Before the steps' route, which would take "invitation" for a verb.
+    path("members/<int:pk>/invitation/", views.member_invitation, name="member-invitation"),
     path("members/<int:pk>/<str:verb>/", views.member_transition, name="member-transition"),
     path("conventions/", views.conventions, name="conventions"),
     path("overview/", views.overview, name="overview"),

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.contrib.auth import login
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -7,14 +8,23 @@ from django.views.decorators.http import require_POST
 
 from coop import services, throttle
 from coop.access import public_view, role_required
+from coop.clients import client_address
 from coop.errors import Refused
-from coop.pages import PAGE_SIZE, page_of, save_or_report, step_forms, take_from_page
+from coop.pages import (
+    PAGE_SIZE,
+    page_of,
+    run_step,
+    save_or_report,
+    step_forms,
+    take_from_page,
+)
 from coop.pagination import PageByIds
 from coop.roles import is_administrator, is_enterprise, is_staff
 from members import exports
 from members.api.documents import download
 from members.filters import MemberFilter
 from members.forms import (
+    AccountSetupForm,
     ApplicationForm,
     ContactForm,
     ConventionForm,
@@ -38,8 +48,8 @@ from members.selectors import (
     search_members,
     with_counts,
 )
+from members.services import accounts, imports, lifecycle
 from members.services import convention as convention_services
-from members.services import imports, lifecycle
 from members.services import members as member_services
 
 # The public
@@ -70,21 +80,48 @@ def apply(request, coop_slug):
         form.add_error(None, _("Too many applications from your address; try again in an hour."))
     elif request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        account = {k: data.pop(k) for k in ("username", "email", "password")}
-        data.pop("password_again")
         created = save_or_report(
             form,
-            lambda: member_services.member_apply(
-                cooperative=request.cooperative, **account, **data
-            ),
+            lambda: member_services.member_apply(cooperative=request.cooperative, **data),
         )
         if created:
+            # The same page for every application: it depends on nothing but what was sent.
             return render(
                 request,
                 "members/applied.html",
-                {"cooperative": request.cooperative, "member": created[0]},
+                {"cooperative": request.cooperative, "member": created},
             )
     return render(request, "members/apply.html", {"cooperative": request.cooperative, "form": form})
+
+
+@public_view
+def account_setup(request, coop_slug, token):
+    """The page the mailed link opens: the unit's contact chooses a password and is logged in."""
+    member = accounts.invited_member(token)
+    if member is None:
+        return render(
+            request, "members/account_link.html", {"cooperative": request.cooperative}, status=404
+        )
+    form = AccountSetupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        password = form.cleaned_data["password"]
+        user = save_or_report(
+            form, lambda: accounts.set_up_account(member=member, password=password)
+        )
+        if user:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Your account is set up."))
+            return redirect("profile", coop_slug=coop_slug)
+    return render(
+        request,
+        "members/account_setup.html",
+        {
+            "cooperative": request.cooperative,
+            "member": member,
+            "login_name": accounts.login_name(member.contact_email),
+            "form": form,
+        },
+    )
 
 
 @public_view
@@ -160,7 +197,7 @@ def sign(request, coop_slug):
         convention_services.convention_sign(
             member=member,
             actor=request.user,
-            ip_address=request.META.get("REMOTE_ADDR"),
+            ip_address=client_address(request) or None,
             **form.cleaned_data,
         )
     except Refused as refusal:
@@ -235,8 +272,21 @@ def member_detail(request, coop_slug, pk):
             "steps_title": _("Change the status"),
             "people": member.quality_people.all(),
             "certifications": member.certifications.all(),
+            "accounts": accounts.accounts_of(member),
         },
     )
+
+
+@require_POST
+@role_required(is_administrator)
+def member_invitation(request, coop_slug, pk):
+    """Send the unit's contact a new link to set up its account."""
+    member = member_for_user(request.user, pk)
+    if run_step(request, lambda: accounts.send_again(member=member, actor=request.user) or True):
+        messages.success(
+            request, _("A new link goes to %(email)s.") % {"email": member.contact_email}
+        )
+    return redirect("member-detail", coop_slug=coop_slug, pk=pk)
 
 
 @role_required(is_administrator)

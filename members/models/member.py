@@ -90,6 +90,9 @@ class Member(TenantModel):
     legal_representative = models.CharField(_("legal representative"), max_length=100, blank=True)
     contact_person = models.CharField(_("contact person"), max_length=100, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    # Where the link to set up the unit's account goes (members.services.accounts); at most
+    # a login name's length, since the address becomes the account's login name.
+    contact_email = models.EmailField(_("contact email"), max_length=150, blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
     district = models.ForeignKey(
         "coop.District", on_delete=models.PROTECT, related_name="+", verbose_name=_("district")
@@ -229,6 +232,8 @@ class Certification(TenantModel):
     expires_on = models.DateField(_("expires"))
 
     objects = ScopedManager.from_queryset(CertificationQuerySet)()
+    # Recorded from before the portal: may go back to 1900 (coop.periods).
+    history_dates = ("issued_on", "expires_on")
 
     class Meta:
         ordering = ["expires_on"]
@@ -249,6 +254,8 @@ class Honour(TenantModel):
     title = models.CharField(_("honour"), max_length=200)
     awarded_by = models.CharField(_("awarded by"), max_length=200)
     awarded_on = models.DateField(_("awarded"))
+    # Recorded from before the portal: may go back to 1900 (coop.periods).
+    history_dates = ("awarded_on",)
 
     class Meta:
         ordering = ["-awarded_on"]
@@ -287,6 +294,8 @@ class GrowthEvent(TenantModel):
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
     on = models.DateField(_("date"))
     note = models.TextField(_("note"), blank=True)
+    # Recorded from before the portal: may go back to 1900 (coop.periods).
+    history_dates = ("on",)
 
     class Meta:
         ordering = ["-on"]
