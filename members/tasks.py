@@ -1,7 +1,7 @@
 from coop import documents
 from coop.celery import tenant_task
 from coop.models import Document
-from members.models import ConventionSignature
+from members.models import ConventionSignature, Member
 from members.pdf import convention_certificate_html
 
 
@@ -27,3 +27,13 @@ def issue_convention_certificate(cooperative_id, signature_id):
         render=lambda document: convention_certificate_html(document, signature),
     )
     return document.number
+
+
+@tenant_task
+def send_account_invitation(cooperative_id, member_id):
+    """Mail a unit's contact the link to set up its account. A rerun after a crash may send the
+    link twice, which is harmless: every copy works until the account exists."""
+    from members.services import accounts
+
+    member = Member.objects.select_related("cooperative").filter(pk=member_id).first()
+    return bool(member) and accounts.send_invitation(member)

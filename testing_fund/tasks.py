@@ -1,12 +1,13 @@
 from decimal import Decimal
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coop.celery import tenant_task
 from coop.models import Cooperative
 from standards.models import Standard
-from testing_fund.models import TestingInstitution
+from testing_fund.models import SamplingRound, TestingInstitution
 from testing_fund.reports import issue_test_report
 from testing_fund.services.rounds import preview_round
 
@@ -15,15 +16,25 @@ __all__ = ["issue_test_report", "plan_round"]  # every task of the app, as Celer
 
 @tenant_task
 def plan_round(cooperative_id, lab_id, standard_id, coverage):
-    """The schedule's quarterly run: a round to preview and confirm."""
+    """The schedule's quarterly run: a round to preview and confirm, one a quarter. A rerun
+    (its worker was lost, or the schedule sent it twice) finds the round already made."""
     today = timezone.localdate()
-    sampling_round = preview_round(
-        cooperative=Cooperative.objects.get(pk=cooperative_id),
-        actor=None,
-        name=_("Supervisory sampling %(year)d Q%(quarter)d")
-        % {"year": today.year, "quarter": (today.month - 1) // 3 + 1},
-        coverage=Decimal(coverage),
-        lab=TestingInstitution.objects.get(pk=lab_id),
-        standard=Standard.objects.get(pk=standard_id),
-    )
+    name = _("Supervisory sampling %(year)d Q%(quarter)d") % {
+        "year": today.year,
+        "quarter": (today.month - 1) // 3 + 1,
+    }
+    with transaction.atomic():
+        # Two runs at once take turns on the cooperative's row; the second finds the first's.
+        cooperative = Cooperative.objects.select_for_update().get(pk=cooperative_id)
+        made = SamplingRound.objects.filter(name=name).order_by("pk").first()
+        if made is not None:
+            return made.pk
+        sampling_round = preview_round(
+            cooperative=cooperative,
+            actor=None,
+            name=name,
+            coverage=Decimal(coverage),
+            lab=TestingInstitution.objects.get(pk=lab_id),
+            standard=Standard.objects.get(pk=standard_id),
+        )
     return sampling_round.pk
