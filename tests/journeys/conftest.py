@@ -1,6 +1,7 @@
 """Browser journeys: Debian's Chromium driven by Playwright against a live server on the test
 database (PostgreSQL) with a real Celery worker. Screenshots of the key pages go under
-test-artifacts/journeys/; axe-core (from npm, node_modules/) checks each of them."""
+test-artifacts/journeys/; axe-core (from npm, node_modules/) checks each of them. Every page a
+journey opens must carry the Content-Security-Policy header and break none of its rules."""
 
 from pathlib import Path
 
@@ -21,6 +22,14 @@ CHROMIUM_ARGS = [
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts" / "journeys"
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 PASSWORD = "test-pass-2026"  # tests/factories.py's UserFactory
+# Run in every page before its own scripts (through the DevTools protocol, which the policy does
+# not govern): each refusal of the Content-Security-Policy is written to the console, beside
+# Chromium's own message about it, so none goes unnoticed.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => console.error(
+  "CSP violation:", event.effectiveDirective, event.blockedURI || "inline",
+  event.sourceFile + ":" + event.lineNumber, event.sample));
+"""
 
 
 @pytest.fixture
@@ -41,8 +50,12 @@ class Visit:
         self.context = browser.new_context(
             viewport={"width": width, "height": 900}, locale="zh-CN", accept_downloads=True
         )
-        self.page = self.context.new_page()
         self.base = live_server.url
+        self.context.add_init_script(REPORT_CSP_VIOLATIONS)
+        self.csp_violations, self.pages_without_csp, self.pages = [], [], 0
+        self.context.on("console", self.note_console)
+        self.context.on("response", self.note_response)
+        self.page = self.context.new_page()
         self.folder = ARTIFACTS / journey
         self.folder.mkdir(parents=True, exist_ok=True)
         self.who = who
@@ -66,13 +79,27 @@ class Visit:
         )
         check_accessibility(self.page)
 
+    def note_console(self, message):
+        if "Content Security Policy" in message.text or message.text.startswith("CSP violation"):
+            where = message.page.url if message.page else "?"
+            self.csp_violations.append(f"{where}: {message.text}")
+
+    def note_response(self, response):
+        """Every page of the portal that the tab opens carries the policy."""
+        if response.request.resource_type == "document" and response.url.startswith(self.base):
+            self.pages += 1
+            if "content-security-policy" not in response.headers:
+                self.pages_without_csp.append(response.url)
+
     def close(self):
         self.context.close()
 
 
 def check_accessibility(page):
     """No critical violation that axe-core finds on the page as it stands."""
-    page.add_script_tag(path=str(AXE))
+    # Evaluated through the DevTools protocol: a <script> tag with axe's text would be inline
+    # script, which the Content-Security-Policy rightly refuses.
+    page.evaluate(AXE.read_text())
     found = page.evaluate("async () => (await axe.run(document)).violations")
     critical = [f"{v['id']}: {v['help']}" for v in found if v["impact"] == "critical"]
     assert not critical, f"{page.url}: {critical}"
@@ -94,6 +121,11 @@ def visit(browser, live_server):
     yield open_tab
     for tab in opened:
         tab.close()
+    assert all(tab.pages for tab in opened), "a tab opened no page of the portal"
+    missing = [url for tab in opened for url in tab.pages_without_csp]
+    assert not missing, f"pages without a Content-Security-Policy header: {missing}"
+    violations = [violation for tab in opened for violation in tab.csp_violations]
+    assert not violations, f"Content-Security-Policy violations: {violations}"
 
 
 def wait_for(page, check, seconds=30):

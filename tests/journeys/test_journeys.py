@@ -13,6 +13,20 @@ from tests.factories import next_uscc
 from tests.journeys.conftest import wait_for
 
 
+def mailed_link(address, seconds=30):
+    """The path of the link in the newest mail to ``address``, once a worker has sent it."""
+    import time
+
+    from django.core import mail
+
+    deadline = time.monotonic() + seconds
+    while not any(address in message.to for message in mail.outbox):
+        assert time.monotonic() < deadline, f"no mail to {address}"
+        time.sleep(0.2)
+    body = [m for m in mail.outbox if address in m.to][-1].body
+    return re.search(r"https?://[^/\s]+(/\S+)", body).group(1)
+
+
 def step(page, name):
     """Press the button of a step on a record's page."""
     page.get_by_role("button", name=name, exact=True).click()
@@ -30,13 +44,19 @@ def test_an_enterprise_joins(coop_a, convention, visit, worker):
     page.locator("#id_district").select_option(str(coop_a.cooperative.district_id))
     page.locator("#id_town").fill("三厂街道")
     page.locator("#id_main_products").fill("四件套")
-    page.locator("#id_username").fill("xinjin")
-    page.locator("#id_password").fill("xinjin-pass-2026")
-    page.locator("#id_password_again").fill("xinjin-pass-2026")
+    page.locator("#id_contact_email").fill("chen@xinjin.example.cn")
     public.shot("application")
     page.get_by_role("button", name="提交申请").click()
     assert page.get_by_role("heading", name="申请已收到").is_visible()
     public.shot("applied")
+    # The worker mails the link that sets up the account; its login name is the address.
+    link = mailed_link("chen@xinjin.example.cn")
+    page = public.go(link)
+    page.locator("#id_password").fill("xinjin-pass-2026")
+    page.locator("#id_password_again").fill("xinjin-pass-2026")
+    public.shot("account")
+    page.get_by_role("button", name="设置账号").click()
+    assert "/c/coop-a/profile/" in page.url
 
     admin = visit("enterprise-joins", "admin")
     admin.log_in(coop_a.admin.username)
@@ -48,7 +68,7 @@ def test_an_enterprise_joins(coop_a, convention, visit, worker):
     admin.shot("approved")
 
     enterprise = visit("enterprise-joins", "enterprise")
-    enterprise.log_in("xinjin", "xinjin-pass-2026")
+    enterprise.log_in("chen@xinjin.example.cn", "xinjin-pass-2026")
     page = enterprise.go("/c/coop-a/profile/")
     page.locator("#id_signer_name").fill("陈新")
     page.locator("#id_signer_position").fill("总经理")
