@@ -1,8 +1,10 @@
-"""The document pipeline: numbered, QR-coded, hashed PDFs that anyone can verify.
+"""The document pipeline: numbered, QR-coded, hashed PDFs that anyone holding them can verify.
 
-Every certificate and report goes through ``issue``: it allocates ``<CODE>-<YEAR>-<SEQ>``,
-renders HTML to an A4 PDF with WeasyPrint, stores the file and its SHA-256, and does nothing
-more when the same source is issued again, so a rerun of its task yields the same document.
+Every certificate and report goes through ``issue``: it allocates ``<CODE>-<YEAR>-<SEQ>``
+and a random verification code, renders HTML to an A4 PDF with WeasyPrint, stores the file and
+its SHA-256, and does nothing more when the same source is issued again, so a rerun of its task
+yields the same document. The QR code and the printed address carry the verification code, not
+the number: numbers are sequential, and a number alone must not open a document.
 """
 
 import base64
@@ -29,8 +31,9 @@ from coop.models import Document, DocumentSequence
 DOCUMENT_BASE_URL = "http://portal.document/"
 
 
-def verification_url(number):
-    return settings.PORTAL_BASE_URL.rstrip("/") + reverse("verify", args=[number])
+def verification_url(code):
+    """The public verification page of the document with this verification code."""
+    return settings.PORTAL_BASE_URL.rstrip("/") + reverse("verify", args=[code])
 
 
 def qr_data_uri(text):
@@ -63,8 +66,8 @@ class StaticOnlyFetcher(URLFetcher):
 
 def render_html(template, document, **context):
     """A document's HTML, always in Chinese (it is the paper of record), with the address and
-    QR code of its public verification."""
-    url = verification_url(document.number)
+    QR code of its public verification, which carry the document's verification code."""
+    url = verification_url(document.code)
     with translation.override("zh-hans"):
         return render_to_string(
             template,

@@ -1,4 +1,5 @@
-"""The public verification of a document by its number (the API beside the ``verify`` page).
+"""The public verification of a document by its verification code (the API beside the
+``verify`` page; see ``coop/verification.py`` for why a number alone opens nothing).
 A member's own documents, listed and downloaded, are members' (``members/api/documents.py``)."""
 
 from django.http import Http404
@@ -23,16 +24,27 @@ class VerificationSerializer(serializers.Serializer):
     sha256 = serializers.CharField()
 
 
-@extend_schema(parameters=[OpenApiParameter("number", str, OpenApiParameter.PATH)])
+@extend_schema(
+    parameters=[
+        OpenApiParameter(
+            "code",
+            str,
+            OpenApiParameter.PATH,
+            description="The verification code printed beside the document's number and in "
+            "its QR code (not the number).",
+        )
+    ]
+)
 class PublicDocumentView(generics.RetrieveAPIView):
-    """Verify a certificate or report: is it valid, superseded or revoked?"""
+    """Verify a certificate or report by its verification code: is it valid, superseded or
+    revoked? An unknown code, or a document's number, is a 404."""
 
     serializer_class = VerificationSerializer
     permission_classes = [AllowAny]
     authentication_classes = []
 
     def get_object(self):
-        document = find_document(self.kwargs["number"])
-        if document is None or not document.file:
+        document = find_document(self.kwargs["code"])
+        if document is None:
             raise Http404
         return document
