@@ -54,7 +54,7 @@ def main():
     from django.core.management import call_command
     from django.test import Client
     from django.test.utils import setup_test_environment
-    from rest_framework.authtoken.models import Token
+    from knox.models import AuthToken
 
     from coop.models import User
 
@@ -65,8 +65,8 @@ def main():
     admin = User.objects.get(username="haimen-admin")
     page_client = Client()
     page_client.force_login(admin)
-    token, _ = Token.objects.get_or_create(user=admin)
-    api_client = Client(HTTP_AUTHORIZATION=f"Token {token.key}")
+    _, token = AuthToken.objects.create(user=admin)
+    api_client = Client(HTTP_AUTHORIZATION=f"Token {token}")
 
     print(f"{requests} requests each, as haimen-admin, 551 members, PostgreSQL")
     print(f"{'request':24} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")

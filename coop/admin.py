@@ -111,7 +111,9 @@ class DocumentAdmin(ReadOnlyAdmin):
     list_display = ["number", "kind", "member", "issued_at", "status"]
     list_filter = ["kind"]
     list_select_related = ["member"]
-    search_fields = ["number"]
+    search_fields = ["number", "code"]
+    # Not editable, so shown only when named: staff read it out to a member who lost the paper.
+    readonly_fields = ["code"]
 
 
 @admin.register(User)

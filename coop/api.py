@@ -6,6 +6,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -19,7 +20,21 @@ def exception_handler(exc, context):
         exc = ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
     if isinstance(exc, Refused):
         return Response({"detail": exc.message}, status=status.HTTP_409_CONFLICT)
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    if response is not None and response.status_code == status.HTTP_400_BAD_REQUEST:
+        response.data = by_field(response.data)
+    return response
+
+
+def by_field(errors):
+    """A 400's body in the one shape the schema gives it, ``{field: [messages]}``: messages
+    about no one field (a bare list) go under ``non_field_errors`` as a serializer's do, and a
+    field's lone message becomes its list. ``{"detail": …}`` (an unreadable body) stays."""
+    if isinstance(errors, list):
+        return {api_settings.NON_FIELD_ERRORS_KEY: errors}
+    if isinstance(errors, dict) and set(errors) != {"detail"}:
+        return {name: [said] if isinstance(said, str) else said for name, said in errors.items()}
+    return errors
 
 
 @extend_schema(responses={200: inline_serializer("ApiRoot", {"me": serializers.URLField()})})

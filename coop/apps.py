@@ -13,6 +13,8 @@ class CoopConfig(AppConfig):
         # Each app declares its workflows in its ``workflows`` module: loaded at start, so the
         # registry (inboxes, the structural tests) knows every workflow before any request.
         autodiscover_modules("workflows")
+        # API tokens die at a logout from the pages and at a password change: receivers.
+        from coop import tokens  # noqa: F401
 
 
 class PortalAdminConfig(admin_apps.AdminConfig):

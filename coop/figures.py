@@ -4,6 +4,11 @@ grouped query. Nothing here knows a model, so the lowest floor holds it for ever
 from datetime import date
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
+
+from coop import periods
+from coop.errors import BadParameter
+
 
 def yuan(amount):
     """Money as the portal writes it everywhere, in the API, pages, exports and messages: a
@@ -12,7 +17,12 @@ def yuan(amount):
 
 
 def year_range(year):
-    """The first and last day of ``year``, for a ``__range`` filter on a date."""
+    """The first and last day of ``year``, for a ``__range`` filter on a date. A year outside
+    the portal's range (coop.periods) is refused naming it, a 400 wherever it came from."""
+    try:
+        year = periods.check_year(year)
+    except ValidationError as error:
+        raise BadParameter(error.message_dict) from None
     return date(year, 1, 1), date(year, 12, 31)
 
 

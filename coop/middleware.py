@@ -24,6 +24,8 @@ class TenantScopeMiddleware:
         try:
             match = resolve(request.path_info)
         except Resolver404:
+            if request.path_info.startswith("/api/"):
+                return not_found(request)  # the API answers JSON, even for no such address
             match = None
         slug = match.kwargs.get("coop_slug") if match else None
         if slug is None:

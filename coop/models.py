@@ -1,3 +1,5 @@
+import secrets
+
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -7,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from coop import periods
 from coop.tenancy import ScopedManager
 
 
@@ -55,9 +58,14 @@ class TenantModel(models.Model):
     class Meta:
         abstract = True
 
+    # Date fields recording what happened before the portal (a certificate issued, an honour
+    # awarded): they may go back to 1900; every other date and year lies in the portal's range
+    # (coop.periods).
+    history_dates = ()
+
     def clean_fields(self, exclude=None):
         super().clean_fields(exclude)
-        errors = {}
+        errors = periods.check_row(self, exclude or ())
         for field in self._meta.concrete_fields:
             if (
                 field.many_to_one
@@ -258,11 +266,20 @@ class Objection(TenantModel):
         abstract = True
 
 
-class Document(TenantModel):
-    """A numbered document the portal issues, which anyone can verify by its number.
+def verification_code():
+    """A document's public verification code: 128 random bits, 22 URL-safe characters."""
+    return secrets.token_urlsafe(16)
 
-    Its public details are fixed when it is issued, so verification shows what the paper
-    shows without knowing each kind. Revocation and supersession are recorded transitions.
+
+class Document(TenantModel):
+    """A numbered document the portal issues, which anyone holding it can verify by its code.
+
+    Numbers are sequential (``<CODE>-<YEAR>-<SEQ>``), so whoever knew one could count through
+    every report's cooperative, product and verdict: the public verification asks for the
+    random code printed beside the number (and in the QR code) instead, and a number alone
+    opens nothing. Its public details are fixed when it is issued, so verification shows what
+    the paper shows without knowing each kind. Revocation and supersession are recorded
+    transitions.
     """
 
     class Kind(models.TextChoices):
@@ -277,6 +294,13 @@ class Document(TenantModel):
 
     kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
     number = models.CharField(_("number"), max_length=40)
+    code = models.CharField(
+        _("verification code"),
+        max_length=32,
+        unique=True,
+        default=verification_code,
+        editable=False,
+    )
     # What the document was issued for (a signature, a report): one document per source.
     source_id = models.PositiveBigIntegerField()
     member = models.ForeignKey(

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
@@ -16,12 +15,6 @@ PAGE_SIZE = 50
 def page_of(request, rows, per_page=PAGE_SIZE, param="page"):
     """The page of ``rows`` the query string asks for (``param``: two lists on one page)."""
     return Paginator(rows, per_page).get_page(request.GET.get(param))
-
-
-def asked_year(params):
-    """The ``year`` a query string asks for, this year by default."""
-    year = params.get("year", "")
-    return int(year) if year.isdigit() else timezone.localdate().year
 
 
 def save_or_report(form, save):

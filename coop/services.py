@@ -5,8 +5,11 @@ use these for the plain part.
 """
 
 from django.db import transaction
+from django.db.models import ProtectedError
+from django.utils.translation import gettext as _
 
 from coop import audit
+from coop.errors import Refused
 
 
 def _changes(instance, fields):
@@ -40,5 +43,13 @@ def update_owned(instance, *, actor, **fields):
 
 @transaction.atomic
 def delete_owned(instance, *, actor):
+    """Delete ``instance``; refused (and nothing written) while other rows refer to it."""
     audit.record(instance=instance, actor=actor, action=f"{instance._meta.model_name}_delete")
-    instance.delete()
+    try:
+        instance.delete()
+    except ProtectedError as error:
+        kinds = sorted({str(row._meta.verbose_name) for row in error.protected_objects})
+        raise Refused(
+            _("This %(noun)s cannot be deleted while these refer to it: %(kinds)s.")
+            % {"noun": instance._meta.verbose_name, "kinds": _(", ").join(kinds)}
+        ) from None

@@ -1,19 +1,31 @@
-"""coop's own page: anyone verifies a document by its number. The pages that read the apps
-(home, dashboard, annual reports) are supervision's (``supervision/views.py``)."""
+"""coop's own page: anyone holding a document verifies it by its verification code. The pages
+that read the apps (home, dashboard, annual reports) are supervision's (``supervision/views.py``)."""
 
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
-from coop.verification import find_document
+from coop.verification import find_document, is_code
 
 
-def verify(request, number):
-    """Anyone checks a certificate or report by its number (the QR code leads here)."""
-    document = find_document(number)
-    if document is not None and not document.file:
-        document = None
+def verify(request, code):
+    """Anyone checks a certificate or report by the code its QR code leads to. A number, an
+    unknown code or a mistyped one all get the same answer: no such code, and a form for one."""
+    document = find_document(code)
     return render(
         request,
         "coop/verify.html",
-        {"document": document, "number": number},
+        {"document": document, "asked": True},
         status=200 if document else 404,
+    )
+
+
+def verify_lookup(request):
+    """The verification form: a code typed in (as printed on the paper) leads to its page."""
+    code = request.GET.get("code", "").strip()
+    if is_code(code):
+        return redirect("verify", code=code)
+    return render(
+        request,
+        "coop/verify.html",
+        {"document": None, "asked": bool(code)},
+        status=404 if code else 200,
     )

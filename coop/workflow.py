@@ -27,6 +27,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from coop import periods
 from coop.errors import Refused
 from coop.models import StepEvent
 from coop.roles import Party, is_administrator, is_enterprise, is_lab
@@ -45,9 +46,10 @@ class Step:
     one state, a frozenset of states of which the body chooses one (a decision upheld or
     dismissed), or ``None`` to leave the state as it is (a notice sent). ``when`` is a further
     condition on the row as a query, checked under the lock and kept in ``due_for``;
-    ``when_refused`` is said when it does not hold. ``body(row, actor=…, **fields)`` runs under
-    the lock after the checks; it may change the row's fields (they are saved with the state)
-    and return what it made. ``reason`` names the field recorded as the event's reason.
+    ``when_refused`` is said when it does not hold (when callable, what it says of the locked
+    row: a condition of several parts says which one failed). ``body(row, actor=…, **fields)``
+    runs under the lock after the checks; it may change the row's fields (they are saved with
+    the state) and return what it made. ``reason`` names the field recorded as the event's reason.
     """
 
     name: str
@@ -61,7 +63,7 @@ class Step:
     required: tuple = ()  # fields the form marks required (the body still checks them)
     reason: str = "reason"
     when: Q | None = None
-    when_refused: str = ""
+    when_refused: object = ""  # a text, or a function of the locked row giving one
     destructive: bool = False
     template: str = ""  # a fragment for fields the generic form cannot draw (readings)
     done: str = ""  # what the history says once it is taken ("approved"); the label if empty
@@ -242,6 +244,9 @@ class Workflow:
         chosen = self.step(verb)
         if chosen is None:
             raise Refused(_("There is no step “%(step)s” here.") % {"step": verb})
+        # A date the step asks for (a decision, a deadline) lies in the portal's range, checked
+        # before anything is locked or written.
+        periods.check_dates(**{name: given[name] for name in chosen.fields if name in given})
         with transaction.atomic():
             locked = self.lock(row)
             if check_who and not (actor is not None and self.may(actor, chosen, locked)):
@@ -258,7 +263,10 @@ class Workflow:
                 self.refuse_state(chosen, before)
             if chosen.when is not None:
                 if not self.model.objects.filter(pk=locked.pk).filter(chosen.when).exists():
-                    raise Refused(chosen.when_refused or _("This step is not due now."))
+                    refusal = chosen.when_refused
+                    if callable(refusal):
+                        refusal = refusal(locked)
+                    raise Refused(refusal or _("This step is not due now."))
             fields = {name: given[name] for name in chosen.fields if name in given}
             snapshot = self._values(locked)
             made = chosen.body(locked, actor=actor, **fields) if chosen.body else locked

@@ -1,5 +1,7 @@
+from django import forms
 from django.contrib import admin
 
+from coop import periods
 from coop.admin import ReadOnlyAdmin, ScopedAdmin
 from credit.models import (
     Announcement,
@@ -12,10 +14,25 @@ from credit.models import (
 )
 
 
+class EnforcementPolicyForm(forms.ModelForm):
+    # The first-offence period is counted back from a violation's date: at most ten years of
+    # days (coop.periods), so that date minus the period is still a date.
+    leniency_days = forms.IntegerField(
+        label=EnforcementPolicy._meta.get_field("leniency_days").verbose_name,
+        min_value=0,
+        max_value=periods.MOST_DAYS,
+    )
+
+    class Meta:
+        model = EnforcementPolicy
+        fields = "__all__"
+
+
 @admin.register(EnforcementPolicy)
 class EnforcementPolicyAdmin(ScopedAdmin):
     """The first-offence period and the exit threshold, which administrators set."""
 
+    form = EnforcementPolicyForm
     list_display = ["cooperative", "leniency_days", "failed_samplings_for_exit"]
 
 

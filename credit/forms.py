@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from coop import periods
 from credit.models import DEFAULT_BANDS, Commitment, Factor, Inspection, Violation
 from credit.services.complaints import MAX_EVIDENCE_BYTES
 from credit.services.grading import GRADES
@@ -50,8 +51,8 @@ class TrackingForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("from"), widget=DATE)
-    end = forms.DateField(label=_("to"), widget=DATE)
+    start = periods.FormDateField(label=_("from"), widget=DATE)
+    end = periods.FormDateField(label=_("to"), widget=DATE)
     days = forms.IntegerField(
         label=_("objection window (days)"), min_value=1, max_value=30, initial=7, required=False
     )
@@ -66,7 +67,9 @@ class PeriodForm(forms.Form):
 class ScoringForm(forms.Form):
     """The cooperative's weights (adding up to 100) and the lowest score of each grade."""
 
-    validity_days = forms.IntegerField(label=_("validity (days)"), min_value=30)
+    validity_days = forms.IntegerField(
+        label=_("validity (days)"), min_value=30, max_value=periods.MOST_DAYS
+    )
 
     def __init__(self, *args, model, **kwargs):
         super().__init__(*args, **kwargs)
@@ -128,4 +131,4 @@ class OrderForm(forms.Form):
     requirement = forms.CharField(
         label=_("what must be rectified"), widget=forms.Textarea(attrs={"rows": 2})
     )
-    deadline = forms.DateField(label=_("deadline"), widget=DATE)
+    deadline = periods.FormDateField(label=_("deadline"), widget=DATE)

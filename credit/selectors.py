@@ -90,11 +90,16 @@ def proposals_for(user):
 
 
 def with_certificate(rows):
-    """Commitments with their certificate's number, read in the same query."""
+    """Commitments with their certificate's number and verification code (a published
+    commitment's certificate is public; its code is what the verification asks for), read in
+    the same query."""
     certificate = Document.objects.filter(
         kind=Document.Kind.COMMITMENT_CERTIFICATE, source_id=OuterRef("pk"), revoked_at=None
     ).exclude(file="")
-    return rows.annotate(certificate=Subquery(certificate.values("number")[:1]))
+    return rows.annotate(
+        certificate=Subquery(certificate.values("number")[:1]),
+        certificate_code=Subquery(certificate.values("code")[:1]),
+    )
 
 
 def in_force(rows, today=None):

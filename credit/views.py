@@ -312,7 +312,12 @@ def assessment_post(request, form):
         if announced:
             messages.success(request, _("Announced: members may object until the window closes."))
         return announced
-    made = assessments.assess(cooperative_id=request.cooperative.pk, start=start, end=end)
+    made = save_or_report(
+        form,
+        lambda: assessments.assess(cooperative_id=request.cooperative.pk, start=start, end=end),
+    )
+    if made is None:
+        return False
     messages.success(request, _("%(count)d assessments worked out.") % {"count": len(made)})
     return True
 

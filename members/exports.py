@@ -1,8 +1,6 @@
-from io import BytesIO
-
 from django.utils import translation
-from openpyxl import Workbook
 
+from coop import xlsx
 from members.models import Member
 from members.services.imports import COLUMNS
 
@@ -23,11 +21,8 @@ def members_xlsx(members):
 
 
 def _workbook(members):
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("社员单位")
-    sheet.append([heading for _field, heading in COLUMNS] + ["状态"])
-    for member in members.iterator(chunk_size=500):
-        sheet.append([cell(member, field) for field, _h in COLUMNS] + [member.get_status_display()])
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    rows = (
+        [cell(member, field) for field, _h in COLUMNS] + [member.get_status_display()]
+        for member in members.iterator(chunk_size=500)
+    )
+    return xlsx.workbook([("社员单位", [heading for _field, heading in COLUMNS] + ["状态"], rows)])

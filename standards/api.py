@@ -8,7 +8,7 @@ from rest_framework.views import APIView
 
 from coop.owned import CooperativeOwnedViewSet, MemberOwnedViewSet, owned_serializer
 from standards import services
-from standards.benchmarking import benchmark, is_benchmarked, national_limits
+from standards.benchmarking import MARK_LABELS, benchmark, is_benchmarked, national_limits
 from standards.models import (
     CollectionEntry,
     Drafting,
@@ -25,7 +25,7 @@ from standards.selectors import (
     with_declared_limits,
     with_limits,
 )
-from standards.verdicts import verdict
+from standards.verdicts import UnreadableResult, verdict
 
 SEARCH = OpenApiParameter("q", str, description="A part of the code or title, e.g. 床上用品")
 
@@ -108,7 +108,7 @@ class StandardViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
-    method = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    method = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Indicator
@@ -134,8 +134,10 @@ class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class VerdictRequest(serializers.Serializer):
-    standard = serializers.IntegerField()
-    indicator = serializers.SlugField()
+    # An unknown standard or indicator is a 400 naming the field; the view narrows the
+    # standards to those the caller may see.
+    standard = serializers.PrimaryKeyRelatedField(queryset=Standard.objects)
+    indicator = serializers.SlugRelatedField(slug_field="code", queryset=Indicator.objects)
     category = serializers.ChoiceField(choices=Limit.Category.choices)
     result = serializers.CharField(allow_blank=True)
 
@@ -153,13 +155,13 @@ class VerdictView(APIView):
     @extend_schema(request=VerdictRequest, responses=VerdictResponse)
     def post(self, request):
         asked = VerdictRequest(data=request.data)
+        asked.fields["standard"].queryset = visible_standards(request.visible_cooperative_ids)
         asked.is_valid(raise_exception=True)
         data = asked.validated_data
-        standard = get_object_or_404(
-            visible_standards(request.visible_cooperative_ids), pk=data["standard"]
-        )
-        indicator = get_object_or_404(Indicator, code=data["indicator"])
-        judged = verdict(indicator, standard, data["category"], data["result"])
+        try:
+            judged = verdict(data["indicator"], data["standard"], data["category"], data["result"])
+        except UnreadableResult as error:  # the result, named, with the indicator and the rule
+            raise serializers.ValidationError({"result": error.messages}) from None
         return Response({"result": judged.result, "explanation": judged.explanation})
 
 
@@ -234,6 +236,21 @@ class DeclarationSerializer(serializers.ModelSerializer):
         return is_benchmarked(benchmark(declaration, national))
 
 
+class BenchmarkRowSerializer(serializers.Serializer):
+    indicator = serializers.CharField()
+    indicator_name = serializers.CharField()
+    declared = LimitSerializer(allow_null=True, help_text="null when the product declares none")
+    other = LimitSerializer()
+    mark = serializers.ChoiceField(choices=sorted(MARK_LABELS))
+
+
+class BenchmarkSerializer(serializers.Serializer):
+    """A declaration beside the national (or another) standard, indicator by indicator."""
+
+    benchmarked = serializers.BooleanField()
+    rows = BenchmarkRowSerializer(many=True)
+
+
 @extend_schema(parameters=[OpenApiParameter("coop_slug", str, OpenApiParameter.PATH)])
 class DeclarationViewSet(MemberOwnedViewSet):
     """Members' self-declared standards per product; the daily check lists the outdated ones
@@ -256,7 +273,9 @@ class DeclarationViewSet(MemberOwnedViewSet):
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         self.check_write(data)
-        serializer.instance = services.declare(actor=self.request.user, **data)
+        declared = services.declare(actor=self.request.user, **data)
+        # Read back as the list and detail read it: with its flags and declared limits.
+        serializer.instance = self.get_queryset().get(pk=declared.pk)
 
     def perform_update(self, serializer):
         self.check_write(serializer.instance)
@@ -267,7 +286,10 @@ class DeclarationViewSet(MemberOwnedViewSet):
             )
         serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
 
-    @extend_schema(parameters=[OpenApiParameter("against", int, description="a standard's id")])
+    @extend_schema(
+        parameters=[OpenApiParameter("against", int, description="a standard's id")],
+        responses=BenchmarkSerializer,
+    )
     @action(detail=True)
     def benchmark(self, request, coop_slug, pk):
         """Indicator by indicator: the declared limit beside the national one, or beside the

@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from coop import periods
 from coop.models import BilingualName, TenantModel
 from coop.tenancy import ALL, ScopeError, active_scope
 from standards.codes import Level, parse_code
@@ -135,6 +136,15 @@ class Standard(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.title_zh}"
+
+    # A standard's dates may go back to 1900 and reach ten years ahead (coop.periods).
+    history_dates = ("issued_on", "implemented_on", "withdrawn_on")
+
+    def clean_fields(self, exclude=None):
+        super().clean_fields(exclude)
+        errors = periods.check_row(self, exclude or ())
+        if errors:
+            raise ValidationError(errors)
 
     def clean(self):
         errors = {}
@@ -369,6 +379,8 @@ class Drafting(TenantModel):
     standard = models.ForeignKey(Standard, on_delete=models.PROTECT, related_name="+")
     role = models.CharField(_("role"), max_length=10, choices=Role.choices)
     year = models.PositiveSmallIntegerField(_("year"))
+    # Recorded from before the portal: may go back to 1900 (coop.periods).
+    history_dates = ("year",)
 
     class Meta:
         ordering = ["-year"]

@@ -78,15 +78,19 @@ def set_standards(declaration, standards):
     )
 
 
+@transaction.atomic
 def flag_outdated(cooperative_id, today=None):
     """Flag declared standards replaced or withdrawn by ``today`` and tell the member and the
     cooperative's administrators what replaces them. A flag is raised once: a rerun on the
-    same day, or the next day, sends nothing new. Returns the rows flagged."""
+    same day, or the next day, sends nothing new, and a second run at once waits on the rows
+    and then finds them flagged. A send that fails leaves them to the next run. Returns the
+    rows flagged."""
     today = today or timezone.localdate()
     outdated = (
         DeclaredStandard.objects.filter(cooperative_id=cooperative_id, flagged_on=None)
         .filter(Standard.objects.replaced_or_withdrawn(today, prefix="standard__"))
         .select_related("standard__superseded_by", "declaration__member")
+        .select_for_update(of=("self",))
     )
     rows = list(outdated)
     if not rows:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from standards.models import Indicator, Limit
@@ -30,9 +31,21 @@ class UnreadableResult(ValidationError):
     pass
 
 
+# A reading as the lab's result keeps it (testing_fund's ``Result.raw``: 60 characters), and a
+# number as the limits hold one (``Limit.minimum``: 12 digits, 4 of them after the point).
+MOST_CHARACTERS = 60
+MOST_WHOLE_DIGITS, MOST_PLACES = 8, 4
+
+
 def read(indicator, raw):
     """The raw text as the indicator's type reads it, or UnreadableResult saying why."""
     text = str(raw).strip()
+    if len(text) > MOST_CHARACTERS:
+        raise UnreadableResult(
+            _("%(indicator)s: a result is at most %(most)d characters long.")
+            % {"indicator": indicator.name, "most": MOST_CHARACTERS},
+            code="too_long",
+        )
     kind = indicator.result_type
     if kind == Indicator.ResultType.NUMERIC:
         return read_number(indicator, text)
@@ -72,7 +85,47 @@ def read_number(indicator, text):
             % {"raw": text, "indicator": indicator.name, "unit": indicator.unit or "—"},
             code="unreadable_number",
         )
+    facts = {"raw": text, "indicator": indicator.name}
+    if number.is_zero():
+        return Decimal(0)  # "0E+1000000" is nought, and written so
+    if number.adjusted() >= MOST_WHOLE_DIGITS:
+        raise UnreadableResult(
+            _("“%(raw)s” is too large for %(indicator)s: a result is below %(limit)s.")
+            % dict(facts, limit=10**MOST_WHOLE_DIGITS),
+            code="too_large",
+        )
+    if decimal_places(number) > MOST_PLACES:
+        raise UnreadableResult(
+            _("“%(raw)s”: %(indicator)s is read to at most %(places)d decimal places.")
+            % dict(facts, places=MOST_PLACES),
+            code="too_precise",
+        )
+    if number < 0 and not may_be_negative(indicator):
+        raise UnreadableResult(
+            _("“%(raw)s”: %(indicator)s cannot be below zero.") % facts, code="negative"
+        )
     return number
+
+
+def decimal_places(number):
+    """The places after the point that count: "0.10" has one, "1E+2" none. Read from the
+    digits themselves, since normalising a number of a million places would fail."""
+    sign, digits, exponent = number.as_tuple()
+    while exponent < 0 and digits and digits[-1] == 0:
+        digits, exponent = digits[:-1], exponent + 1
+    return max(-exponent, 0)
+
+
+def may_be_negative(indicator):
+    """A reading below zero means something only for an indicator some standard limits below
+    zero (a shrinkage); an amount, a pH or a count is never negative."""
+    if indicator.result_type != Indicator.ResultType.NUMERIC:
+        return False
+    return (
+        Limit.objects.filter(indicator=indicator)
+        .filter(Q(minimum__lt=0) | Q(maximum__lt=0))
+        .exists()
+    )
 
 
 def find_limit(indicator, standard, category):

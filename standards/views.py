@@ -1,16 +1,15 @@
-from io import BytesIO
+import functools
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
-from coop import documents
+from coop import documents, public_documents, xlsx
 from coop.access import public_view, role_required
 from coop.roles import is_enterprise, is_staff
 from members.selectors import member_for_user
@@ -69,48 +68,94 @@ def collection_entries():
     return CollectionEntry.objects.select_related("standard__superseded_by")
 
 
-@public_view
-def collection_xlsx(request, coop_slug):
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("standards collection"))
-    with translation.override("zh-hans"):
-        sheet.append(["分类", "标准编号", "标准名称", "实施日期", "状态"])
-        for entry in collection_entries():
-            standard = entry.standard
-            sheet.append(
-                [
-                    entry.section,
-                    standard.code,
-                    standard.title_zh,
-                    standard.implemented_on,
-                    str(standard.get_status_display()),
-                ]
-            )
-    buffer = BytesIO()
-    book.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{coop_slug}-standards.xlsx"'
-    return response
+BOOKLET = "standards/collection_booklet.html"
 
 
-@public_view
-def collection_pdf(request, coop_slug):
-    """The collection as an A4 booklet, through the documents' renderer (fonts, no fetching)."""
+@functools.cache
+def booklet_design():
+    """The booklet's template and stylesheet as deployed, read once per process: a deployment
+    that changes the layout makes a new version of every booklet."""
+    with open(documents.static_file("css/booklet.css"), encoding="utf-8") as stylesheet:
+        return get_template(BOOKLET).template.source + stylesheet.read()
+
+
+def collection_source(cooperative):
+    """What the collection's documents are made from, as text to version them by
+    (coop/public_documents.py), in one query and with no template rendered: every field of
+    the entries, of their standards and of those standards' successors (every field, not only
+    those shown, so a template that shows one more needs no change here), the cooperative's,
+    the day (which decides each standard's status and the booklet's cover), the language and
+    the booklet's design."""
+    fields = [field.attname for field in CollectionEntry._meta.concrete_fields]
+    for prefix in ("standard__", "standard__superseded_by__"):
+        fields += [prefix + field.attname for field in Standard._meta.concrete_fields]
+    own = [getattr(cooperative, field.attname) for field in cooperative._meta.concrete_fields]
+    rows = list(collection_entries().values_list(*fields))
+    day, language = timezone.localdate(), translation.get_language()
+    return repr((booklet_design(), day, language, own, rows))
+
+
+def booklet_html(cooperative):
     with translation.override("zh-hans"):
-        html = render_to_string(
-            "standards/collection_booklet.html",
+        return render_to_string(
+            BOOKLET,
             {
-                "cooperative": request.cooperative,
+                "cooperative": cooperative,
                 "entries": collection_entries(),
                 "today": timezone.localdate(),
             },
         )
-    response = HttpResponse(documents.render_pdf(html), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{coop_slug}-standards.pdf"'
-    return response
+
+
+@public_view
+@public_documents.rate_limited
+def collection_xlsx(request, coop_slug):
+    """The collection as a workbook, made once per version of what it shows
+    (coop/public_documents.py), not on every request."""
+
+    def make():
+        with translation.override("zh-hans"):
+            rows = [
+                [
+                    entry.section,
+                    entry.standard.code,
+                    entry.standard.title_zh,
+                    entry.standard.implemented_on,
+                    str(entry.standard.get_status_display()),
+                ]
+                for entry in collection_entries()
+            ]
+        sheets = [
+            (_("standards collection"), ["分类", "标准编号", "标准名称", "实施日期", "状态"], rows)
+        ]
+        return xlsx.workbook(sheets)
+
+    return public_documents.document_response(
+        request,
+        kind=f"collection-xlsx:{request.cooperative.pk}",
+        source=collection_source(request.cooperative),
+        make=make,
+        content_type=xlsx.XLSX,
+        filename=f"{coop_slug}-standards.xlsx",
+    )
+
+
+@public_view
+@public_documents.rate_limited
+def collection_pdf(request, coop_slug):
+    """The collection as an A4 booklet, through the documents' renderer (fonts, no fetching),
+    rendered once per version of what it shows (coop/public_documents.py), not on every
+    request."""
+    cooperative = request.cooperative
+    return public_documents.document_response(
+        request,
+        kind=f"collection-pdf:{cooperative.pk}",
+        source=collection_source(cooperative),
+        make=lambda: documents.render_pdf(booklet_html(cooperative)),
+        content_type="application/pdf",
+        filename=f"{coop_slug}-standards.pdf",
+        inline=True,
+    )
 
 
 def declarations_for(user):

@@ -3,6 +3,8 @@ region's trends. Each figure is one grouped query over the cooperatives in scope
 supervisor's region, an administrator's own), so the page costs the same for one
 cooperative as for twenty."""
 
+from decimal import Decimal
+
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncQuarter
 from django.utils import timezone
@@ -94,6 +96,7 @@ COLUMNS = [
     ("complaints_open", _("Complaints open")),
     ("complaints_closed", _("Complaints closed")),
 ]
+MONEY = {"appropriated", "spent", "remaining"}
 QUARTERS = [
     _("Q1 pass rate (%)"),
     _("Q2 pass rate (%)"),
@@ -192,7 +195,8 @@ def sheets(data):
             [
                 [
                     row["cooperative"].name_zh,
-                    *[row[key] for key, _l in COLUMNS],
+                    # Money is text with two decimals on the page; a number in the sheet.
+                    *[Decimal(row[key]) if key in MONEY else row[key] for key, _l in COLUMNS],
                     *row["quarters"],
                     *row["grades"],
                 ]

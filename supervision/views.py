@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from coop import xlsx
 from coop.access import public_view, role_required
 from coop.models import AnnualReport, Cooperative, Region
-from coop.pages import asked_year, page_of
+from coop.pages import page_of
+from coop.periods import asked_year
 from coop.roles import is_enterprise, is_staff
 from credit.models import Announcement, Commitment
 from credit.selectors import in_force

@@ -1,5 +1,6 @@
 from django.db.models import Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -8,9 +9,11 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from coop.pages import asked_year
+from coop.periods import asked_year
+from coop.permissions import only
 from coop.roles import is_administrator, is_enterprise, is_lab, is_staff
-from coop.workflow_api import VERB, StepActions
+from coop.schema import YEAR
+from coop.workflow_api import StepActions
 from members.models import Member
 from standards.models import Indicator, ProductCategory, Standard
 from testing_fund.models import (
@@ -55,8 +58,8 @@ REQUESTED_FIELDS = {
 
 class BatchSerializer(serializers.ModelSerializer):
     results = ResultSerializer(many=True, read_only=True)
-    priority = serializers.IntegerField(
-        read_only=True, required=False, help_text="in ?status=requested: new, raw-material"
+    priority = serializers.SerializerMethodField(
+        help_text="in ?status=requested: new, raw-material first; null in other lists"
     )
     member = serializers.PrimaryKeyRelatedField(queryset=Member.objects)
     standard = serializers.PrimaryKeyRelatedField(queryset=Standard.objects)
@@ -109,6 +112,9 @@ class BatchSerializer(serializers.ModelSerializer):
         # Everything but what a request sets is the workflow's to write.
         read_only_fields = [name for name in fields if name not in REQUESTED_FIELDS]
 
+    def get_priority(self, batch) -> int | None:
+        return getattr(batch, "priority", None)  # annotated by with_priority only
+
 
 class BatchSteps(StepActions):
     """``POST …/batches/<id>/<verb>/``: the batch's declared steps (``batches.BATCH``), and at
@@ -116,7 +122,12 @@ class BatchSteps(StepActions):
     its report's objection (``decide``), steps of their own workflows. A viewset mixing it in
     sets ``workflow = batches.BATCH``."""
 
-    @extend_schema(parameters=[VERB], responses=BatchSerializer)
+    @classmethod
+    def schema_steps(cls):
+        related = [(verb, flow, flow.step(verb)) for verb, flow in batches.RELATED_STEPS.items()]
+        return super().schema_steps() + related
+
+    @extend_schema(responses=BatchSerializer)
     @action(detail=True, methods=["post"], url_path=r"(?P<verb>[a-z_]+)")
     def step(self, request, verb, **kwargs):
         workflow = batches.RELATED_STEPS.get(verb)
@@ -177,12 +188,10 @@ class LabBatchViewSet(
     serializer_class = BatchSerializer
     filterset_fields = ["status"]
     workflow = batches.BATCH
+    permission_classes = only(is_lab, gettext_lazy("This is a lab's worklist."))
 
     def get_queryset(self):
-        user = self.request.user
-        if not is_lab(user):
-            raise PermissionDenied(_("This is a lab's worklist."))
-        return batches_for(user)
+        return batches_for(self.request.user)
 
 
 class LedgerSerializer(serializers.ModelSerializer):
@@ -206,10 +215,9 @@ class FundViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """The cooperative's funds by year with their balances (the sum of each ledger)."""
 
     serializer_class = FundSerializer
+    permission_classes = only(is_staff, gettext_lazy("The fund is for staff."))
 
     def get_queryset(self):
-        if not is_staff(self.request.user):
-            raise PermissionDenied(_("The fund is for staff."))
         return Fund.objects.annotate(balance_total=Sum("ledger__amount")).order_by("-year")
 
 
@@ -219,10 +227,9 @@ class LedgerViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     serializer_class = LedgerSerializer
     filterset_fields = ["fund", "kind", "batch"]
+    permission_classes = only(is_staff, gettext_lazy("The fund is for staff."))
 
     def get_queryset(self):
-        if not is_staff(self.request.user):
-            raise PermissionDenied(_("The fund is for staff."))
         return LedgerEntry.objects.all()
 
 
@@ -257,10 +264,9 @@ class RoundViewSet(
     ``POST …/<id>/confirm/`` books the batches, once however often it is called."""
 
     serializer_class = RoundSerializer
+    permission_classes = only(is_staff, gettext_lazy("Sampling rounds are for staff."))
 
     def get_queryset(self):
-        if not is_staff(self.request.user):
-            raise PermissionDenied(_("Sampling rounds are for staff."))
         return SamplingRound.objects.all()
 
     def perform_create(self, serializer):
@@ -281,11 +287,83 @@ class RoundViewSet(
         return Response(RoundSerializer(confirmed).data)
 
 
+class PassRate(serializers.Serializer):
+    """Batches reported, how many passed, and the rate in percent (null when none)."""
+
+    total = serializers.IntegerField()
+    passed = serializers.IntegerField()
+    rate = serializers.FloatField(allow_null=True)
+
+
+def rate_rows(name, **keys):
+    """The serializer of ``statistics.grouped`` rows: the keys they are grouped by, and rates."""
+    return type(name, (PassRate,), keys)
+
+
+class ProblemSerializer(serializers.Serializer):
+    town = serializers.CharField()
+    indicator = serializers.CharField()
+    indicator_name = serializers.CharField()
+    failures = serializers.IntegerField()
+
+
+class MonthSpendingSerializer(serializers.Serializer):
+    month = serializers.CharField(help_text="YYYY-MM")
+    batches = serializers.IntegerField()
+    spent = serializers.DecimalField(max_digits=14, decimal_places=2)
+
+
+class IndicatorSpendingSerializer(serializers.Serializer):
+    indicator__code = serializers.CharField()
+    indicator__name_zh = serializers.CharField()
+    tests = serializers.IntegerField()
+    spent = serializers.DecimalField(max_digits=14, decimal_places=2)
+
+
+class SpendingSerializer(serializers.Serializer):
+    """The year's fund: money in, spent, held for approved batches, and left (yuan)."""
+
+    appropriated = serializers.DecimalField(max_digits=14, decimal_places=2)
+    spent = serializers.DecimalField(max_digits=14, decimal_places=2)
+    held = serializers.DecimalField(max_digits=14, decimal_places=2)
+    balance = serializers.DecimalField(max_digits=14, decimal_places=2)
+    average_cost = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    by_month = MonthSpendingSerializer(many=True)
+    by_indicator = IndicatorSpendingSerializer(many=True)
+
+
+class StatisticsSerializer(serializers.Serializer):
+    """What ``statistics.cooperative_statistics`` answers (documentation of the response)."""
+
+    year = serializers.IntegerField()
+    overall = PassRate()
+    by_category = rate_rows(
+        "CategoryPassRate",
+        category__code=serializers.CharField(allow_null=True),
+        category__name_zh=serializers.CharField(allow_null=True),
+    )(many=True)
+    by_district = rate_rows(
+        "DistrictPassRate", member__district__name_zh=serializers.CharField()
+    )(many=True)
+    by_town = rate_rows("TownPassRate", member__town=serializers.CharField())(many=True)
+    by_quarter = rate_rows(
+        "QuarterPassRate", quarter=serializers.DateField(help_text="the quarter's first day")
+    )(many=True)
+    by_indicator = rate_rows(
+        "IndicatorPassRate",
+        indicator__code=serializers.CharField(),
+        indicator__name_zh=serializers.CharField(),
+        failed=serializers.IntegerField(),
+    )(many=True)
+    problem_map = ProblemSerializer(many=True)
+    spending = SpendingSerializer()
+
+
 class StatisticsView(APIView):
     """``?year=``: pass rates overall and by category, district, town, quarter and indicator,
     the problem map (failures by town and indicator), and spending against the budget."""
 
-    @extend_schema(parameters=[COOP_SLUG, OpenApiParameter("year", int)])
+    @extend_schema(parameters=[COOP_SLUG, YEAR], responses=StatisticsSerializer)
     def get(self, request, coop_slug):
         if not is_staff(request.user):
             raise PermissionDenied(_("Statistics are for staff."))
@@ -294,10 +372,20 @@ class StatisticsView(APIView):
         )
 
 
+class MemberSpendingSerializer(serializers.Serializer):
+    member = serializers.IntegerField()
+    name = serializers.CharField()
+    batches = serializers.IntegerField()
+    spent = serializers.DecimalField(max_digits=14, decimal_places=2)
+
+
 class SpendingByMemberView(GenericAPIView):
     """``?year=``: what the fund paid for each member's batches, largest first, paginated."""
 
-    @extend_schema(parameters=[COOP_SLUG, OpenApiParameter("year", int)], responses=None)
+    serializer_class = MemberSpendingSerializer
+    filter_backends = []  # ``?year=`` is its one parameter, read by ``asked_year``
+
+    @extend_schema(parameters=[COOP_SLUG, YEAR], responses=MemberSpendingSerializer(many=True))
     def get(self, request, coop_slug):
         if not is_staff(request.user):
             raise PermissionDenied(_("Statistics are for staff."))

@@ -274,6 +274,9 @@ class Batch(TenantModel):
     # Cooperative and dates on the batch itself, indexed, for statistics over many batches.
     reported_on = models.DateField(_("reported"), null=True, blank=True)
     passed = models.BooleanField(_("passed"), null=True, blank=True)
+    # When the report was mailed to the member's users. The report's task claims it before it
+    # sends, so a rerun (after a lost worker, or sent again by the sweep) mails once.
+    report_mailed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-requested_at", "-id"]
@@ -291,7 +294,28 @@ class Batch(TenantModel):
                 fields=["cooperative", "sampling_round", "member"],
                 condition=models.Q(sampling_round__isnull=False),
                 name="one_batch_per_member_and_round",
-            )
+            ),
+            # A failed batch gives one free re-inspection (the fund pays the first after the
+            # member rectified). Only a free one that was rejected or cancelled, and so never
+            # tested, gives the right back; one reported or closed has used it.
+            models.UniqueConstraint(
+                fields=["cooperative", "reinspection_of"],
+                condition=models.Q(free_reinspection=True)
+                & ~models.Q(status__in=["rejected", "cancelled"]),
+                name="one_free_reinspection_per_failed_batch",
+            ),
+            # And one re-inspection of a failed batch under way at a time, free or paid: a
+            # second order while one is open is a double click or two staff at once, and
+            # would sample, test and charge the same rectification twice.
+            models.UniqueConstraint(
+                fields=["cooperative", "reinspection_of"],
+                condition=models.Q(
+                    status__in=[
+                        "requested", "approved", "sampled", "received", "entered", "verified"
+                    ]
+                ),
+                name="one_open_reinspection_per_failed_batch",
+            ),
         ]
         verbose_name = _("batch")
         verbose_name_plural = _("batches")

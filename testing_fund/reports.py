@@ -4,6 +4,8 @@ below the services (``tasks.py`` plans rounds with them), so neither imports the
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coop import documents
@@ -16,7 +18,8 @@ from testing_fund.models import Batch
 # it from the top of the module: queued messages and results keep finding it.
 @tenant_task(name="testing_fund.tasks.issue_test_report")
 def issue_test_report(cooperative_id, batch_id):
-    """Render the batch's report (once) and mail it to the member's users."""
+    """Render the batch's report (once) and mail it to the member's users (once). A rerun,
+    after a lost worker or from the sweep, finds the document and the mail already done."""
     batch = Batch.objects.select_related("member__cooperative", "standard", "lab").get(pk=batch_id)
     verdict = _("passed") if batch.passed else _("failed")
     document = documents.issue(
@@ -31,6 +34,18 @@ def issue_test_report(cooperative_id, batch_id):
         },
         render=lambda document: report_html(document, batch),
     )
+    with transaction.atomic():
+        # Claim the mail: a second run waits on the row until this one commits, then finds it
+        # sent. A failed send rolls the claim back, and the sweep tries again.
+        claimed = Batch.objects.filter(pk=batch.pk, report_mailed_at=None).update(
+            report_mailed_at=timezone.now()
+        )
+        if claimed:
+            mail_the_report(batch, document, verdict)
+    return document.number
+
+
+def mail_the_report(batch, document, verdict):
     recipients = list(
         User.objects.filter(member_id=batch.member_id)
         .exclude(email="")
@@ -46,12 +61,11 @@ def issue_test_report(cooperative_id, batch_id):
             % {
                 "product": batch.product,
                 "verdict": verdict,
-                "url": documents.verification_url(document.number),
+                "url": documents.verification_url(document.code),
             },
             settings.DEFAULT_FROM_EMAIL,
             recipients,
         )
-    return document.number
 
 
 def report_html(document, batch):

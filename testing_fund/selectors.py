@@ -3,6 +3,7 @@ from datetime import timedelta
 from django.db.models import Case, Prefetch, Value, When
 from django.utils import timezone
 
+from coop.periods import asked_year
 from coop.roles import is_enterprise, is_lab, is_staff
 from members.models import Member
 from testing_fund.models import Batch, Result
@@ -44,8 +45,9 @@ def filtered(rows, params):
         rows = rows.filter(status=params["status"])
     if params.get("round", "").isdigit():
         rows = rows.filter(sampling_round=params["round"])
-    if params.get("year", "").isdigit():
-        rows = rows.filter(reported_on__year=int(params["year"]))
+    year = asked_year(params, default=None)
+    if year is not None:
+        rows = rows.filter(reported_on__year=year)
     if params.get("town"):
         rows = rows.filter(member__town=params["town"])
     if params.get("chain_role") in Member.ChainRole.values:

@@ -5,6 +5,7 @@ Every step is taken through its declared workflow, as in the API."""
 import math
 
 from django.contrib import messages
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,7 +16,6 @@ from coop.access import role_required
 from coop.errors import Refused
 from coop.models import Document
 from coop.pages import (
-    asked_year,
     history_of,
     page_of,
     run_step,
@@ -23,6 +23,7 @@ from coop.pages import (
     step_forms,
     take_from_page,
 )
+from coop.periods import asked_year
 from coop.roles import is_administrator, is_enterprise, is_lab, is_staff
 from members.models import Member
 from testing_fund import statistics
@@ -276,27 +277,31 @@ def fund_forms(request, fund):
 
 
 def fund_post(request, fund, forms):
-    """Save whichever form was sent; True when it was saved."""
+    """Save whichever form was sent; True when it was saved. The form is checked first; a
+    year's fund not opened yet is opened in the transaction of what is saved, so a refused
+    form leaves no empty fund behind."""
     if not is_administrator(request.user):
         messages.error(request, _("Only a cooperative administrator changes the fund."))
         return False
-    if fund is None:
-        fund, _created = Fund.objects.get_or_create(
-            cooperative=request.cooperative, year=asked_year(request.GET)
-        )
     name = request.POST.get("form")
     form = forms.get(f"{name}_form")
     if form is None or not form.is_valid():
         return False
-    save = {
-        "appropriation": lambda: money.appropriate(
+    year = asked_year(request.GET)
+    act = {
+        "appropriation": lambda fund: money.appropriate(
             fund=fund, actor=request.user, **form.cleaned_data
         ),
-        "adjustment": lambda: money.adjust(fund=fund, actor=request.user, **form.cleaned_data),
-        "quota": lambda: services.update_owned(
+        "adjustment": lambda fund: money.adjust(fund=fund, actor=request.user, **form.cleaned_data),
+        "quota": lambda fund: services.update_owned(
             fund, actor=request.user, free_quota=form.cleaned_data["free_quota"]
         ),
     }[name]
+
+    @transaction.atomic
+    def save():
+        return act(fund or money.open_fund(cooperative=request.cooperative, year=year))
+
     if save_or_report(form, save):
         messages.success(request, _("Saved."))
         return True

@@ -5,11 +5,14 @@ to SQLite or to in-process tasks stops at once and says how to point it at the r
 """
 
 import os
+import shutil
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.conf import settings
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from coop.models import Role
@@ -39,12 +42,54 @@ def pytest_configure(config):
         test["NAME"] = f"{test.get('NAME') or settings.DATABASES['default']['NAME']}_{run}"
     settings.CACHES["default"]["KEY_PREFIX"] = run
     settings.CELERY_TASK_DEFAULT_QUEUE = run
+    # Documents and uploads made by the tests go to a folder of this run, removed at its end,
+    # never into the checkout's media/ (checkout_media_untouched below holds it to that).
+    global TEMPORARY_MEDIA
+    TEMPORARY_MEDIA = Path(tempfile.mkdtemp(prefix=f"coop-portal-media-{run}-"))
+    settings.MEDIA_ROOT = TEMPORARY_MEDIA
+    os.environ["MEDIA_ROOT"] = str(TEMPORARY_MEDIA)  # for the processes tests start, too
+    # Static files by their plain names from the source folders, as the browser journeys' live
+    # server serves them, so the suite needs no collectstatic; the hashed names that production
+    # serves are tested in tests/coop/test_deployment.py.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
     if problems:
         pytest.exit(
             "The tests need PostgreSQL and Redis: " + "; ".join(problems) + ". Run them with "
             "the README's test command (bin/test), which sets DATABASE_URL and REDIS_URL.",
             returncode=2,
         )
+
+
+TEMPORARY_MEDIA = None
+CHECKOUT_MEDIA = Path(settings.BASE_DIR) / "media"
+
+
+def pytest_unconfigure(config):
+    if TEMPORARY_MEDIA is not None:
+        shutil.rmtree(TEMPORARY_MEDIA, ignore_errors=True)
+
+
+def media_files(folder):
+    """Every file under ``folder`` (none if it is missing) with its size and modification time."""
+    found = {}
+    for path in folder.rglob("*"):
+        if path.is_file():
+            found[str(path.relative_to(folder))] = (path.stat().st_size, path.stat().st_mtime_ns)
+    return found
+
+
+@pytest.fixture(scope="session", autouse=True)
+def checkout_media_untouched():
+    """Two runs of the suite once left 88 PDFs in the checkout's media/: a run that adds,
+    changes or removes a file there fails at its end."""
+    before = media_files(CHECKOUT_MEDIA)
+    yield
+    after = media_files(CHECKOUT_MEDIA)
+    changed = sorted(name for name in before | after if before.get(name) != after.get(name))
+    assert not changed, f"the tests wrote into the checkout's media/: {changed[:20]}"
 
 
 @dataclass
@@ -101,13 +146,14 @@ def coop_b(db):
 
 @pytest.fixture
 def api():
-    """An API client: ``api(user)`` authenticates with the user's token, ``api()`` is anonymous."""
+    """An API client: ``api(user)`` authenticates with a new token of the user's (as a login
+    would make), ``api()`` is anonymous."""
 
     def client_for(user=None):
         client = APIClient()
         if user is not None:
-            token, _ = Token.objects.get_or_create(user=user)
-            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+            _, token = AuthToken.objects.create(user=user)
+            client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
         return client
 
     return client_for

@@ -2,11 +2,12 @@
 objected to through ``assessments.ASSESSMENT``'s steps."""
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from coop import periods
 from credit import selectors
 from credit.api.objections import ObjectionSerializer
 from credit.api.rows import COOP_SLUG, ReadOnlyOwned, administrator_only
@@ -48,8 +49,8 @@ class AssessmentSerializer(serializers.ModelSerializer):
 
 
 class PeriodSerializer(serializers.Serializer):
-    start = serializers.DateField()
-    end = serializers.DateField()
+    start = periods.DateField()
+    end = periods.DateField()
     days = serializers.IntegerField(min_value=1, max_value=30, default=assessments.OBJECTION_DAYS)
 
     def validate(self, data):
@@ -71,7 +72,11 @@ class AssessmentViewSet(ReadOnlyOwned):
     def get_queryset(self):
         return selectors.assessments_for(self.request.user).prefetch_related("objections")
 
-    @extend_schema(request=PeriodSerializer, parameters=[COOP_SLUG])
+    @extend_schema(
+        request=PeriodSerializer,
+        parameters=[COOP_SLUG],
+        responses={201: inline_serializer("AssessmentRun", {"created": serializers.IntegerField()})},
+    )
     @action(detail=False, methods=["post"])
     def run(self, request, **kwargs):
         administrator_only(request.user)
@@ -84,7 +89,9 @@ class AssessmentViewSet(ReadOnlyOwned):
         )
         return Response({"created": len(made)}, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=PeriodSerializer, parameters=[COOP_SLUG])
+    @extend_schema(
+        request=PeriodSerializer, parameters=[COOP_SLUG], responses={201: AnnouncementSerializer}
+    )
     @action(detail=False, methods=["post"])
     def announce(self, request, **kwargs):
         administrator_only(request.user)

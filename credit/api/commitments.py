@@ -19,6 +19,8 @@ class CommitmentSerializer(serializers.ModelSerializer):
     member = serializers.PrimaryKeyRelatedField(queryset=Member.objects)
     member_name = serializers.CharField(source="member.name", read_only=True)
     certificate = serializers.CharField(read_only=True, required=False, allow_null=True)
+    # The public verification asks for the certificate's code, not its number.
+    certificate_code = serializers.CharField(read_only=True, required=False, allow_null=True)
 
     class Meta:
         model = Commitment
@@ -31,6 +33,7 @@ class CommitmentSerializer(serializers.ModelSerializer):
             "review_note",
             "published_at",
             "certificate",
+            "certificate_code",
         ]
         read_only_fields = ["status", "review_note", "published_at"]
 

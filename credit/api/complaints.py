@@ -44,7 +44,7 @@ class ComplaintSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def get_has_evidence(self, complaint):
+    def get_has_evidence(self, complaint) -> bool:
         return bool(complaint.evidence)
 
 

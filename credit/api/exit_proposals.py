@@ -1,12 +1,12 @@
 """Exit proposals raised by thresholds and decided through ``enforcement.EXIT_PROPOSAL``."""
 
-from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from coop.permissions import only
 from coop.roles import is_staff
 from credit import selectors
 from credit.api.rows import COOP_SLUG, ReadOnlyOwned, administrator_only
@@ -43,13 +43,18 @@ class ExitProposalViewSet(ReadOnlyOwned):
     serializer_class = ExitProposalSerializer
     workflow = enforcement.EXIT_PROPOSAL
     filterset_fields = ["status"]
+    permission_classes = only(is_staff, gettext_lazy("Exit proposals are for staff."))
 
     def get_queryset(self):
-        if not is_staff(self.request.user):
-            raise PermissionDenied(_("Exit proposals are for staff."))
         return selectors.proposals_for(self.request.user)
 
-    @extend_schema(request=None, parameters=[COOP_SLUG])
+    @extend_schema(
+        request=None,
+        parameters=[COOP_SLUG],
+        responses={
+            201: inline_serializer("ExitProposalRun", {"proposed": serializers.IntegerField()})
+        },
+    )
     @action(detail=False, methods=["post"])
     def run(self, request, **kwargs):
         administrator_only(request.user)

@@ -1,13 +1,13 @@
 """Credit grades with the factors that explain them, overridden through ``grading.GRADE``,
 and the lending list."""
 
-from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from coop.permissions import only
 from coop.roles import is_staff
 from credit import selectors
 from credit.api.rows import COOP_SLUG, ReadOnlyOwned, administrator_only
@@ -25,7 +25,7 @@ class FactorSerializer(serializers.Serializer):
     points = serializers.CharField()
     why = serializers.CharField()
 
-    def get_label(self, row):
+    def get_label(self, row) -> str:
         return str(selectors.FACTOR_LABELS.get(row["factor"], row["factor"]))
 
 
@@ -66,7 +66,16 @@ class CreditGradeViewSet(ReadOnlyOwned):
             rows = rows.filter(pk__in=grading.current_grades().values("pk"))
         return rows.order_by("member__name", "-valid_from", "-id")
 
-    @extend_schema(request=None, parameters=[COOP_SLUG])
+    @extend_schema(
+        request=None,
+        parameters=[COOP_SLUG],
+        responses={
+            201: inline_serializer(
+                "GradingRun",
+                {"graded": serializers.IntegerField(), "exit_proposals": serializers.IntegerField()},
+            )
+        },
+    )
     @action(detail=False, methods=["post"])
     def run(self, request, **kwargs):
         administrator_only(request.user)
@@ -92,8 +101,7 @@ class LendingView(generics.ListAPIView):
     """Members graded A or better that consented to share it, for quality-based lending."""
 
     serializer_class = LendingSerializer
+    permission_classes = only(is_staff, gettext_lazy("The lending list is for staff."))
 
     def get_queryset(self):
-        if not is_staff(self.request.user):
-            raise PermissionDenied(_("The lending list is for staff."))
         return selectors.lending_list()

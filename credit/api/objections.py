@@ -1,11 +1,11 @@
 """Objections to announced assessments, decided by staff through
 ``assessments.ASSESSMENT_OBJECTION``."""
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
-from rest_framework.exceptions import PermissionDenied
 
+from coop.permissions import only
 from coop.roles import is_staff
 from coop.workflow_api import StepActions
 from credit import selectors
@@ -40,8 +40,7 @@ class ObjectionViewSet(StepActions, viewsets.ReadOnlyModelViewSet):
     serializer_class = ObjectionSerializer
     workflow = assessments.ASSESSMENT_OBJECTION
     filterset_fields = ["decision"]
+    permission_classes = only(is_staff, gettext_lazy("Objections are decided by staff."))
 
     def get_queryset(self):
-        if not is_staff(self.request.user):
-            raise PermissionDenied(_("Objections are decided by staff."))
         return selectors.objections_for(self.request.user)

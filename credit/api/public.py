@@ -10,6 +10,7 @@ from rest_framework.exceptions import Throttled
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
+from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from coop import throttle
@@ -44,6 +45,8 @@ class PublicCommitmentSerializer(serializers.Serializer):
     valid_from = serializers.DateField()
     valid_until = serializers.DateField()
     certificate = serializers.CharField(allow_null=True)
+    # A published commitment's certificate is public: its code opens its verification.
+    certificate_code = serializers.CharField(allow_null=True)
 
 
 class PublicCommitmentList(PublicList):
@@ -62,7 +65,8 @@ class PublicGradeSerializer(serializers.Serializer):
     grade = serializers.CharField()
     score = serializers.DecimalField(max_digits=5, decimal_places=1)
     factors = FactorSerializer(many=True)
-    override_reason = serializers.CharField()
+    # That a grade was set by hand shows (it differs from the computed one); why is for staff.
+    computed_grade = serializers.CharField()
     valid_from = serializers.DateField()
     valid_until = serializers.DateField()
 
@@ -114,6 +118,19 @@ class ComplaintFormSerializer(serializers.Serializer):
     evidence = serializers.FileField(required=False)
 
 
+class ComplaintThrottle(BaseThrottle):
+    """The complaint form's limit per address, counted as the page's form counts it
+    (``coop.throttle``); a DRF throttle, so the schema says the form answers 429."""
+
+    def allow_request(self, request, view):
+        if request.method != "POST":
+            return True
+        return throttle.allow(request, "complaint", complaints.PER_HOUR, 3600)
+
+    def wait(self):
+        return None
+
+
 @extend_schema(parameters=[COOP_SLUG])
 class PublicComplaintView(APIView):
     """``POST`` (multipart, no login): file a complaint about an active member; the answer
@@ -122,11 +139,13 @@ class PublicComplaintView(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []
     parser_classes = [MultiPartParser, FormParser]
+    throttle_classes = [ComplaintThrottle]
 
-    @extend_schema(request=ComplaintFormSerializer, responses=PublicComplaintSerializer)
+    def throttled(self, request, wait):
+        raise Throttled(detail=_("Too many complaints from your address; try again later."))
+
+    @extend_schema(request=ComplaintFormSerializer, responses={201: PublicComplaintSerializer})
     def post(self, request, coop_slug):
-        if not throttle.allow(request, "complaint", complaints.PER_HOUR, 3600):
-            raise Throttled(detail=_("Too many complaints from your address; try again later."))
         form = ComplaintFormSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         data = dict(form.validated_data)
@@ -158,8 +177,7 @@ class PublicAssessmentSerializer(serializers.ModelSerializer):
         fields = [
             "period_start",
             "period_end",
-            "result",
-            "adjustment_reason",
+            "result",  # staff's reason for adjusting a result is theirs and the member's
             "basis",
             "status",
             "objections_until",

@@ -2,7 +2,7 @@
 services (which validate and audit), and rows changed only by their declared steps."""
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import PermissionDenied
 
 from coop.owned import MemberOwnedViewSet
@@ -29,6 +29,8 @@ class ReadOnlyOwned(StepActions, MemberOwnedViewSet):
 
     http_method_names = ["get", "post", "head", "options"]
 
+    # Not an operation of the API (the schema leaves it out): a POST to the list is refused.
+    @extend_schema(exclude=True)
     def create(self, request, *args, **kwargs):
         raise PermissionDenied(_("These rows are made by the portal's services."))
 

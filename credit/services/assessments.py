@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
-from coop import audit, objections
+from coop import audit, objections, periods
 from coop.errors import Refused
 from coop.figures import grouped_by
 from coop.models import StepEvent
@@ -41,9 +41,20 @@ def judge(basis):
     return Result.FULFILLED
 
 
+def check_period(start, end):
+    """A period that can be assessed: in the portal's range (coop.periods), ending no earlier
+    than it starts and no later than today (a period not over yet has no record to judge)."""
+    periods.check_dates(start=start, end=end)
+    if end < start:
+        raise ValidationError({"end": _("The period ends before it starts.")})
+    if end > timezone.localdate():
+        raise ValidationError({"end": _("A period is assessed once it is over: end it by today.")})
+
+
 @transaction.atomic
 def assess(*, cooperative_id, start, end):
     """An assessment for every active member lacking one for the period; four queries."""
+    check_period(start, end)
     batches = grouped_by(
         Batch.objects.filter(cooperative_id=cooperative_id, reported_on__range=(start, end)),
         "member",
@@ -120,6 +131,9 @@ def adjusted(assessment, *, actor, result, reason):
 def announce(*, cooperative, actor, start, end, days=OBJECTION_DAYS):
     """Publish the period's reviewed results for objections within ``days``: one step for the
     whole period, recorded on each assessment."""
+    check_period(start, end)
+    if not 1 <= days <= 30:
+        raise ValidationError({"days": _("Give an objection window of 1 to 30 days.")})
     drafts = list(
         Assessment.objects.filter(
             cooperative_id=cooperative.pk, period_start=start, period_end=end, status=Status.DRAFT

@@ -76,9 +76,6 @@ def record_violation(
     inspection=None,
     penalty_amount=None,
 ):
-    outcome, why = outcome_of(member, severity, occurred_on)
-    if outcome == Violation.Outcome.WARNING:
-        penalty_amount = None  # a first offence is not fined, whatever was proposed
     violation = Violation(
         cooperative_id=member.cooperative_id,
         member=member,
@@ -87,11 +84,14 @@ def record_violation(
         severity=severity,
         legal_clause=legal_clause,
         occurred_on=occurred_on,
-        outcome=outcome,
-        outcome_reason=why,
         penalty_amount=penalty_amount,
     )
-    violation.full_clean()
+    # What was asked is checked first (its date in range before any sum of days with it).
+    violation.full_clean(exclude=["outcome", "outcome_reason"])
+    outcome, why = outcome_of(member, severity, occurred_on)
+    if outcome == Violation.Outcome.WARNING:
+        violation.penalty_amount = None  # a first offence is not fined, whatever was proposed
+    violation.outcome, violation.outcome_reason = outcome, why
     violation.save()
     audit.record(instance=violation, actor=actor, action=f"violation_{outcome}", reason=why)
     return violation
@@ -124,13 +124,21 @@ def rectified(order, *, actor):
     order.done_on = timezone.localdate()
 
 
+@transaction.atomic
 def remind_overdue(*, cooperative_id, today=None):
-    """Mail the members whose rectification orders are overdue, once a day at most."""
+    """Mail the members whose rectification orders are overdue, once a day at most. The orders
+    are claimed before the mail goes: a second run at once waits on their rows and then finds
+    them reminded, and a send that fails leaves them to be reminded by the next run."""
     today = today or timezone.localdate()
     overdue = RectificationOrder.objects.filter(
         cooperative_id=cooperative_id, status=RectificationOrder.Status.OPEN, deadline__lt=today
     ).exclude(reminded_on=today)
-    rows = list(overdue.values_list("pk", "violation__member", "deadline", "requirement"))
+    rows = list(
+        overdue.select_for_update(of=("self",)).values_list(
+            "pk", "violation__member", "deadline", "requirement"
+        )
+    )
+    RectificationOrder.objects.filter(pk__in=[row[0] for row in rows]).update(reminded_on=today)
     addresses = {}
     for member, email in (
         User.objects.filter(member__in={row[1] for row in rows})
@@ -149,7 +157,6 @@ def remind_overdue(*, cooperative_id, today=None):
         if member in addresses
     ]
     send_mass_mail(messages, fail_silently=False)
-    RectificationOrder.objects.filter(pk__in=[row[0] for row in rows]).update(reminded_on=today)
     return len(rows)
 
 

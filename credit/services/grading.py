@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
-from coop import audit
+from coop import audit, periods
 from coop.figures import grouped_by
 from coop.roles import Party
 from coop.workflow import ANY, Workflow, step
@@ -68,6 +68,11 @@ def change_model(*, model, actor, weights, bands, validity_days):
     lows = [bands.get(grade) for grade in GRADES]
     if None in lows or lows != sorted(lows, reverse=True) or len(set(lows)) != 6 or lows[-1]:
         errors["bands"] = _("Give each grade its lowest score, falling from AAA to D, with D at 0.")
+    # A grade is valid from its grading for this many days: its end must be a real date.
+    if not 30 <= validity_days <= periods.MOST_DAYS:
+        errors["validity_days"] = _("Give a validity from 30 to %(most)d days.") % {
+            "most": periods.MOST_DAYS
+        }
     if errors:
         raise ValidationError(errors)
     changes = {"weights": [model.weights, weights], "bands": [model.bands, bands]}
@@ -217,7 +222,9 @@ def grade_members(*, cooperative_id, today=None):
     """A grade for every active member not yet graded today; the score is the sum of the
     factors' points, so the explanation always adds up."""
     today = today or timezone.localdate()
-    model = scoring_model(cooperative_id)
+    # Runs of one cooperative take turns on its scoring model's row, so a second run at once
+    # (a task handed out twice) finds the first one's grades rather than adding its own.
+    model = ScoringModel.objects.select_for_update().get(pk=scoring_model(cooperative_id).pk)
     data = signals(cooperative_id, today)
     graded = set(
         CreditGrade.objects.filter(cooperative_id=cooperative_id, valid_from=today).values_list(

@@ -6,6 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from coop.clients import client_address
 from coop.roles import is_administrator, is_enterprise, is_staff
 from members.api.members import COOP_SLUG
 from members.models import Convention, ConventionSignature, Member
@@ -69,7 +70,10 @@ class ConventionViewSet(
             **serializer.validated_data,
         )
 
-    @extend_schema(request=SignatureSerializer, responses=SignatureSerializer)
+    @extend_schema(methods=["GET"], responses=SignatureSerializer(many=True))
+    @extend_schema(
+        methods=["POST"], request=SignatureSerializer, responses={201: SignatureSerializer}
+    )
     @action(detail=True, methods=["get", "post"])
     def signatures(self, request, coop_slug, pk):
         """GET: who signed this version (an enterprise, its own). POST: sign it (enterprise)."""
@@ -99,7 +103,7 @@ class ConventionViewSet(
         signature = convention_services.convention_sign(
             member=get_object_or_404(Member.objects.all(), pk=request.user.member_id),
             actor=request.user,
-            ip_address=request.META.get("REMOTE_ADDR"),
+            ip_address=client_address(request) or None,
             **details.validated_data,
         )
         return Response(SignatureSerializer(signature).data, status=status.HTTP_201_CREATED)

@@ -28,7 +28,17 @@ class DocumentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Document
-        fields = ["number", "kind", "member", "status", "issued_at", "sha256", "public_details"]
+        # The code opens the document's public verification (the number alone does not).
+        fields = [
+            "number",
+            "code",
+            "kind",
+            "member",
+            "status",
+            "issued_at",
+            "sha256",
+            "public_details",
+        ]
 
 
 @extend_schema(parameters=[OpenApiParameter("coop_slug", str, OpenApiParameter.PATH)])

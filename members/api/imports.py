@@ -1,11 +1,13 @@
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
+from coop.permissions import only
 from coop.roles import is_administrator
 from members.api.members import COOP_SLUG
 from members.models import MemberImport
@@ -37,10 +39,11 @@ class MemberImportViewSet(
 
     serializer_class = MemberImportSerializer
     parser_classes = [MultiPartParser]
+    permission_classes = only(
+        is_administrator, gettext_lazy("Only a cooperative administrator imports members.")
+    )
 
     def get_queryset(self):
-        if not is_administrator(self.request.user):
-            raise PermissionDenied(_("Only a cooperative administrator imports members."))
         return MemberImport.objects.all()
 
     @extend_schema(
@@ -48,7 +51,6 @@ class MemberImportViewSet(
         responses=MemberImportSerializer,
     )
     def create(self, request, coop_slug):
-        self.get_queryset()
         upload = request.FILES.get("file")
         if upload is None:
             raise ValidationError({"file": _("Attach the XLSX or CSV file as “file”.")})

@@ -3,6 +3,7 @@
 from drf_spectacular.utils import extend_schema
 
 from coop.owned import MemberOwnedViewSet, owned_serializer
+from coop.periods import asked_days
 from members.api.members import COOP_SLUG
 from members.models import Certification, GrowthEvent, Honour, TrademarkLicence
 from members.services import members as member_services
@@ -21,8 +22,8 @@ class CertificationViewSet(MemberOwnedViewSet):
 
     def get_queryset(self):
         rows = super().get_queryset()
-        days = self.request.query_params.get("expiring")
-        return rows.expiring_within(int(days)) if days and days.isdigit() else rows
+        days = asked_days(self.request.query_params, "expiring")
+        return rows if days is None else rows.expiring_within(days)
 
 
 @extend_schema(parameters=[COOP_SLUG])

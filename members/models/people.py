@@ -36,6 +36,8 @@ class QualityPerson(TenantModel):
         _("qualification certificate"), max_length=100, blank=True
     )
     ended_on = models.DateField(_("appointment ended"), null=True, blank=True)
+    # Recorded from before the portal: may go back to 1900 (coop.periods).
+    history_dates = ("appointed_on", "ended_on")
 
     class Meta:
         ordering = ["role", "name"]
@@ -69,6 +71,8 @@ class TrainingRecord(TenantModel):
     hours = models.DecimalField(
         _("hours"), max_digits=5, decimal_places=1, validators=[MinValueValidator(Decimal("0.5"))]
     )
+    # Recorded from before the portal: may go back to 1900 (coop.periods).
+    history_dates = ("on",)
 
     class Meta:
         ordering = ["-on"]

@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
+from coop import xlsx
 from coop.errors import Refused
 from coop.models import District
 from members.models import Member, MemberImport
@@ -62,7 +63,8 @@ def read_table(name, content):
         rows = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
     else:
         raise ValidationError(_("Upload an .xlsx or .csv file."))
-    rows = [row for row in rows if any(row)]
+    # The export quotes text a spreadsheet would run as a formula (coop.xlsx); read it back as typed.
+    rows = [[xlsx.restore(cell) for cell in row] for row in rows if any(row)]
     if len(rows) < 2:
         raise ValidationError(_("The file has no member rows under its headings."))
     if len(rows) > MAX_ROWS + 1:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
-from coop import documents
+from coop import documents, periods
 from coop.models import Document
 from coop.roles import Party
 from coop.workflow import Workflow, step
@@ -38,7 +38,7 @@ class LifecycleInput(serializers.Serializer):
         allow_blank=True,
         default="",
     )
-    decision_date = serializers.DateField(
+    decision_date = periods.DateField(
         label=gettext_lazy("decision date"), required=False, allow_null=True, default=None
     )
 

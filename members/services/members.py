@@ -1,12 +1,10 @@
-from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from coop import audit
-from coop.models import Role, User
 from members.models import GrowthEvent, Member, MemberProductCategory
-from members.services import lifecycle
+from members.services import accounts, lifecycle
 
 # What staff may change on a member (status moves only by transitions).
 EDITABLE_FIELDS = (
@@ -17,6 +15,7 @@ EDITABLE_FIELDS = (
     "legal_representative",
     "contact_person",
     "contact_phone",
+    "contact_email",
     "address",
     "district",
     "town",
@@ -31,6 +30,7 @@ ENTERPRISE_EDITABLE_FIELDS = (
     "legal_representative",
     "contact_person",
     "contact_phone",
+    "contact_email",
     "address",
     "main_products",
     "ecommerce_seller",
@@ -89,28 +89,20 @@ def member_update(*, member, actor, categories=None, **fields):
 
 
 @transaction.atomic
-def member_apply(*, cooperative, username, password, email="", categories=(), **fields):
-    """An enterprise applies on the public site and gets the account it will sign with."""
-    errors = {}
-    if User.objects.filter(username=username).exists():
-        errors["username"] = _("This username is taken; choose another.")
-    try:
-        validate_password(password, User(username=username))
-    except ValidationError as error:
-        errors["password"] = error.messages
-    if errors:
-        raise ValidationError(errors)
+def member_apply(*, cooperative, categories=(), **fields):
+    """An enterprise applies on the public site. No account is made here, so the answer is the
+    same whoever applies: the contact email gets a link to set one up (``accounts``)."""
+    if not fields.get("contact_email"):
+        raise ValidationError(
+            {
+                "contact_email": _(
+                    "Give an email address: the link to set up your account goes there."
+                )
+            }
+        )
     member = member_create(cooperative=cooperative, actor=None, categories=categories, **fields)
-    user = User(
-        username=username,
-        email=email,
-        role=Role.ENTERPRISE,
-        member=member,
-        first_name=fields.get("contact_person", ""),
-    )
-    user.set_password(password)
-    user.save()
-    return member, user
+    accounts.invite_on_commit(member)
+    return member
 
 
 @transaction.atomic

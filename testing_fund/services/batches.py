@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import DateField, ExpressionWrapper, Q
+from django.db.models import DateField, Exists, ExpressionWrapper, OuterRef, Q
 from django.db.models.functions import Now, TruncDate
 from django.utils import timezone
 from django.utils.functional import lazy
@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
-from coop import objections
+from coop import objections, periods
 from coop.errors import Refused
 from coop.roles import Party
 from coop.workflow import Workflow, step
@@ -39,6 +39,17 @@ OBJECTION_DAYS = 15
 # the bureau's, not the member's.
 QUOTA_KINDS = [Batch.Kind.REQUEST]
 NOT_SPENT = [Status.REQUESTED, Status.REJECTED, Status.CANCELLED]
+# A re-inspection still under way: a failed batch has one at a time (the database's
+# ``one_open_reinspection_per_failed_batch``); one never tested gives back the free right.
+OPEN = [
+    Status.REQUESTED,
+    Status.APPROVED,
+    Status.SAMPLED,
+    Status.RECEIVED,
+    Status.ENTERED,
+    Status.VERIFIED,
+]
+NEVER_TESTED = [Status.REJECTED, Status.CANCELLED]
 
 
 @transaction.atomic
@@ -66,20 +77,21 @@ def request_batch(
     if not indicators:
         raise ValidationError({"indicators": _("Choose at least one indicator to test.")})
     priced = price_results(lab, list({i.pk: i for i in indicators}.values()))
-    fund, _created = Fund.objects.get_or_create(
-        cooperative_id=member.cooperative_id, year=timezone.localdate().year
-    )
     batch = Batch(
         cooperative_id=member.cooperative_id,
         member=member,
-        fund=fund,
         kind=kind,
         standard=standard,
         lab=lab,
         cost=sum(price for _i, price in priced),
         **fields,
     )
-    batch.full_clean()
+    # The request is checked before the year's fund is opened for it: a refused request
+    # leaves nothing behind (and the transaction would undo it anyway).
+    batch.full_clean(exclude=["fund"])
+    batch.fund, _created = Fund.objects.get_or_create(
+        cooperative_id=member.cooperative_id, year=timezone.localdate().year
+    )
     batch.save()
     Result.objects.bulk_create(
         Result(cooperative_id=batch.cooperative_id, batch=batch, indicator=indicator, price=price)
@@ -198,12 +210,20 @@ def send_the_notice(batch, *, actor, notice="", due_on=None):
 
 def request_the_reinspection(failed, *, actor):
     """A re-inspection of a failed batch: the first one after the member has rectified is free
-    (paid by the fund); any other is the member's to pay. The new batch is requested like any
-    other, with its own ``request`` event."""
+    (paid by the fund); any other is the member's to pay. One that was rejected or cancelled
+    was never tested and does not use the free one up; one merely requested does, or a second
+    order would be free too. The step's condition keeps one re-inspection under way at a time;
+    it runs under the failed batch's lock, so two orders at once are taken one after the other
+    and the second is refused. The new batch is requested like any other, with its own
+    ``request`` event."""
     rectified = Rectification.objects.filter(
         batch=failed, status=Rectification.Status.ANSWERED
     ).exists()
-    first = not failed.reinspections.exclude(status__in=NOT_SPENT).exists()
+    first = (
+        not failed.reinspections.filter(free_reinspection=True)
+        .exclude(status__in=NEVER_TESTED)
+        .exists()
+    )
     free = rectified and first
     request_batch(
         member=failed.member,
@@ -267,7 +287,7 @@ class BatchStepInput(serializers.Serializer):
         help_text="{indicator code: result as entered}",
     )
     notice = step_text(gettext_lazy("notice"))
-    due_on = serializers.DateField(
+    due_on = periods.DateField(
         label=gettext_lazy("rectify by"),
         required=False,
         allow_null=True,
@@ -292,6 +312,11 @@ class ReportObjectionDecisionInput(serializers.Serializer):
 
 ADMINISTRATOR, MEMBER, LAB = Party.ADMINISTRATOR, Party.MEMBER, Party.LAB
 FAILED = Q(passed=False)
+# Built at import, outside any scope, with the plain base manager: it reads only the
+# re-inspections of the row itself.
+NO_REINSPECTION_UNDER_WAY = ~Q(
+    Exists(Batch._base_manager.filter(reinspection_of=OuterRef("pk"), status__in=OPEN))
+)
 # The objection window, in the database's today of the portal's time zone, so that the rows due
 # for the member (``due_for``) and the check under the lock agree.
 OBJECTION_OPEN = Q(
@@ -299,6 +324,19 @@ OBJECTION_OPEN = Q(
         TruncDate(Now()) - timedelta(days=OBJECTION_DAYS), output_field=DateField()
     )
 )
+
+
+def reinspection_refusal(batch):
+    """Why a re-inspection cannot be ordered now: the batch passed, or one is under way."""
+    if batch.passed is not False:
+        return _("Only a failed batch is re-inspected.")
+    under_way = batch.reinspections.filter(status__in=OPEN).first()
+    if under_way is None:
+        return _("This step is not due now.")
+    return _(
+        "Batch %(number)s, a re-inspection of this batch, is %(status)s: a failed batch has one "
+        "re-inspection under way at a time. Finish or cancel it before ordering another."
+    ) % {"number": under_way.pk, "status": under_way.get_status_display()}
 
 
 def objection_window_refusal():
@@ -451,8 +489,8 @@ BATCH = Workflow(
             None,
             ADMINISTRATOR,
             request_the_reinspection,
-            when=FAILED,
-            when_refused=gettext_lazy("Only a failed batch is re-inspected."),
+            when=FAILED & NO_REINSPECTION_UNDER_WAY,
+            when_refused=reinspection_refusal,
             done=gettext_lazy("re-inspection ordered"),
         ),
         step(

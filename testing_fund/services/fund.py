@@ -2,14 +2,55 @@
 cost is reserved when it is approved, and released and settled at its actual cost when its
 report is issued (or released alone if it is cancelled)."""
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import DecimalField, Q, Sum
 from django.utils.translation import gettext as _
 
-from coop import audit
+from coop import audit, periods
 from coop.errors import Refused
 from coop.figures import yuan
-from testing_fund.models import Appropriation, Fund, LedgerEntry
+from testing_fund.models import YUAN, Appropriation, Fund, LedgerEntry
+
+# The most a fund's sums may reach: the ledger's column, into which the funds list, the fund
+# page, the statistics and the dashboard read them (a larger sum would fail to read).
+LARGEST = Decimal(10) ** (YUAN["max_digits"] - YUAN["decimal_places"]) - Decimal(1).scaleb(
+    -YUAN["decimal_places"]
+)
+# Summed wide, so a check reads even a sum that went past the column before it was enforced.
+WIDE = DecimalField(max_digits=30, decimal_places=YUAN["decimal_places"])
+
+
+def open_fund(*, cooperative, year):
+    """The cooperative's fund of ``year``, opened on first use. Call it in the transaction of
+    what it is opened for, after that is checked, so a refusal leaves no empty fund behind."""
+    fund, _created = Fund.objects.get_or_create(
+        cooperative=cooperative, year=periods.check_year(year)
+    )
+    return fund
+
+
+def check_the_sums(fund, amount):
+    """Money in (appropriations and adjustments) and the balance, with ``amount`` added, stay
+    within the column; every other sum of the ledger (spent, held) is smaller than money in.
+    The caller holds the fund's lock."""
+    kinds = [LedgerEntry.Kind.APPROPRIATION, LedgerEntry.Kind.ADJUSTMENT]
+    totals = LedgerEntry.objects.filter(fund=fund).aggregate(
+        money_in=Sum("amount", filter=Q(kind__in=kinds), output_field=WIDE),
+        balance=Sum("amount", output_field=WIDE),
+    )
+    if any((total or 0) + amount > LARGEST for total in totals.values()):
+        raise ValidationError(
+            {
+                "amount": _(
+                    "With this amount the fund would hold more than ¥%(most)s, the most its "
+                    "ledger records."
+                )
+                % {"most": yuan(LARGEST)}
+            }
+        )
 
 
 @transaction.atomic
@@ -23,6 +64,8 @@ def appropriate(*, fund, actor, source, amount, on, document_number=""):
         document_number=document_number,
     )
     appropriation.full_clean()
+    fund = Fund.objects.select_for_update().get(pk=fund.pk)
+    check_the_sums(fund, amount)
     appropriation.save()
     LedgerEntry.objects.create(
         cooperative_id=fund.cooperative_id,
@@ -42,10 +85,13 @@ def adjust(*, fund, actor, amount, reason):
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the adjustment.")})
     fund = Fund.objects.select_for_update().get(pk=fund.pk)
-    if fund.balance() + amount < 0:
+    check_the_sums(fund, amount)
+    balance = LedgerEntry.objects.filter(fund=fund).aggregate(
+        total=Sum("amount", output_field=WIDE)
+    )["total"] or Decimal("0.00")
+    if balance + amount < 0:
         raise Refused(
-            _("The fund has ¥%(balance)s: it cannot go below zero.")
-            % {"balance": yuan(fund.balance())}
+            _("The fund has ¥%(balance)s: it cannot go below zero.") % {"balance": yuan(balance)}
         )
     return LedgerEntry.objects.create(
         cooperative_id=fund.cooperative_id,

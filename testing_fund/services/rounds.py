@@ -12,6 +12,7 @@ import random
 import secrets
 from collections import defaultdict
 from datetime import timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
@@ -187,16 +188,18 @@ def book(sampling_round, members, actor):
     priced = price_results(sampling_round.lab, indicators)
     cost = sum(price for _indicator, price in priced)
     cooperative_id = sampling_round.cooperative_id
-    fund, _created = Fund.objects.get_or_create(
-        cooperative_id=cooperative_id, year=timezone.localdate().year
-    )
-    fund = Fund.objects.select_for_update().get(pk=fund.pk)
-    balance, total = fund.balance(), cost * len(members)
+    year = timezone.localdate().year
+    # The cost is checked against the year's fund before one is opened for the round: a
+    # refused round leaves no empty fund behind.
+    fund = Fund.objects.select_for_update().filter(cooperative_id=cooperative_id, year=year).first()
+    balance, total = (fund.balance() if fund else Decimal("0.00")), cost * len(members)
     if total > balance:
         raise Refused(
             _("The round costs ¥%(total)s; the fund has ¥%(balance)s.")
             % {"total": yuan(total), "balance": yuan(balance)}
         )
+    if fund is None:  # a round that costs nothing, with no fund yet
+        fund, _created = Fund.objects.get_or_create(cooperative_id=cooperative_id, year=year)
     for start in range(0, len(members), 5000):  # SQLite allows some 32,000 parameters
         insert_batches(sampling_round, members[start : start + 5000], fund, cost)
     add_results_and_reservations(sampling_round, priced, fund, actor, cost)

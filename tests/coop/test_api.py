@@ -1,5 +1,5 @@
 import pytest
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 
 @pytest.mark.parametrize("role", ["supervisor", "admin", "lab", "enterprise"])
@@ -11,7 +11,10 @@ def test_every_role_gets_a_token_for_its_password(coop_a, api, role):
         format="json",
     )
     assert response.status_code == 200
-    assert response.json()["token"] == Token.objects.get(user=user).key
+    assert AuthToken.objects.filter(user=user).count() == 1
+    me = api()
+    me.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
+    assert me.get("/api/v1/me/").json()["username"] == user.username
 
 
 def test_a_wrong_password_gets_no_token(coop_a, api):

@@ -1,4 +1,5 @@
 import pytest
+from django.http import HttpRequest
 from django.test import Client
 
 from tests.factories import MemberFactory
@@ -76,7 +77,7 @@ def test_logout_and_password_change(coop_a):
     assert response.status_code == 302
     client.post("/accounts/logout/")
     assert client.get("/staff/").status_code == 302
-    assert client.login(username="a-admin", password="Another-pass-2027")
+    assert client.login(request=HttpRequest(), username="a-admin", password="Another-pass-2027")
 
 
 @pytest.mark.parametrize("path", ["/staff/", "/accounts/password/"])

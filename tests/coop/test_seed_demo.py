@@ -1,5 +1,6 @@
 import pytest
 from django.core.management import CommandError, call_command
+from django.http import HttpRequest
 from rest_framework.test import APIClient
 
 from coop.models import Cooperative, User
@@ -59,7 +60,7 @@ def test_it_refuses_to_run_with_debug_off_unless_forced(db, settings):
 
 @pytest.mark.parametrize("username", ACCOUNTS)
 def test_every_demo_account_logs_in_on_a_page_and_for_a_token(demo, client, username):
-    assert client.login(username=username, password="demo-pass-2026")
+    assert client.login(request=HttpRequest(), username=username, password="demo-pass-2026")
     token_client(username)
 
 

@@ -44,12 +44,13 @@ def test_the_certificate_is_an_a4_pdf_in_chinese_with_number_qr_and_hash(coop_a,
     page = pypdfium2.PdfDocument(io.BytesIO(content))[0]
     assert (round(page.get_width() / 72 * 25.4), round(page.get_height() / 72 * 25.4)) == (210, 297)
     codes = [result.text for result in zxingcpp.read_barcodes(image)]
-    assert codes == [f"http://127.0.0.1:8000/verify/{signed.number}/"]
+    assert codes == [f"http://127.0.0.1:8000/verify/{signed.code}/"]
+    assert signed.code in text  # printed beside the number, for typing in
     assert signed.sha256 == hashlib.sha256(content).hexdigest()
 
 
 def test_the_qr_code_leads_to_a_page_that_says_valid(signed, client):
-    page = client.get(f"/verify/{signed.number}/").content.decode()
+    page = client.get(f"/verify/{signed.code}/").content.decode()
     assert "<strong>有效</strong>" in page and signed.sha256 in page
 
 
@@ -63,9 +64,9 @@ def test_a_rerun_of_the_task_yields_the_same_certificate(coop_a, signed):
 
 
 def test_public_verification_shows_no_private_data(coop_a, signed, api, client):
-    body = api().get(f"/api/v1/public/certificates/{signed.number}/").json()
+    body = api().get(f"/api/v1/public/certificates/{signed.code}/").json()
     assert body["status"] == "valid" and body["details"]["member"] == coop_a.member.name
-    page = client.get(f"/verify/{signed.number}/").content.decode()
+    page = client.get(f"/verify/{signed.code}/").content.decode()
     for private in ("陈建华", "127.0.0.1", coop_a.member.contact_phone or "no-phone", "法定代表人"):
         assert private not in str(body) and private not in page
 
@@ -86,9 +87,7 @@ def test_a_newer_signature_supersedes_and_an_exit_revokes(coop_a, signed, api):
             entry_exit_rules="e",
         )
         convention_sign(member=coop_a.member, actor=coop_a.enterprise, **SIGNER)
-    assert (
-        api().get(f"/api/v1/public/certificates/{signed.number}/").json()["status"] == "superseded"
-    )
+    assert api().get(f"/api/v1/public/certificates/{signed.code}/").json()["status"] == "superseded"
     with scope({coop_a.cooperative.pk}):
         MEMBER.take(
             "exit",
@@ -98,13 +97,13 @@ def test_a_newer_signature_supersedes_and_an_exit_revokes(coop_a, signed, api):
             exit_kind="withdrawal",
             decision_date=timezone.localdate(),
         )
-    body = api().get(f"/api/v1/public/certificates/{signed.number}/").json()
+    body = api().get(f"/api/v1/public/certificates/{signed.code}/").json()
     assert (body["status"], body["status_display"]) == ("revoked", "已撤销")
 
 
-def test_an_unknown_number_is_not_found(db, api, client):
-    assert api().get("/api/v1/public/certificates/XX-2026-00001/").status_code == 404
-    assert client.get("/verify/XX-2026-00001/").status_code == 404
+def test_an_unknown_code_is_not_found(db, api, client):
+    assert api().get("/api/v1/public/certificates/AAAAAAAAAAAAAAAAAAAAAA/").status_code == 404
+    assert client.get("/verify/AAAAAAAAAAAAAAAAAAAAAA/").status_code == 404
 
 
 def test_the_enterprise_downloads_its_certificate_and_others_cannot(coop_a, coop_b, signed, client):

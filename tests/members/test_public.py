@@ -1,3 +1,5 @@
+import itertools
+
 from coop.models import StepEvent, User
 from coop.tenancy import unscoped
 from members.models import Certification, Member
@@ -35,51 +37,56 @@ def test_the_directory_pins_its_queries(coop_a, api, django_assert_num_queries):
         assert api().get("/api/v1/public/coops/coop-a/members/").json()["count"] == 31
 
 
-def test_an_enterprise_applies_on_the_public_site_and_gets_an_account(coop_a, client):
-    form = {
+def application(coop, **fields):
+    """A complete application form for ``coop`` (a fixture tenant), ``fields`` overriding."""
+    return {
         "name": "南通新申请家纺有限公司",
         "kind": "enterprise",
         "uscc": next_uscc(),
         "registration_number": "",
-        "district": coop_a.cooperative.district_id,
+        "district": coop.cooperative.district_id,
         "town": "三厂街道",
         "scale": "micro",
         "chain_role": "finished_product",
         "legal_representative": "陈建华",
         "contact_person": "周静",
         "contact_phone": "139",
+        "contact_email": "zhou@xinshen.example.cn",
         "address": "",
         "main_products": "被芯",
-        "username": "new-applicant",
-        "email": "",
-        "password": "Quality-2026!",
-        "password_again": "Quality-2026!",
+        **fields,
     }
-    page = client.post("/c/coop-a/apply/", form).content.decode()
-    assert "申请已收到" in page
+
+
+ADDRESSES = itertools.count(1)
+
+
+def post_application(client, coop, **fields):
+    """Apply anonymously through the public form, from an address of its own, so the limit of
+    applications per address (tested below) never refuses it."""
+    address = f"2001:db8::{next(ADDRESSES):x}"  # the documentation range
+    return client.post(f"/c/{coop.slug}/apply/", application(coop, **fields), REMOTE_ADDR=address)
+
+
+def test_an_enterprise_applies_on_the_public_site(
+    coop_a, client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as sent:  # the link's mail, after the commit
+        page = post_application(client, coop_a).content.decode()
+    assert "申请已收到" in page and "zhou@xinshen.example.cn" in page
     with unscoped():
         member = Member.objects.get(name="南通新申请家纺有限公司")
         assert StepEvent.objects.get(workflow="member", object_id=member.pk).step == "apply"
     assert (member.status, member.cooperative) == ("applied", coop_a.cooperative)
-    user = User.objects.get(username="new-applicant")
-    assert (user.role, user.member) == ("enterprise", member)
-    assert client.login(username="new-applicant", password="Quality-2026!")
+    assert member.contact_email == "zhou@xinshen.example.cn"
+    assert len(sent) == 1
+    assert not User.objects.filter(member=member).exists()  # the mailed link makes it
 
 
 def test_an_application_names_its_mistakes_and_keeps_what_was_typed(coop_a, client):
-    form = {
-        "name": "南通新申请家纺有限公司",
-        "kind": "enterprise",
-        "uscc": "91350100M000100Y44",
-        "district": coop_a.cooperative.district_id,
-        "scale": "micro",
-        "chain_role": "finished_product",
-        "username": coop_a.admin.username,
-        "password": "Quality-2026!",
-        "password_again": "other",
-    }
-    page = client.post("/c/coop-a/apply/", form).content.decode()
-    assert "校验码（第 18 位）应为“3”" in page and "两次输入的密码不一致" in page
+    form = application(coop_a, uscc="91350100M000100Y44", contact_email="")
+    page = client.post("/c/coop-a/apply/", form, REMOTE_ADDR="2001:db8:1::1").content.decode()
+    assert "校验码（第 18 位）应为“3”" in page and "该字段是必填项" in page
     assert 'value="南通新申请家纺有限公司"' in page
     with unscoped():
         assert not Member.objects.filter(name="南通新申请家纺有限公司").exists()

@@ -258,3 +258,9 @@ def test_the_quarterly_schedule_is_in_the_database_and_its_task_previews_a_round
         from testing_fund.models import SamplingRound
 
         assert SamplingRound.objects.get(pk=planned).status == "preview"
+    # A rerun (its worker lost) finds the quarter's round: no second one.
+    assert plan_round(coop_a.cooperative.pk, coop_a.lab.institution_id, standard.pk, "0.10") == (
+        planned
+    )
+    with unscoped():
+        assert SamplingRound.objects.filter(cooperative=coop_a.cooperative).count() == 1

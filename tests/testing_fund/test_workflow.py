@@ -130,12 +130,13 @@ def test_the_report_settles_the_fund_and_is_a_verifiable_pdf_mailed_to_the_membe
     page = pypdfium2.PdfDocument(io.BytesIO(content))[0]
     text = "".join(page.get_textpage().get_text_range().split())
     assert "检测报告" in text and "超过B类限量75mg/kg" in text
+    assert number in text and document.code in text  # the number and the verification code
     assert [r.text for r in zxingcpp.read_barcodes(page.render(scale=2).to_pil())] == [
-        f"http://127.0.0.1:8000/verify/{number}/"
+        f"http://127.0.0.1:8000/verify/{document.code}/"
     ]
     assert document.sha256 == hashlib.sha256(content).hexdigest()
     assert mail.outbox[0].to == ["quality@example.com"] and number in mail.outbox[0].subject
-    public = client.get(f"/api/v1/public/certificates/{number}/").json()
+    public = client.get(f"/api/v1/public/certificates/{document.code}/").json()
     assert public["details"] == {
         "product": "四件套",
         "verdict": "不合格",
@@ -171,6 +172,9 @@ def test_a_failure_leads_to_rectification_and_a_free_first_reinspection(
         )
         batches.approve(batch=free, actor=coop_a.admin)
         assert LedgerEntry.objects.filter(batch=free, kind="reservation").exists()
+        with pytest.raises(Refused, match=f"批次 {free.pk}"):  # one under way at a time
+            batches.reinspect(batch=failed, actor=coop_a.admin)
+        Batch.objects.filter(pk=free.pk).update(status="closed")  # tested: the right is used
         second = batches.reinspect(batch=failed, actor=coop_a.admin)
         assert second.paid_by_member  # only the first re-inspection is free
 
