@@ -23,6 +23,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils import translation
@@ -183,17 +184,81 @@ class LimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        view = None
-        # Only a document's address is resolved here (the tenant scope resolves every one
-        # later): the pages pay nothing for this. A public document URL that ends otherwise
-        # is still limited, by its view.
-        if request.path_info.endswith(DOCUMENT_SUFFIXES):
-            try:
-                view = resolve(request.path_info).func
-            except Resolver404:
-                pass
-        if getattr(view, "public_document", False):
+        if is_public_document(request.path_info):
             if refused := refusal(request):
                 return refused
             request.public_document_counted = True
         return self.get_response(request)
+
+
+PATHS_KEPT = 10_000
+LANGUAGES_KEPT = 100
+_public_paths = {}  # this process's memory: path -> whether its view is a public document
+
+
+def is_public_document(path):
+    """Whether ``path`` is a rate-limited public document's address. Only an address ending as
+    a document does is resolved (the tenant scope resolves every one later: the pages pay
+    nothing for this), and its answer is remembered: resolving runs the URL patterns one by
+    one, and a hammered address asks the same question a thousand times a second. A public
+    document URL that ends otherwise is still limited, by its view."""
+    if not path.endswith(DOCUMENT_SUFFIXES):
+        return False
+    known = _public_paths.get(path)
+    if known is None:
+        try:
+            known = getattr(resolve(path).func, "public_document", False)
+        except Resolver404:
+            known = False
+        if len(_public_paths) >= PATHS_KEPT:
+            _public_paths.clear()  # made-up addresses flooding in: start again
+        _public_paths[path] = known
+    return known
+
+
+class RefusalShortcut:
+    """WSGI wrapper (``coop.wsgi``): an address this worker has just refused a public document
+    (``REFUSAL_MEMORY_SECONDS``) is refused again before Django handles the request at all.
+
+    Django's handler costs a refused request more than the refusal itself: the request
+    signals (which check every database connection), the request object and the middleware
+    chain. Asked a thousand times a second, that is the CPU the home page needs. What is
+    answered here is the same 429 ``LimitMiddleware`` gives; everything else passes through.
+    """
+
+    def __init__(self, application):
+        self.application = application
+        self._refusals = {}
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        if (
+            _refused_until
+            and path.endswith(DOCUMENT_SUFFIXES)
+            and _public_paths.get(path)
+            and _refused_until.get(client_address(_Environ(environ)), 0) > time.monotonic()
+        ):
+            headers, body = self.refusal_in(environ)
+            start_response("429 Too Many Requests", headers)
+            return [body]
+        return self.application(environ, start_response)
+
+    def refusal_in(self, environ):
+        """The refusal's headers and body in the language the request asks for, made once per
+        way of asking: choosing the language and translating cost more than all the rest."""
+        asked = (environ.get("HTTP_ACCEPT_LANGUAGE", ""), environ.get("HTTP_COOKIE", ""))
+        made = self._refusals.get(asked)
+        if made is None:
+            response = too_many(WSGIRequest(environ))
+            made = (list(response.items()), response.content)
+            if len(self._refusals) >= LANGUAGES_KEPT:
+                self._refusals.clear()
+            self._refusals[asked] = made
+        return made
+
+
+class _Environ:
+    """What ``client_address`` reads of a request: its META."""
+
+    def __init__(self, environ):
+        self.META = environ

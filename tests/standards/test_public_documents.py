@@ -238,3 +238,56 @@ def test_a_hammering_address_is_logged_once_not_at_every_refusal(
         statuses = [client.get(XLSX, REMOTE_ADDR=address).status_code for _ in range(5)]
     assert statuses == [429] * 5
     assert [record.status_code for record in caplog.records] == [429]
+
+
+def test_the_portals_wsgi_application_refuses_a_remembered_address_before_django(
+    coop_a, collected, address, settings, monkeypatch
+):
+    """coop.wsgi wraps Django in ``RefusalShortcut``: once this worker has refused an address a
+    public document, asking again is answered 429 without Django handling the request at all
+    (no request signals, middleware or database); every other request passes through."""
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+    from django.test import RequestFactory
+
+    from coop.wsgi import application
+
+    # As Django's test client does: the test's transaction must outlive each request.
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+
+    settings.PUBLIC_DOCUMENTS_PER_MINUTE = 1
+    handled = []
+    django_handler = WSGIHandler.__call__
+    monkeypatch.setattr(
+        WSGIHandler,
+        "__call__",
+        lambda self, environ, start: (
+            handled.append(environ["PATH_INFO"]) or django_handler(self, environ, start)
+        ),
+    )
+
+    try:
+
+        def get(path, **extra):
+            environ = RequestFactory().get(path, REMOTE_ADDR=address, **extra).environ
+            answered = {}
+            body = b"".join(
+                application(environ, lambda status, headers: answered.update(status=status))
+            )
+            return answered["status"], body
+
+        assert get(PDF)[0].startswith("200")
+        assert get(PDF)[0].startswith("429")  # refused by Django's LimitMiddleware, remembered
+        assert handled == [PDF, PDF]
+        status, body = get(PDF, HTTP_ACCEPT_LANGUAGE="en")
+        assert status.startswith("429") and b"Too many documents" in body
+        assert handled == [PDF, PDF]  # the shortcut answered it: Django never saw the request
+        # The pages, and this address's other requests, still go to Django.
+        assert get("/c/coop-a/")[0].startswith("200")
+        assert handled[-1] == "/c/coop-a/"
+    finally:
+        public_documents._refused_until.pop(address, None)
+        for signal in (request_started, request_finished):
+            signal.connect(close_old_connections)
