@@ -1,5 +1,6 @@
 """Demo data of the credit side: published commitments, complaints, violations with their
-outcomes, an announced assessment, grades for every member, and the schedules."""
+outcomes, an announced assessment, grades for every member. (The schedules are installed by
+``supervision.schedules.install_schedules``, from the demo's top floor.)"""
 
 import random
 from datetime import timedelta
@@ -7,7 +8,6 @@ from datetime import timedelta
 from django.utils import timezone
 
 from coop.models import StepEvent, User
-from credit import tasks
 from credit.models import Commitment
 from credit.services import assessments, commitments, complaints, enforcement, grading
 from members.models import Member
@@ -71,7 +71,6 @@ def seed(cooperative, enterprise):
     assessments.announce(cooperative=cooperative, actor=admin, start=start, end=end)
     grading.grade_members(cooperative_id=cooperative.pk)
     enforcement.propose_exits(cooperative_id=cooperative.pk)
-    tasks.schedule(cooperative)
 
 
 def seed_complaints(members, admin):

@@ -60,7 +60,8 @@ def daily(cooperative_id):
 
 
 SCHEDULES = [
-    # (name, task, crontab): staff move or pause them in the admin (django-celery-beat).
+    # (name, task, crontab): staff move, pause and run them on the schedules page
+    # (supervision.schedules), which keeps them in django-celery-beat.
     ("Commitment assessment", "credit.tasks.assess", {"day_of_month": "5", "month_of_year": "1,7"}),
     ("Credit grading", "credit.tasks.grade", {"day_of_month": "1", "month_of_year": "*"}),
     ("Credit daily upkeep", "credit.tasks.daily", {"day_of_month": "*", "month_of_year": "*"}),
@@ -69,11 +70,16 @@ SCHEDULES = [
 
 def schedule(cooperative):
     """The cooperative's credit schedules in the database scheduler. Idempotent."""
-    for name, task, when in SCHEDULES:
-        crontab, _created = CrontabSchedule.objects.get_or_create(
-            minute="0", hour="6", day_of_week="*", timezone="Asia/Shanghai", **when
-        )
-        PeriodicTask.objects.get_or_create(
-            name=f"{name}: {cooperative.slug}",
-            defaults={"task": task, "crontab": crontab, "args": json.dumps([cooperative.pk])},
-        )
+    return [schedule_one(cooperative, *entry) for entry in SCHEDULES]
+
+
+def schedule_one(cooperative, name, task, when):
+    """One of ``SCHEDULES`` for ``cooperative``, at 06:00: an existing one as it is."""
+    crontab, _created = CrontabSchedule.objects.get_or_create(
+        minute="0", hour="6", day_of_week="*", timezone="Asia/Shanghai", **when
+    )
+    periodic, _created = PeriodicTask.objects.get_or_create(
+        name=f"{name}: {cooperative.slug}",
+        defaults={"task": task, "crontab": crontab, "args": json.dumps([cooperative.pk])},
+    )
+    return periodic

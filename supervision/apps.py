@@ -4,8 +4,14 @@ from django.utils.translation import gettext_lazy as _
 
 class SupervisionConfig(AppConfig):
     """The top floor: what reads across the apps below (role homes, the region dashboard,
-    the annual report, region statistics, the demo). No app imports it, and it has no models."""
+    the annual report, region statistics, the demo) and each cooperative's schedules. No app
+    imports it; its one model links a scheduled task to its cooperative (``models.py``)."""
 
     default_auto_field = "django.db.models.BigAutoField"
     name = "supervision"
     verbose_name = _("supervision")
+
+    def ready(self):
+        # Connects the Celery signals that record each scheduled run's outcome, in the web
+        # process and in every worker (which loads the apps before it takes a task).
+        from supervision import schedules  # noqa: F401

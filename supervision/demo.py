@@ -16,6 +16,8 @@ from credit import demo as credit_demo
 from members import demo as member_demo
 from standards import catalogue
 from standards import demo as standards_demo
+from standards.models import Standard
+from supervision.schedules import install_schedules
 from testing_fund import demo as fund_demo
 from testing_fund.models import TestingInstitution
 
@@ -147,6 +149,14 @@ def seed(*, haimen_members=HAIMEN_DEFAULT_MEMBERS, log=print):
         standards_demo.seed(haimen, enterprise)
         fund_demo.seed(haimen, lab)
         credit_demo.seed(haimen, enterprise)
+        # Every cooperative's schedules, as an onboarded one gets them: Haimen's round with its
+        # lab and GB 18401; the Tongzhou ones have no lab, so their rounds wait, paused.
+        standard = Standard.objects.get(code="GB 18401-2010")
+        for slug, cooperative in cooperatives.items():
+            if slug == "haimen-hometextile":
+                install_schedules(cooperative, lab=lab, standard=standard)
+            else:
+                install_schedules(cooperative)
         log(f"Demo accounts share the password {DEMO_PASSWORD}.")
 
 

@@ -6,12 +6,13 @@ imports a higher one to be reachable. Within an app the order of its routes is k
 routes do not overlap, so their order here does not matter."""
 
 from django.urls import include, path
+from rest_framework.routers import SimpleRouter
 
 from coop import urls as coop_urls
 from credit import urls as credit_urls
 from members import urls as member_urls
 from standards import urls as standards_urls
-from supervision import api, views
+from supervision import api, onboarding_api, onboarding_views, schedule_views, schedules_api, views
 from testing_fund import urls as fund_urls
 
 pages = [
@@ -19,15 +20,31 @@ pages = [
     path("staff/", views.staff_home, name="staff-home"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/export.xlsx", views.dashboard_xlsx, name="dashboard-xlsx"),
+    path("coops/new/", onboarding_views.onboard, name="onboard-cooperative"),
 ]
 
 cooperative_pages = [
     path("", views.cooperative_page, name="cooperative"),
     path("annual-reports/", views.annual_reports, name="annual-reports"),
     path("annual-reports/<int:pk>/", views.annual_report, name="annual-report"),
+    path("schedules/", schedule_views.schedule_list, name="schedules"),
+    path("schedules/<int:pk>/<str:verb>/", schedule_views.schedule_step, name="schedule-step"),
+    path("onboarded/", onboarding_views.onboarded, name="onboarded"),
 ]
 
+schedule_router = SimpleRouter()
+schedule_router.register(
+    coop_urls.COOP + "/schedules", schedules_api.ScheduleViewSet, basename="api-schedule"
+)
+
 api_routes = [
+    *schedule_router.urls,
+    # Before coop's own ``coops/`` (the list alone): this one also onboards with POST.
+    path(
+        "coops/",
+        onboarding_api.CooperativeListOnboardView.as_view({"get": "list", "post": "create"}),
+        name="api-coop-list",
+    ),
     path(
         "statistics/cooperatives/",
         api.RegionStatisticsView.as_view(),

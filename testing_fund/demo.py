@@ -1,5 +1,5 @@
 """Demo data of the testing fund: the lab's prices, this year's fund (the Haimen fund received
-¥2.25 million in five years: about ¥450,000 a year), the quarterly sampling schedule, a year of
+¥2.25 million in five years: about ¥450,000 a year), a year of
 reported batches for the statistics (Haimen's pass rate is 97.5%), and the demo enterprise's
 own tests at several steps of the workflow."""
 
@@ -16,7 +16,6 @@ from standards.verdicts import verdict
 from testing_fund.models import Batch, Fund, LabPrice, LedgerEntry, Result
 from testing_fund.services import batches
 from testing_fund.services.fund import appropriate
-from testing_fund.services.rounds import schedule_rounds
 
 PRICES = {"formaldehyde": 120, "ph": 80, "odour": 60, "azo-amines": 300}
 FASTNESS_PRICE = 100
@@ -56,7 +55,6 @@ def seed(cooperative, lab):
             document_number=f"海财〔{today.year}〕8号",
         )
     standard = Standard.objects.get(code="GB 18401-2010")
-    schedule_rounds(cooperative, lab, standard)
     if not Batch.objects.filter(fund=fund).exists():
         seed_history(fund, lab, standard)
         seed_enterprise_tests(fund, lab, standard)

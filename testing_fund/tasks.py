@@ -15,9 +15,12 @@ __all__ = ["issue_test_report", "plan_round"]  # every task of the app, as Celer
 
 
 @tenant_task
-def plan_round(cooperative_id, lab_id, standard_id, coverage):
+def plan_round(cooperative_id, lab_id=None, standard_id=None, coverage="0.10"):
     """The schedule's quarterly run: a round to preview and confirm, one a quarter. A rerun
-    (its worker was lost, or the schedule sent it twice) finds the round already made."""
+    (its worker was lost, or the schedule sent it twice) finds the round already made. A
+    schedule still waiting for a lab or a standard fails, saying so, rather than doing nothing."""
+    if lab_id is None or standard_id is None:
+        raise ValueError(_("The sampling round schedule has no lab or standard yet."))
     today = timezone.localdate()
     name = _("Supervisory sampling %(year)d Q%(quarter)d") % {
         "year": today.year,

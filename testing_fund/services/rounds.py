@@ -339,26 +339,34 @@ def notify(sampling_round):
     send_mass_mail(messages, fail_silently=False)
 
 
-def schedule_rounds(cooperative, lab, standard, coverage="0.10"):
-    """The cooperative's quarterly round in django-celery-beat, which staff move or pause in the
-    admin. Its task previews a round; staff confirm it. Idempotent."""
+ROUND_CRONTAB = {
+    "minute": "0",
+    "hour": "8",
+    "day_of_month": "1",
+    "month_of_year": "1,4,7,10",
+    "day_of_week": "*",
+}
+
+
+def schedule_rounds(cooperative, lab=None, standard=None, coverage="0.10"):
+    """The cooperative's quarterly round in django-celery-beat; staff move, pause and run it on
+    the schedules page (``supervision.schedules``). Its task previews a round; staff confirm it.
+    Without a lab or a standard it is made paused, its arguments waiting for them. Idempotent:
+    an existing schedule is returned as it is."""
     quarterly, _created = CrontabSchedule.objects.get_or_create(
-        minute="0",
-        hour="8",
-        day_of_month="1",
-        month_of_year="1,4,7,10",
-        day_of_week="*",
-        timezone="Asia/Shanghai",
+        timezone="Asia/Shanghai", **ROUND_CRONTAB
     )
+    kwargs = {"coverage": str(coverage)}
+    if lab is not None and standard is not None:
+        kwargs |= {"lab_id": lab.pk, "standard_id": standard.pk}
     task, _created = PeriodicTask.objects.get_or_create(
         name=f"Sampling round: {cooperative.slug}",
         defaults={
             "task": "testing_fund.tasks.plan_round",
             "crontab": quarterly,
             "args": json.dumps([cooperative.pk]),
-            "kwargs": json.dumps(
-                {"lab_id": lab.pk, "standard_id": standard.pk, "coverage": str(coverage)}
-            ),
+            "kwargs": json.dumps(kwargs),
+            "enabled": "lab_id" in kwargs,
         },
     )
     return task

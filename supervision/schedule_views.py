@@ -1,0 +1,120 @@
+"""The schedules page of a cooperative: each job with what it does, its timing in words, next
+and last run and outcome, and the steps staff take on it (``supervision.schedules``)."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from coop.access import role_required
+from coop.pages import page_of, run_step
+from coop.roles import is_staff
+from supervision import schedules
+from supervision.models import Schedule
+from supervision.schedules_api import RescheduleInput
+
+MONTHS = range(1, 13)
+DAYS = range(1, 29)
+
+DONE = {
+    "pause": schedules.ACTIONS["schedule.pause"],
+    "resume": schedules.ACTIONS["schedule.resume"],
+    "reschedule": schedules.ACTIONS["schedule.reschedule"],
+    "run": schedules.ACTIONS["schedule.run"],
+}
+
+
+def rows_of(page):
+    """The page's schedules with what the template shows, worked out without queries."""
+    for schedule in page:
+        crontab = schedule.periodic_task.crontab
+        schedule.does = schedules.does(schedule)
+        schedule.timing = schedules.timing_in_words(crontab)
+        schedule.next_run = schedules.next_run(schedule)
+        schedule.last_run = schedules.last_run(schedule)
+        schedule.result = schedules.result_in_words(schedule)
+        schedule.hour = schedules.single(crontab.hour, 0, 23) if crontab else None
+        schedule.minute = schedules.single(crontab.minute, 0, 59) if crontab else None
+        schedule.day = schedules.single(crontab.day_of_month, 1, 28) if crontab else None
+        schedule.months = (schedules.months_of(crontab) or list(MONTHS)) if crontab else []
+    return page
+
+
+def render_page(request, errors=None, failed=None, status=200):
+    cooperative = request.cooperative
+    page = page_of(request, schedules.schedules_of(cooperative))
+    changes = list(schedules.recent_changes(cooperative))
+    for change in changes:
+        change.job, change.said, change.detail = schedules.change_in_words(change)
+    return render(
+        request,
+        "supervision/schedules.html",
+        {
+            "cooperative": cooperative,
+            "page": rows_of(page),
+            "may_manage": schedules.may_manage(request.user, cooperative),
+            "changes": changes,
+            "months": MONTHS,
+            "days": DAYS,
+            "errors": errors or [],
+            "failed": failed,
+        },
+        status=status,
+    )
+
+
+@role_required(is_staff)
+def schedule_list(request, coop_slug):
+    return render_page(request)
+
+
+def reschedule_input(post):
+    """The page's form as ``RescheduleInput`` reads it: every field is on the form, so no
+    month ticked is no month (refused), and the empty day is every day."""
+    data = {"months": post.getlist("months")}
+    for name in ["hour", "minute", "day_of_month"]:
+        value = post.get(name, "")
+        data[name] = None if value == "" and name == "day_of_month" else value
+    return RescheduleInput(data=data)
+
+
+def flat(said):
+    """A field's messages as one line (a list's are per item: ``{0: [...]}``)."""
+    if isinstance(said, dict):
+        return " ".join(flat(value) for value in said.values())
+    if isinstance(said, (list, tuple)):
+        return " ".join(flat(value) for value in said)
+    return str(said)
+
+
+@role_required(is_staff)
+@require_POST
+def schedule_step(request, coop_slug, pk, verb):
+    """Take a step from the page; bad input shows the page again (400) naming the field."""
+    if verb not in DONE:
+        raise Http404
+    schedule = get_object_or_404(Schedule.objects.all(), pk=pk)
+    actor = request.user
+    if verb == "pause":
+        step = lambda: schedules.pause_schedule(schedule=schedule, actor=actor)  # noqa: E731
+    elif verb == "resume":
+        step = lambda: schedules.resume_schedule(schedule=schedule, actor=actor)  # noqa: E731
+    elif verb == "run":
+        step = lambda: schedules.run_schedule(schedule=schedule, actor=actor)  # noqa: E731
+    else:
+        given = reschedule_input(request.POST)
+        if not given.is_valid():
+            errors = [
+                f"{given.fields[name].label}: {flat(said)}" if name in given.fields else flat(said)
+                for name, said in given.errors.items()
+            ]
+            return render_page(request, errors=errors, failed=schedule.pk, status=400)
+        data = given.validated_data
+        step = lambda: schedules.reschedule(schedule=schedule, actor=actor, **data)  # noqa: E731
+    if run_step(request, step) is not None:
+        messages.success(
+            request,
+            _("%(job)s: %(done)s.") % {"job": schedule.get_kind_display(), "done": DONE[verb]},
+        )
+    return redirect("schedules", coop_slug=coop_slug)
