@@ -193,13 +193,136 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         verbose_name=_("member unit"),
     )
+    # Several accounts may act for one member unit or lab; one of them is its owner (a lab's
+    # lead), who invites colleagues and deactivates their accounts (coop/invitations.py).
+    is_owner = models.BooleanField(
+        _("owner of its unit"),
+        default=False,
+        help_text=_(
+            "The member unit's owner or the lab's lead: invites colleagues and deactivates "
+            "their accounts."
+        ),
+    )
 
     class Meta(AbstractUser.Meta):
         constraints = [
             models.CheckConstraint(
                 condition=_role_link_rule(), name="user_role_has_exactly_its_link"
+            ),
+            models.CheckConstraint(
+                condition=Q(is_owner=False) | Q(role__in=[Role.ENTERPRISE, Role.LAB_TECHNICIAN]),
+                name="user_owner_of_a_unit_or_lab",
+            ),
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=Q(is_owner=True, member__isnull=False),
+                name="user_one_owner_per_member",
+            ),
+            models.UniqueConstraint(
+                fields=["institution"],
+                condition=Q(is_owner=True, institution__isnull=False),
+                name="user_one_lead_per_lab",
+            ),
+        ]
+
+    def get_role_title(self):
+        """The role as pages name it, a unit's owner or a lab's lead said as such."""
+        if self.is_owner and self.role == Role.ENTERPRISE:
+            return _("enterprise user (owner)")
+        if self.is_owner and self.role == Role.LAB_TECHNICIAN:
+            return _("lab lead")
+        return self.get_role_display()
+
+
+class Invitation(TenantModel):
+    """A one-time link mailed to a person to set up an account with a given role
+    (``coop.invitations``). Only a SHA-256 of the link's token is kept, so the table alone
+    opens nothing; the account made from it is the invited address's, with the role, unit or
+    lab the inviter chose."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        USED = "used", _("used")
+        EXPIRED = "expired", _("expired")
+        REVOKED = "revoked", _("withdrawn")
+
+    email = models.EmailField(_("email"), max_length=150)
+    role = models.CharField(
+        _("role"),
+        max_length=32,
+        choices=[(r.value, r.label) for r in Role if r != Role.REGION_SUPERVISOR],
+    )
+    member = models.ForeignKey(
+        "members.Member",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("member unit"),
+    )
+    institution = models.ForeignKey(
+        "testing_fund.TestingInstitution",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("testing institution"),
+    )
+    is_owner = models.BooleanField(_("owner of its unit"), default=False)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        User, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("invited by")
+    )
+    created_at = models.DateTimeField(_("sent"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["cooperative", "email"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role=Role.ENTERPRISE, member__isnull=False, institution__isnull=True)
+                | Q(role=Role.LAB_TECHNICIAN, member__isnull=True, institution__isnull=False)
+                | Q(
+                    role=Role.COOP_ADMIN,
+                    member__isnull=True,
+                    institution__isnull=True,
+                    is_owner=False,
+                ),
+                name="invitation_role_has_its_link",
             )
         ]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self):
+        return self.email
+
+    @property
+    def status(self):
+        if self.used_at:
+            return self.Status.USED
+        if self.revoked_at:
+            return self.Status.REVOKED
+        if self.expires_at <= timezone.now():
+            return self.Status.EXPIRED
+        return self.Status.PENDING
+
+    def get_status_display(self):
+        return self.Status(self.status).label
+
+    def get_role_title(self):
+        return User(role=self.role, is_owner=self.is_owner).get_role_title()
+
+    @property
+    def place(self):
+        """Where the invited account acts: its member unit, its lab, or the cooperative."""
+        return self.member or self.institution or self.cooperative
 
 
 class AuditRecord(TenantModel):

@@ -251,6 +251,10 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "portal@localhost")
+# Days a mailed link to set up an account stays usable (an invitation, an applicant's link).
+INVITATION_DAYS = int(os.environ.get("INVITATION_DAYS") or 14)
+# Seconds a password-reset link stays usable (Django's own; a day rather than its 3 days).
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT") or 24 * 3600)
 
 if not DEBUG:
     # HTTPS=0 only for a trial on a closed network served over plain http: no redirect to
@@ -342,6 +346,8 @@ SPECTACULAR_SETTINGS = {
         "AssessmentResultEnum": "credit.models.Assessment.Result",
         "GradeEnum": "credit.models.CreditGrade.Grade",
         "VerdictEnum": ["pass", "warn", "fail"],
+        "AccountRoleEnum": "coop.models.Role",
+        "InvitedRoleEnum": "coop.accounts_api.INVITED_ROLES",
     },
 }
 

@@ -12,7 +12,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from coop import account_views, api, documents_api, tokens, views
+from coop import account_views, accounts_api, api, documents_api, tokens, views
 
 # A cooperative's resources in the API, as a router prefix (a regular expression).
 COOP = r"coops/(?P<coop_slug>[-a-zA-Z0-9_]+)"
@@ -25,6 +25,26 @@ accounts = [
         "password/done/",
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
+    ),
+    path(
+        "password/reset/",
+        account_views.PasswordResetView.as_view(),
+        name="password_reset",
+    ),
+    path(
+        "password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        account_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
     ),
 ]
 
@@ -48,6 +68,25 @@ urlpatterns = [
 
 cooperative_urlpatterns = [
     path("accounts/locked/", account_views.locked_accounts, name="locked-accounts"),
+    path("accounts/", account_views.accounts_page, name="accounts"),
+    path(
+        "accounts/<int:pk>/deactivate/",
+        account_views.account_active,
+        {"active": False},
+        name="account-deactivate",
+    ),
+    path(
+        "accounts/<int:pk>/activate/",
+        account_views.account_active,
+        {"active": True},
+        name="account-activate",
+    ),
+    path(
+        "invitations/<int:pk>/revoke/",
+        account_views.invitation_revoke,
+        name="invitation-revoke",
+    ),
+    path("invitation/<str:token>/", account_views.invitation_accept, name="invitation-accept"),
 ]
 
 api_urlpatterns = [
@@ -61,6 +100,31 @@ api_urlpatterns = [
         "coops/<slug:coop_slug>/",
         api.CooperativeViewSet.as_view({"get": "retrieve"}),
         name="api-coop-detail",
+    ),
+    path(
+        "coops/<slug:coop_slug>/invitations/",
+        accounts_api.InvitationListView.as_view(),
+        name="api-invitation-list",
+    ),
+    path(
+        "coops/<slug:coop_slug>/invitations/<int:id>/revoke/",
+        accounts_api.InvitationRevokeView.as_view(),
+        name="api-invitation-revoke",
+    ),
+    path(
+        "coops/<slug:coop_slug>/accounts/",
+        accounts_api.AccountListView.as_view(),
+        name="api-account-list",
+    ),
+    path(
+        "coops/<slug:coop_slug>/accounts/<int:id>/deactivate/",
+        accounts_api.AccountActiveView.as_view(active=False),
+        name="api-account-deactivate",
+    ),
+    path(
+        "coops/<slug:coop_slug>/accounts/<int:id>/activate/",
+        accounts_api.AccountActiveView.as_view(active=True),
+        name="api-account-activate",
     ),
     path(
         "public/certificates/<str:code>/",

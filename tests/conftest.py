@@ -199,3 +199,68 @@ def worker(transactional_db):
             yield
     finally:
         task_postrun.disconnect(close_connections)
+
+
+class Mailbox:
+    """What a real SMTP server (aiosmtpd) on this machine received: each message parsed, with
+    its envelope recipients, for tests about mail (``smtp_server``)."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        import email
+        from email import policy
+
+        message = email.message_from_bytes(envelope.content, policy=policy.default)
+        message.recipients = [address.lower() for address in envelope.rcpt_tos]
+        self.messages.append(message)
+        return "250 Message accepted for delivery"
+
+    def to(self, address, seconds=10):
+        """The messages sent to ``address``, waiting a little for the first one (a mail sent
+        by another thread, the live server's)."""
+        import time
+
+        deadline = time.monotonic() + seconds
+        while True:
+            found = [m for m in self.messages if address.lower() in m.recipients]
+            if found or time.monotonic() > deadline:
+                return found
+            time.sleep(0.1)
+
+    def last_to(self, address, seconds=10):
+        found = self.to(address, seconds)
+        assert found, f"no mail to {address}; received: {[m['To'] for m in self.messages]}"
+        return found[-1]
+
+    def link_to(self, address, seconds=10):
+        """The path of the portal's link in the last message to ``address``."""
+        import re
+
+        body = self.last_to(address, seconds).get_content()
+        return re.search(r"https?://[^/\s]+(/\S+)", body).group(1)
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server (aiosmtpd) on a free local port, with Django's mail settings pointing
+    at it through the SMTP backend; yields its ``Mailbox``."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    mailbox = Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    try:
+        yield mailbox
+    finally:
+        controller.stop()

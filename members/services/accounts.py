@@ -27,7 +27,7 @@ from coop.errors import Refused
 from coop.models import Role, User
 from members.models import Member
 
-INVITATION_DAYS = 14
+INVITATION_DAYS = settings.INVITATION_DAYS
 SALT = "members.account-invitation"
 
 
@@ -129,6 +129,7 @@ def set_up_account(*, member, password, actor=None):
         role=Role.ENTERPRISE,
         member=member,
         first_name=member.contact_person,
+        is_owner=True,  # the unit's first account: it invites its colleagues (coop.invitations)
     )
     try:
         validate_password(password, user)

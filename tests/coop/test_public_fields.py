@@ -17,10 +17,11 @@ import pypdfium2
 import pytest
 from django.urls import URLResolver, get_resolver
 from django.urls.resolvers import RoutePattern
+from django.utils import timezone
 from openpyxl import load_workbook
 
-from coop import audit
-from coop.models import Document, StepEvent
+from coop import audit, invitations
+from coop.models import Document, Invitation, StepEvent
 from coop.tenancy import scope, unscoped
 from credit.models import Assessment, AssessmentObjection, Commitment, CreditGrade, Inspection
 from credit.services import assessments, grading
@@ -196,12 +197,22 @@ def plant(coop_a, api):
         )
         document = Document.objects.get(source_id=commitment, kind="commitment_certificate")
         standard = Standard.objects.filter(cooperative=None).first()
+        link = "public-walk-invitation-token"
+        Invitation.objects.create(
+            cooperative=coop_a.cooperative,
+            email="invited@x.example.cn",
+            role="enterprise",
+            member=applicant,
+            token_hash=invitations.hash_token(link),
+            expires_at=timezone.now() + timedelta(days=1),
+        )
     return {
         "member": member,
         "tracking": filed.json()["tracking_code"],
         "document": document,
         "standard": standard,
         "invitation": accounts.invitation_token(applicant),
+        "invitation_link": link,
     }
 
 
@@ -249,6 +260,7 @@ def fills(rows):
         "api-public-certificate": {"code": document},
         "api-complaint-tracking": {"code": rows["tracking"]},
         "account-setup": {"token": rows["invitation"]},
+        "invitation-accept": {"token": rows["invitation_link"]},
         "app_list": {"app_label": "coop"},
     }
 
