@@ -2,7 +2,7 @@ from django.utils import translation
 
 from coop import xlsx
 from members.models import Member
-from members.services.imports import COLUMNS
+from members.services.imports import COLUMNS, HEADINGS
 
 CHOICES = {"kind": Member.Kind, "scale": Member.Scale, "chain_role": Member.ChainRole}
 
@@ -20,9 +20,15 @@ def members_xlsx(members):
         return _workbook(members)
 
 
+# The unit's status and dates come back in with it (members.services.imports reads them).
+HISTORY = ["status", "joined_on", "exited_on"]
+
+
 def _workbook(members):
     rows = (
-        [cell(member, field) for field, _h in COLUMNS] + [member.get_status_display()]
+        [cell(member, field) for field, _h in COLUMNS]
+        + [member.get_status_display(), member.joined_on, member.exited_on]
         for member in members.iterator(chunk_size=500)
     )
-    return xlsx.workbook([("社员单位", [heading for _field, heading in COLUMNS] + ["状态"], rows)])
+    headings = [heading for _field, heading in COLUMNS] + [HEADINGS[field] for field in HISTORY]
+    return xlsx.workbook([("社员单位", headings, rows)])

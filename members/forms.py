@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from coop.models import District
+from coop.periods import FormDateField
 from members.models import Convention, Member, QualityPerson
 from members.services.members import EDITABLE_FIELDS, ENTERPRISE_EDITABLE_FIELDS
 
@@ -91,6 +92,26 @@ class AccountSetupForm(forms.Form):
 class SignatureForm(forms.Form):
     signer_name = forms.CharField(label=_("signer's name"), max_length=100)
     signer_position = forms.CharField(label=_("signer's position"), max_length=100)
+
+
+class PaperSignatureForm(forms.Form):
+    """Staff record a signature of the convention made on paper, with its scan."""
+
+    signed_on = FormDateField(
+        label=_("date signed"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    version = forms.TypedChoiceField(label=_("version"), coerce=int)
+    signer_name = forms.CharField(label=_("signer's name"), max_length=100)
+    signer_position = forms.CharField(label=_("signer's position"), max_length=100)
+    scan = forms.FileField(
+        label=_("scan"), help_text=_("The signed paper: a PDF, JPG or PNG file of at most 5 MB.")
+    )
+
+    def __init__(self, *args, versions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].choices = [(v, str(v)) for v in versions]
+        if versions:
+            self.fields["version"].initial = versions[0]
 
 
 class ConventionForm(forms.ModelForm):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from coop.models import Document
 from coop.roles import is_enterprise, is_staff
+from coop.workflow import describe
 from members.models import (
     Certification,
     Convention,
@@ -144,6 +145,13 @@ def member_timeline(member):
         text = MEMBER.state_label(event.to_status) + (
             f" — {event.reason}" if event.reason else ""
         )
+        if event.step == "import":
+            # Brought in with its history: the import, and the dates from before the portal.
+            text = f"{describe(event)} · {text}"
+            if member.joined_on:
+                entries.append((member.joined_on, "status", _("Joined the cooperative"), None))
+            if member.exited_on:
+                entries.append((member.exited_on, "status", _("Left the cooperative"), None))
         entries.append((event.at, "status", text, event.actor))
     for signature in member.signatures.select_related("convention"):
         text = _("Signed version %(version)s of the convention (%(signer)s, %(position)s)") % {
@@ -151,6 +159,8 @@ def member_timeline(member):
             "signer": signature.signer_name,
             "position": signature.signer_position,
         }
+        if signature.on_paper:
+            text = f"{text} · {_('on paper')}"
         entries.append((signature.signed_at, "signature", text, None))
     for document in member.documents.all():
         text = f"{document.get_kind_display()} {document.number} · {document.get_status_display()}"

@@ -6,13 +6,14 @@ from rest_framework.routers import SimpleRouter
 
 from coop.access import public_view
 from coop.urls import COOP
-from members import views
+from members import bulk_views, views
 from members.api import (
     convention,
     documents,
     imports,
     members,
     pairing,
+    paper,
     people,
     public,
     records,
@@ -30,15 +31,27 @@ cooperative_urlpatterns = [
     path("members/", views.member_list, name="member-list"),
     path("members/export.xlsx", views.member_export, name="member-export"),
     path("members/new/", views.member_new, name="member-new"),
+    path("members/bulk/admit/", bulk_views.member_bulk_admit, name="member-bulk-admit"),
     path("members/<int:pk>/", views.member_detail, name="member-detail"),
     path("members/<int:pk>/edit/", views.member_edit, name="member-edit"),
     # Before the steps' route, which would take "invitation" for a verb.
     path("members/<int:pk>/invitation/", views.member_invitation, name="member-invitation"),
+    path(
+        "members/<int:pk>/paper-signature/",
+        views.member_paper_signature,
+        name="member-paper-signature",
+    ),
+    path(
+        "members/<int:pk>/signatures/<int:signature_pk>/scan/",
+        views.signature_scan,
+        name="signature-scan",
+    ),
     path("members/<int:pk>/<str:verb>/", views.member_transition, name="member-transition"),
     path("conventions/", views.conventions, name="conventions"),
     path("overview/", views.overview, name="overview"),
     path("people/", views.people, name="people"),
     path("imports/", views.import_upload, name="import-upload"),
+    path("imports/template.xlsx", views.import_template, name="import-template"),
     path("imports/<int:pk>/", views.import_report, name="import-report"),
     path("documents/<str:number>/", views.document_download, name="document-download"),
 ]
@@ -67,6 +80,11 @@ api_urlpatterns = [
         "coops/<slug:coop_slug>/members/<int:pk>/events/",
         members.MemberEventList.as_view(),
         name="api-member-events",
+    ),
+    path(
+        "coops/<slug:coop_slug>/members/<int:pk>/paper-signatures/",
+        paper.PaperSignatureCreate.as_view(),
+        name="api-member-paper-signatures",
     ),
     path(
         "coops/<slug:coop_slug>/documents/",

@@ -1,12 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth import login
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from coop import services, throttle
+from coop import services, throttle, xlsx
 from coop.access import public_view, role_required
 from coop.clients import client_address
 from coop.errors import Refused
@@ -30,10 +30,18 @@ from members.forms import (
     ConventionForm,
     ImportForm,
     MemberForm,
+    PaperSignatureForm,
     QualityPersonForm,
     SignatureForm,
 )
-from members.models import Convention, Member, MemberImport, QualityPerson, WorkstationSession
+from members.models import (
+    Convention,
+    ConventionSignature,
+    Member,
+    MemberImport,
+    QualityPerson,
+    WorkstationSession,
+)
 from members.selectors import (
     certifications_expiring,
     documents_for_user,
@@ -272,6 +280,7 @@ def member_detail(request, coop_slug, pk):
             "steps_title": _("Change the status"),
             "people": member.quality_people.all(),
             "certifications": member.certifications.all(),
+            "signatures": member.signatures.select_related("convention"),
             "accounts": accounts.accounts_of(member),
         },
     )
@@ -287,6 +296,54 @@ def member_invitation(request, coop_slug, pk):
             request, _("A new link goes to %(email)s.") % {"email": member.contact_email}
         )
     return redirect("member-detail", coop_slug=coop_slug, pk=pk)
+
+
+@role_required(is_administrator)
+def member_paper_signature(request, coop_slug, pk):
+    """Record the unit's signature of the convention on paper, with its scan."""
+    member = member_for_user(request.user, pk)
+    versions = list(Convention.objects.values_list("version", flat=True))
+    form = PaperSignatureForm(request.POST or None, request.FILES or None, versions=versions)
+    if request.method == "POST" and form.is_valid():
+        if save_or_report(
+            form,
+            lambda: convention_services.paper_signature_record(
+                member=member, actor=request.user, **form.cleaned_data
+            ),
+        ):
+            messages.success(request, _("The paper signature is recorded."))
+            return redirect("member-detail", coop_slug=coop_slug, pk=pk)
+    return render(
+        request,
+        "members/paper_signature.html",
+        {"cooperative": request.cooperative, "member": member, "form": form},
+    )
+
+
+SCAN_TYPES = {
+    "pdf": "application/pdf",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+}
+
+
+@role_required(lambda user: user.is_authenticated)
+def signature_scan(request, coop_slug, pk, signature_pk):
+    """The scan of a paper signature, for those who may see the member unit."""
+    member = member_for_user(request.user, pk)
+    signature = get_object_or_404(
+        ConventionSignature.objects.filter(member=member), pk=signature_pk
+    )
+    if not signature.scan:
+        raise Http404
+    extension = signature.scan.name.rsplit(".", 1)[-1].lower()
+    return FileResponse(
+        signature.scan.open("rb"),
+        as_attachment=True,
+        filename=f"signature-{member.pk}-v{signature.convention.version}.{extension}",
+        content_type=SCAN_TYPES.get(extension, "application/octet-stream"),
+    )
 
 
 @role_required(is_administrator)
@@ -428,8 +485,15 @@ def import_upload(request, coop_slug):
     return render(
         request,
         "members/import_upload.html",
-        {"cooperative": request.cooperative, "form": form, "columns": imports.COLUMNS},
+        {"cooperative": request.cooperative, "form": form, "columns": imports.ALL_COLUMNS},
     )
+
+
+@role_required(is_administrator)
+def import_template(request, coop_slug):
+    response = HttpResponse(imports.template_xlsx(), content_type=xlsx.XLSX)
+    response["Content-Disposition"] = 'attachment; filename="member-import-template.xlsx"'
+    return response
 
 
 @role_required(is_administrator)
@@ -441,14 +505,20 @@ def import_report(request, coop_slug, pk):
         except Refused as refusal:
             messages.error(request, refusal.message)
         else:
+            member_import.refresh_from_db()
             messages.success(
-                request, _("%(count)d member units imported.") % {"count": len(member_import.rows)}
+                request,
+                _("%(count)d member units imported.") % {"count": member_import.imported_count},
             )
             return redirect("member-list", coop_slug=coop_slug)
         member_import.refresh_from_db()
-    rows = list(
-        zip(range(2, len(member_import.rows) + 2), member_import.rows, member_import.errors)
-    )
+    statuses = dict(Member.Status.choices)
+    rows = [
+        (number, row, errors, statuses.get(row.get("status") or Member.Status.APPLIED))
+        for number, row, errors in zip(
+            range(2, len(member_import.rows) + 2), member_import.rows, member_import.errors
+        )
+    ]
     return render(
         request,
         "members/import_report.html",
@@ -456,7 +526,7 @@ def import_report(request, coop_slug, pk):
             "cooperative": request.cooperative,
             "import": member_import,
             "rows": rows,
-            "columns": imports.COLUMNS,
+            "columns": imports.ALL_COLUMNS,
             "error_count": sum(1 for e in member_import.errors if e),
         },
     )

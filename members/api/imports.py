@@ -1,5 +1,7 @@
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -7,6 +9,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
+from coop import xlsx
 from coop.permissions import only
 from coop.roles import is_administrator
 from members.api.members import COOP_SLUG
@@ -61,6 +64,15 @@ class MemberImportViewSet(
             content=upload.read(),
         )
         return Response(self.get_serializer(member_import).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={(200, xlsx.XLSX): OpenApiTypes.BINARY})
+    @action(detail=False, methods=["get"])
+    def template(self, request, coop_slug):
+        """The XLSX file to fill in: the members' sheet with every column the import reads, and
+        a second sheet explaining each (meaning, whether required, allowed values, example)."""
+        response = HttpResponse(imports.template_xlsx(), content_type=xlsx.XLSX)
+        response["Content-Disposition"] = 'attachment; filename="member-import-template.xlsx"'
+        return response
 
     @extend_schema(request=None, responses=MemberImportSerializer)
     @action(detail=True, methods=["post"])

@@ -5,11 +5,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import ListAPIView, get_object_or_404
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 
+from coop import bulk_api
 from coop.models import District, StepEvent
 from coop.pagination import PageByIds
 from coop.roles import is_administrator, is_enterprise
@@ -17,7 +19,7 @@ from coop.workflow_api import StepActions
 from members.filters import MemberFilter
 from members.models import Member
 from members.selectors import members_for_user, with_counts
-from members.services import lifecycle
+from members.services import bulk, lifecycle
 from members.services import members as member_services
 
 COOP_SLUG = OpenApiParameter("coop_slug", str, OpenApiParameter.PATH)
@@ -144,6 +146,30 @@ class MemberViewSet(
         members = self.filter_queryset(members_for_user(request.user))
         rows = self.paginate_queryset(members.values_list("pk", flat=True))
         return self.get_paginated_response(list_rows(rows))
+
+    @extend_schema(
+        request=bulk_api.bulk_input(lifecycle.MEMBER, "admit"),
+        responses=bulk_api.BulkAnswerSerializer,
+        summary="Admit several applications",
+        description=(
+            "Each member unit named is brought to `approved` (invited to sign the convention): "
+            "one `applied` is reviewed and approved, one `under_review` approved, each in a "
+            "transaction of its own. The answer says per id `done`, or `refused` with the "
+            "approve step's refusal; an id of another cooperative is refused as not found."
+        ),
+    )
+    @action(detail=False, methods=["post"], url_path="bulk/admit")
+    def bulk_admit(self, request, **kwargs):
+        body = bulk_api.bulk_input(lifecycle.MEMBER, "admit")(data=request.data)
+        body.is_valid(raise_exception=True)
+        return bulk_api.run(
+            request,
+            lifecycle.MEMBER,
+            bulk.admit_steps,
+            rows=members_for_user(request.user),
+            body=body.validated_data,
+            verbs=bulk.ADMIT_STEPS,
+        )
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)

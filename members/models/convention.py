@@ -1,3 +1,5 @@
+import uuid
+
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -47,7 +49,17 @@ class Convention(TenantModel):
         ]
 
 
+def scan_path(signature, filename):
+    """Where a paper signature's scan is kept: under the cooperative, never served as media
+    (the member's page streams it to staff, ``members.views.signature_scan``)."""
+    extension = filename.rsplit(".", 1)[-1].lower()
+    return f"signatures/{signature.cooperative_id}/{signature.member_id}-{uuid.uuid4().hex}.{extension}"
+
+
 class ConventionSignature(TenantModel):
+    """A member's signature of one version: from its account on the portal, or on paper
+    (``on_paper``: no signing account or address; staff record it, with its scan)."""
+
     convention = models.ForeignKey(Convention, on_delete=models.PROTECT, related_name="signatures")
     member = models.ForeignKey(
         "members.Member", on_delete=models.PROTECT, related_name="signatures"
@@ -59,6 +71,11 @@ class ConventionSignature(TenantModel):
     )
     signed_at = models.DateTimeField(_("signed"), default=timezone.now)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    on_paper = models.BooleanField(_("signed on paper"), default=False)
+    scan = models.FileField(_("scan"), upload_to=scan_path, blank=True, max_length=200)
+    recorded_by = models.ForeignKey(
+        "coop.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-signed_at"]

@@ -31,3 +31,8 @@ class MemberImport(TenantModel):
     @property
     def is_valid(self):
         return bool(self.rows) and not any(self.errors)
+
+    @property
+    def imported_count(self):
+        """The rows that make a new unit (the others name one an earlier import brought in)."""
+        return sum(1 for row in self.rows if not row.get("existing"))

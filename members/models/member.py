@@ -164,6 +164,13 @@ class Member(TenantModel):
         return self.uscc or self.registration_number
 
     def clean(self):
+        errors = self.code_errors()
+        errors.update(self.clash_errors())
+        if errors:
+            raise ValidationError(errors)
+
+    def code_errors(self):
+        """The codes the unit's kind needs, without a query (an import checks many at once)."""
         errors = {}
         if not self.uscc:
             if self.kind == self.Kind.ENTERPRISE:
@@ -173,27 +180,27 @@ class Member(TenantModel):
                     "Give the unified social credit code, or for an individual household "
                     "without one, its registration number."
                 )
+        return errors
+
+    @staticmethod
+    def clash_message(field):
+        if field == "uscc":
+            return _(
+                "A member unit with this unified social credit code is already in this "
+                "cooperative."
+            )
+        return _("A member unit with this registration number is already in this cooperative.")
+
+    def clash_errors(self):
         # The constraints would report a clash for the pair (cooperative, code); a person
         # needs it on the code they typed. The constraints still guard against races.
-        for field, message in [
-            (
-                "uscc",
-                _(
-                    "A member unit with this unified social credit code is already in this "
-                    "cooperative."
-                ),
-            ),
-            (
-                "registration_number",
-                _("A member unit with this registration number is already in this cooperative."),
-            ),
-        ]:
+        errors = {}
+        for field in ("uscc", "registration_number"):
             value = getattr(self, field)
             clash = Member.objects.filter(cooperative_id=self.cooperative_id, **{field: value})
             if value and clash.exclude(pk=self.pk).exists():
-                errors[field] = message
-        if errors:
-            raise ValidationError(errors)
+                errors[field] = self.clash_message(field)
+        return errors
 
 
 class MemberProductCategory(TenantModel):

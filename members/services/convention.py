@@ -1,8 +1,12 @@
+import datetime
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from coop import audit, documents
+from coop import audit, documents, periods
 from coop.errors import Refused
 from coop.models import Document
 from members.models import Convention, ConventionSignature, Member
@@ -64,4 +68,108 @@ def convention_sign(*, member, actor, signer_name, signer_position, ip_address=N
         Document.objects.filter(member=member, kind=Document.Kind.CONVENTION_CERTIFICATE)
     )
     issue_convention_certificate.delay_on_commit(member.cooperative_id, signature.pk)
+    return signature
+
+
+# A paper signature's scan: what it may be, told by its first bytes as well as its name.
+SCAN_SIGNATURES = {
+    "pdf": b"%PDF-",
+    "jpg": b"\xff\xd8\xff",
+    "jpeg": b"\xff\xd8\xff",
+    "png": b"\x89PNG\r\n\x1a\n",
+}
+MAX_SCAN_BYTES = 5 * 1024 * 1024
+
+
+def paper_time(day):
+    """A paper signature's date as the moment it is kept: noon that day, local time."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
+
+
+def check_scan(scan):
+    """A PDF, JPG or PNG file of at most 5 MB whose content is what its name says."""
+    extension = scan.name.rsplit(".", 1)[-1].lower() if "." in scan.name else ""
+    if extension not in SCAN_SIGNATURES:
+        raise ValidationError({"scan": _("Upload the scan as a PDF, JPG or PNG file.")})
+    if not scan.size:
+        raise ValidationError({"scan": _("The scan is empty.")})
+    if scan.size > MAX_SCAN_BYTES:
+        raise ValidationError({"scan": _("The scan is larger than 5 MB.")})
+    scan.seek(0)
+    head = scan.read(8)
+    scan.seek(0)
+    if not head.startswith(SCAN_SIGNATURES[extension]):
+        raise ValidationError(
+            {
+                "scan": _("This file is not the %(type)s its name says: upload the scan itself.")
+                % {"type": extension.upper()}
+            }
+        )
+
+
+@transaction.atomic
+def paper_signature_record(
+    *, member, actor, signed_on, signer_name, signer_position, scan, version=None
+):
+    """Staff record a signature made on paper, with its scan: no signing account, no address.
+    ``version`` is the convention's (by default the current one). A paper signature recorded
+    without its scan (an import's) gets the scan; any other signature of that version is a
+    refusal. An approved unit becomes active by it, as by signing on the portal."""
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    if member.status not in MAY_SIGN:
+        raise Refused(
+            _("A member unit that is %(status)s cannot sign the convention.")
+            % {"status": member.get_status_display()}
+        )
+    current = current_convention(member.cooperative_id)
+    if current is None:
+        raise Refused(_("The cooperative has not adopted a convention yet."))
+    convention = current
+    if version is not None and version != current.version:
+        convention = Convention.objects.filter(
+            cooperative_id=member.cooperative_id, version=version
+        ).first()
+        if convention is None:
+            raise ValidationError(
+                {
+                    "version": _("The cooperative has no version %(version)s of the convention.")
+                    % {"version": version}
+                }
+            )
+    periods.check_dates(signed_on=signed_on)
+    if signed_on > timezone.localdate():
+        raise ValidationError({"signed_on": _("The date cannot be in the future.")})
+    check_scan(scan)
+    signature = ConventionSignature.objects.filter(convention=convention, member=member).first()
+    if signature is not None and not (signature.on_paper and not signature.scan):
+        raise Refused(
+            _("This member unit has already signed version %(version)s of the convention.")
+            % {"version": convention.version}
+        )
+    made = signature is None
+    if made:
+        signature = ConventionSignature(
+            cooperative_id=member.cooperative_id, convention=convention, member=member
+        )
+    signature.on_paper = True
+    signature.signer_name = signer_name
+    signature.signer_position = signer_position
+    signature.signed_at = paper_time(signed_on)
+    signature.recorded_by = actor
+    signature.scan = scan
+    signature.full_clean(exclude=["scan", "signed_by"])
+    signature.save()
+    if member.status == Member.Status.APPROVED and convention == current:
+        lifecycle.MEMBER.take("activate", member, actor=actor, check_who=False)
+    if made and convention == current:  # a scan added to a signature changes no certificate
+        documents.supersede(
+            Document.objects.filter(member=member, kind=Document.Kind.CONVENTION_CERTIFICATE)
+        )
+        issue_convention_certificate.delay_on_commit(member.cooperative_id, signature.pk)
+    audit.record(
+        instance=signature,
+        actor=actor,
+        action="paper_signature_record",
+        changes={"version": convention.version, "signed_on": signed_on.isoformat()},
+    )
     return signature

@@ -114,6 +114,17 @@ MEMBER = Workflow(
             Status.APPLIED,
             STAFF,
         ),
+        # Recorded once for each unit an import brings in (members.services.imports): it lands
+        # in the status its row gives, with the history it had before the portal.
+        step(
+            "import",
+            gettext_lazy("Import"),
+            gettext_lazy("import"),
+            (),
+            [Status.APPLIED, Status.ACTIVE, Status.SUSPENDED, Status.EXITED],
+            STAFF,
+            done=gettext_lazy("Imported with its history"),
+        ),
         step(
             "review",
             gettext_lazy("Start the review"),
