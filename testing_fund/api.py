@@ -9,6 +9,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from coop import bulk_api
 from coop.periods import asked_year
 from coop.permissions import only
 from coop.roles import is_administrator, is_enterprise, is_lab, is_staff
@@ -94,6 +95,7 @@ class BatchSerializer(serializers.ModelSerializer):
             "quantity",
             "delivery",
             "sampling_place",
+            "sampled_product",
             "sampled_at",
             "seal_number",
             "samplers",
@@ -148,8 +150,62 @@ class BatchSteps(StepActions):
         return super().step_response(made, row)
 
 
+class SamplingRowSerializer(serializers.Serializer):
+    """One batch's sampling in a bulk: its id and what the step ``sample`` asks for."""
+
+    id = serializers.IntegerField(min_value=1, max_value=bulk_api.MAX_ID)
+    sampled_product = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="if not the product requested"
+    )
+    lot_number = serializers.CharField(required=False, allow_blank=True, default="")
+    quantity = serializers.CharField(required=False, allow_blank=True, default="")
+    seal_number = serializers.CharField(required=False, allow_blank=True, default="")
+    sampling_place = serializers.CharField(required=False, allow_blank=True, default="")
+    samplers = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="two names, separated by 、"
+    )
+    backup_kept = serializers.BooleanField(required=False, default=False)
+
+
+BULK_DESCRIPTION = (
+    "Each batch named is taken through the step on its own, in a transaction of its own: the "
+    "answer says per id `done`, or `refused` with the single step's refusal (a state that "
+    "does not allow it, the fund's balance, a missing field); a refused batch is left as it "
+    "was and the others are done. An id the caller may not reach (another cooperative's, "
+    "another lab's) is refused as not found."
+)
+
+
+def bulk_schema(verb, summary, **options):
+    return extend_schema(
+        request=options.pop("request", None)
+        or bulk_api.bulk_input(batches.BATCH, verb, fields_from=verb),
+        responses=bulk_api.BulkAnswerSerializer,
+        summary=summary,
+        description=BULK_DESCRIPTION,
+        **options,
+    )
+
+
+class BulkReceive:
+    @bulk_schema("receive", "Receive several samples (the batches' lab)")
+    @action(detail=False, methods=["post"], url_path="bulk/receive")
+    def bulk_receive(self, request, **kwargs):
+        return bulk_batches(request, "receive")
+
+
+def bulk_batches(request, verb, rows=None):
+    body = bulk_api.bulk_input(batches.BATCH, verb, fields_from=verb, rows=rows)
+    body = body(data=request.data)
+    body.is_valid(raise_exception=True)
+    return bulk_api.run(
+        request, batches.BATCH, verb, rows=batches_for(request.user), body=body.validated_data
+    )
+
+
 @extend_schema(parameters=[COOP_SLUG])
 class BatchViewSet(
+    BulkReceive,
     BatchSteps,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -178,9 +234,29 @@ class BatchViewSet(
             )
         serializer.instance = batches.request_batch(actor=user, **data)
 
+    @bulk_schema("approve", "Approve several test requests")
+    @action(detail=False, methods=["post"], url_path="bulk/approve")
+    def bulk_approve(self, request, **kwargs):
+        return bulk_batches(request, "approve")
+
+    @bulk_schema(
+        "sample",
+        "Record the sampling of several batches",
+        request=bulk_api.bulk_input(
+            batches.BATCH, "sample", fields_from="sample", rows=SamplingRowSerializer
+        ),
+    )
+    @action(detail=False, methods=["post"], url_path="bulk/sample")
+    def bulk_sample(self, request, **kwargs):
+        return bulk_batches(request, "sample", rows=SamplingRowSerializer)
+
 
 class LabBatchViewSet(
-    BatchSteps, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    BulkReceive,
+    BatchSteps,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
 ):
     """A lab's worklist: its own batches in every cooperative it serves, never another lab's;
     the lab takes its steps (receive, enter, verify) at ``POST …/labs/batches/<id>/<verb>/``."""

@@ -229,6 +229,12 @@ class Batch(TenantModel):
         _("sample transport"), max_length=20, choices=Delivery.choices, default=Delivery.DELIVERY
     )
     sampling_place = models.CharField(_("sampling place"), max_length=200, blank=True)
+    # What the samplers actually took, which may differ from the product requested or booked
+    # (a round books each member's main product; its stock that day decides). A default in
+    # the database too: a round inserts its batches in SQL (``rounds.insert_batches``).
+    sampled_product = models.CharField(
+        _("product actually taken"), max_length=200, blank=True, default="", db_default=""
+    )
     sampled_at = models.DateTimeField(_("sampled"), null=True, blank=True)
     seal_number = models.CharField(_("seal number"), max_length=60, blank=True)
     samplers = models.CharField(

@@ -6,20 +6,28 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from coop.urls import COOP
-from testing_fund import api, views
+from testing_fund import api, bulk_views, views
 
 urlpatterns = [
     path("lab/", views.lab_worklist, name="lab-worklist"),
+    path("lab/bulk/receive/", bulk_views.lab_bulk_receive, name="lab-bulk-receive"),
 ]
 
 cooperative_urlpatterns = [
     path("tests/", views.batch_list, name="batch-list"),
     path("tests/request/", views.batch_request, name="batch-request"),
+    path("tests/bulk/approve/", bulk_views.batch_bulk_approve, name="batch-bulk-approve"),
     path("tests/<int:pk>/", views.batch_detail, name="batch-detail"),
     path("tests/<int:pk>/<str:verb>/", views.batch_step, name="batch-step"),
     path("fund/", views.fund_page, name="fund"),
     path("rounds/", views.round_list, name="round-list"),
     path("rounds/<int:pk>/", views.round_detail, name="round-detail"),
+    path("rounds/<int:pk>/sampling/", bulk_views.round_sampling, name="round-sampling"),
+    path(
+        "rounds/<int:pk>/sampling.xlsx",
+        bulk_views.round_sampling_sheet,
+        name="round-sampling-sheet",
+    ),
     path("statistics/", views.statistics_page, name="statistics"),
     path("problems/", views.problem_map, name="problem-map"),
     path("problems/export.xlsx", views.problem_map_xlsx, name="problem-map-xlsx"),

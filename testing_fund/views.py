@@ -27,6 +27,7 @@ from coop.periods import asked_year
 from coop.roles import is_administrator, is_enterprise, is_lab, is_staff
 from members.models import Member
 from testing_fund import statistics
+from testing_fund.bulk_views import sampling_section
 from testing_fund.forms import (
     AdjustmentForm,
     AppropriationForm,
@@ -67,6 +68,7 @@ def batch_list(request, coop_slug):
             "status": status,
             "statuses": Batch.Status.choices,
             "may_request": is_enterprise(request.user) or is_administrator(request.user),
+            "may_approve": is_administrator(request.user),
             "narrowed": [
                 (name, request.GET[name])
                 for name in ("year", "town", "indicator", "chain_role", "passed", "round")
@@ -368,6 +370,7 @@ def round_detail(request, coop_slug, pk):
             "rows": [dict(row, name=names.get(row["member"], "")) for row in page],
             "candidates": len(sampling_round.inputs),
             "may_administer": is_administrator(request.user),
+            "sampling": sampling_section(request, sampling_round),
         },
     )
 

@@ -140,9 +140,20 @@ def release_the_cost(batch, *, actor, reason=""):
 
 
 def record_the_sampling(
-    batch, *, actor, seal_number="", samplers="", sampling_place="", backup_kept=False
+    batch,
+    *,
+    actor,
+    seal_number="",
+    samplers="",
+    sampling_place="",
+    backup_kept=False,
+    sampled_product="",
+    lot_number="",
+    quantity="",
 ):
-    """Sampled at random from stock, sealed, signed by two samplers (a backup kept)."""
+    """Sampled at random from stock, sealed, signed by two samplers (a backup kept). What was
+    actually taken is recorded: the product (the one requested or booked, unless said), and
+    the lot and quantity where given (they replace the request's)."""
     names = [
         name for name in samplers.replace("，", ",").replace("、", ",").split(",") if name.strip()
     ]
@@ -151,10 +162,23 @@ def record_the_sampling(
         errors["samplers"] = _("Name at least two samplers.")
     if not seal_number.strip():
         errors["seal_number"] = _("Give the seal number.")
+    taken = {
+        "seal_number": seal_number.strip(),
+        "samplers": "、".join(n.strip() for n in names),
+        "sampling_place": sampling_place.strip(),
+        "sampled_product": sampled_product.strip() or batch.product,
+        "lot_number": lot_number.strip() or batch.lot_number,
+        "quantity": quantity.strip() or batch.quantity,
+    }
+    for name, value in taken.items():
+        longest = Batch._meta.get_field(name).max_length
+        if len(value) > longest and name not in errors:
+            errors[name] = _("At most %(max)d characters.") % {"max": longest}
     if errors:
         raise ValidationError(errors)
-    batch.seal_number, batch.samplers = seal_number.strip(), "、".join(n.strip() for n in names)
-    batch.sampling_place, batch.backup_kept = sampling_place, backup_kept
+    for name, value in taken.items():
+        setattr(batch, name, value)
+    batch.backup_kept = backup_kept
     batch.sampled_at = timezone.now()
 
 
@@ -274,6 +298,16 @@ class BatchStepInput(serializers.Serializer):
         style={"input": "line", "required": True},
     )
     sampling_place = step_text(gettext_lazy("sampling place"), required=False, line=True)
+    sampled_product = serializers.CharField(
+        label=gettext_lazy("product actually taken"),
+        help_text=gettext_lazy("if not the product requested"),
+        required=False,
+        allow_blank=True,
+        default="",
+        style={"input": "line"},
+    )
+    lot_number = step_text(gettext_lazy("lot number"), required=False, line=True)
+    quantity = step_text(gettext_lazy("quantity"), required=False, line=True)
     backup_kept = serializers.BooleanField(
         label=gettext_lazy("backup sample kept"),
         required=False,
@@ -413,7 +447,15 @@ BATCH = Workflow(
             Status.SAMPLED,
             ADMINISTRATOR,
             record_the_sampling,
-            fields=("seal_number", "samplers", "sampling_place", "backup_kept"),
+            fields=(
+                "sampled_product",
+                "lot_number",
+                "quantity",
+                "seal_number",
+                "samplers",
+                "sampling_place",
+                "backup_kept",
+            ),
             done=Status.SAMPLED.label,
         ),
         step(
