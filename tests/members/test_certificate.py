@@ -32,6 +32,8 @@ def read_pdf(document):
         content = file.read()
     page = pypdfium2.PdfDocument(io.BytesIO(content))[0]
     text = "".join(page.get_textpage().get_text_range().split())  # letter-spacing adds spaces
+    # PDFium reads a hyphen it takes for a line-break hyphen as U+FFFE; the codes hold "-".
+    text = text.replace("\ufffe", "-")
     return content, text, page.render(scale=2).to_pil()
 
 
