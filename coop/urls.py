@@ -95,7 +95,8 @@ api_urlpatterns = [
     path("auth/logout/", tokens.TokenLogoutView.as_view(), name="api-logout"),
     path("auth/logout-all/", tokens.TokenLogoutAllView.as_view(), name="api-logout-all"),
     path("me/", api.MeView.as_view(), name="api-me"),
-    path("coops/", api.CooperativeViewSet.as_view({"get": "list"}), name="api-coop-list"),
+    # ``coops/`` itself (the list, and onboarding by POST) is the top floor's:
+    # supervision/onboarding_api.py.
     path(
         "coops/<slug:coop_slug>/",
         api.CooperativeViewSet.as_view({"get": "retrieve"}),

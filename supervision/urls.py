@@ -39,7 +39,7 @@ schedule_router.register(
 
 api_routes = [
     *schedule_router.urls,
-    # Before coop's own ``coops/`` (the list alone): this one also onboards with POST.
+    # coop's list of cooperatives, which also onboards one with POST (a top-floor service).
     path(
         "coops/",
         onboarding_api.CooperativeListOnboardView.as_view({"get": "list", "post": "create"}),
