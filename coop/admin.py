@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.http import Http404
@@ -83,11 +84,35 @@ class SuperuserWritesAdmin(ScopedAdmin):
         return request.user.is_superuser
 
 
+class CooperativeForm(forms.ModelForm):
+    def clean(self):
+        data = super().clean()
+        region, served = data.get("region"), data.get("districts")
+        if region is not None and served is not None:
+            elsewhere = [district.name for district in served if district.region_id != region.pk]
+            if elsewhere:
+                self.add_error(
+                    "districts",
+                    _(
+                        "%(districts)s lie in another region: a cooperative serves districts of "
+                        "%(region)s only."
+                    )
+                    % {"districts": "、".join(elsewhere), "region": region.name},
+                )
+        return data
+
+
 @admin.register(Cooperative)
 class CooperativeAdmin(ScopedAdmin):
+    form = CooperativeForm
     list_display = ["name_zh", "slug", "industry", "district", "established", "region"]
     search_fields = ["name_zh", "name_en", "slug"]
     prepopulated_fields = {"slug": ["name_en"]}
+    filter_horizontal = ["districts"]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        form.instance.serve()  # the seat is always served, whatever was ticked
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(id__in=request.visible_cooperative_ids)

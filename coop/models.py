@@ -126,6 +126,15 @@ class Cooperative(BilingualName):
     district = models.ForeignKey(
         District, on_delete=models.PROTECT, related_name="+", verbose_name=_("district")
     )
+    # An industrial cluster spans districts: members may lie in any district the cooperative
+    # serves (members.services.members.check_district). The seat is always one of them
+    # (``save``) and all lie in the region (the onboarding and the admin check it).
+    districts = models.ManyToManyField(
+        District,
+        related_name="served_by",
+        verbose_name=_("districts served"),
+        help_text=_("The districts its members may lie in; the seat's district is always one."),
+    )
     founding_units = models.TextField(
         _("founding units"), blank=True, help_text=_("One unit per line.")
     )
@@ -136,6 +145,30 @@ class Cooperative(BilingualName):
         ordering = ["established", "slug"]
         verbose_name = _("cooperative")
         verbose_name_plural = _("cooperatives")
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # The seat is always served, whoever saves (the onboarding, the admin, the demo, a
+        # script): a cooperative whose members may not lie in its own seat makes no sense.
+        fields = kwargs.get("update_fields")
+        if self.district_id and (fields is None or "district" in fields):
+            self.districts.add(self.district_id)
+
+    def serve(self, districts=()):
+        """Serve ``districts`` (instances or ids) besides the seat, which is always served.
+
+        It adds and never removes: a district members already lie in stays served."""
+        ids = {getattr(district, "pk", district) for district in districts}
+        ids.add(self.district_id)
+        self.districts.add(*ids)
+
+    def member_districts(self, keep=None):
+        """The districts a member may be put in: those served, and ``keep`` (a member's present
+        district, which it may keep; see ``members.services.members.check_district``)."""
+        rule = Q(pk__in=self.districts.values("pk"))
+        if keep:
+            rule |= Q(pk=keep)
+        return District.objects.filter(rule)
 
     def founding_unit_list(self):
         return [line.strip() for line in self.founding_units.splitlines() if line.strip()]

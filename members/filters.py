@@ -42,9 +42,8 @@ class MemberFilter(django_filters.FilterSet):
         super().__init__(*args, request=request, **kwargs)
         cooperative = getattr(request, "cooperative", None)
         if cooperative is not None:
-            self.filters["district"].queryset = District.objects.filter(
-                region=cooperative.region_id
-            )
+            # Members lie only in the districts their cooperative serves.
+            self.filters["district"].queryset = cooperative.member_districts()
 
     def search(self, queryset, name, value):
         return search_members(queryset, value)

@@ -50,6 +50,8 @@ class CooperativePlan:
     members: int
     description: str
     founding_units: list = field(default_factory=list)
+    # The districts it serves besides its seat (whose code is served anyway).
+    served_district_codes: list = field(default_factory=list)
 
 
 def cooperative_plans(haimen_members):
@@ -63,6 +65,8 @@ def cooperative_plans(haimen_members):
             name_en="Haimen Home Textile Quality Cooperative",
             industry="家用纺织品",
             district_code="320684",
+            # The 叠石桥 home-textile cluster straddles Haimen and Tongzhou's 川姜镇.
+            served_district_codes=["320612"],
             established=date(2017, 6, 16),
             towns=[
                 "三厂街道",
@@ -173,6 +177,10 @@ def seed_cooperative(region, plan):
             founding_units="\n".join(plan.founding_units),
             district=District.objects.get(division_code=plan.district_code),
         ),
+    )
+    # Exactly the plan's districts, so a rerun after a plan change leaves no stale one.
+    cooperative.districts.set(
+        District.objects.filter(division_code__in=[plan.district_code, *plan.served_district_codes])
     )
     return cooperative
 

@@ -6,10 +6,10 @@ the top floor. The page (``views.onboard``), the API (``POST /api/v1/coops/``) a
 (``manage.py onboard_cooperative``) all call ``onboard_cooperative``.
 
 Everything happens in one transaction: a refusal (a bad or taken slug, a bad amount, an
-unknown lab, a district of another region …) raises a ``ValidationError`` naming the field
-before or while writing, and nothing is left behind. Field names are the same on the page, in
-the API and in the command's options (``fund_amount`` is ``--fund-amount``), so an error names
-what the person typed.
+unknown lab, a seat or a served district of another region …) raises a ``ValidationError``
+naming the field before or while writing, and nothing is left behind. Field names are the same
+on the page, in the API and in the command's options (``fund_amount`` is ``--fund-amount``),
+so an error names what the person typed.
 
 Who may onboard: a region supervisor, into their own region only (the one exception to
 "supervisors only read": the bureau is who starts a cooperative), and a superuser into any
@@ -28,7 +28,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from coop import invitations, periods
+from coop import figures, invitations, periods
 from coop.errors import Refused
 from coop.models import AuditRecord, Cooperative, District, Region, Role
 from coop.roles import is_supervisor
@@ -129,6 +129,44 @@ def _district(district, region, errors):
     return district
 
 
+def _served(districts, region, seat, errors):
+    """The districts the cooperative serves, by instance, division code, id or Chinese name,
+    with the seat first (it is always served); an unknown one or one of another region is
+    named under ``districts``."""
+    found, unknown, elsewhere = [], [], []
+    for district in districts or []:
+        if not isinstance(district, District):
+            text = str(district).strip()
+            if not text:
+                continue
+            match = District.objects.filter(division_code=text).first()
+            if match is None and text.isdigit():
+                match = District.objects.filter(pk=int(text)).first()
+            if match is None:
+                # A name may repeat across regions (通州区): the region's own first.
+                named = District.objects.filter(name_zh=text)
+                match = (named.filter(region=region).first() if region else None) or named.first()
+            if match is None:
+                unknown.append(text)
+                continue
+            district = match
+        if region is not None and district.region_id != region.pk:
+            elsewhere.append(district.name)
+        else:
+            found.append(district)
+    if unknown:
+        errors["districts"] = _("There is no district “%(districts)s”.") % {
+            "districts": "、".join(unknown)
+        }
+    elif elsewhere:
+        errors["districts"] = _(
+            "%(districts)s lie in another region: a cooperative serves districts of %(region)s "
+            "only."
+        ) % {"districts": "、".join(elsewhere), "region": region.name}
+    served = [seat] if seat is not None else []
+    return list({district.pk: district for district in served + found}.values())
+
+
 def _labs(labs, errors):
     """The labs by instance, id or Chinese name; an unknown one is named."""
     found, unknown = [], []
@@ -167,7 +205,7 @@ def _amount(value, errors):
         return None
     if amount > LARGEST:
         errors["fund_amount"] = _("The fund's ledger records at most ¥%(most)s.") % {
-            "most": f"{LARGEST:,}"
+            "most": figures.thousands(LARGEST)
         }
         return None
     return amount
@@ -205,6 +243,7 @@ def check(
     name_en="",
     industry,
     district,
+    districts=(),
     established=None,
     founding_units=(),
     description="",
@@ -243,6 +282,7 @@ def check(
             "code": code
         }
     district = _district(district, region, errors)
+    districts = _served(districts, region, district, errors)
     established = established or timezone.localdate()
     if isinstance(established, date) and established > timezone.localdate():
         errors["established"] = _("The cooperative cannot be established in the future.")
@@ -290,6 +330,7 @@ def check(
         raise ValidationError(errors)
     return dict(
         cooperative=cooperative,
+        districts=districts,
         labs=labs,
         convention={name: value for name, value in sections.items()},
         fund=dict(
@@ -317,7 +358,9 @@ def onboard_cooperative(*, actor, **values):
     """Make a cooperative ready to work, or nothing at all.
 
     ``values`` are ``check``'s keywords: the cooperative's names, ``slug``, ``code``,
-    ``industry``, ``region`` (a supervisor's own when omitted), ``district``, ``established``,
+    ``industry``, ``region`` (a supervisor's own when omitted), ``district`` (the seat),
+    ``districts`` (the others it serves: instances, division codes, ids or Chinese names; the
+    seat is served anyway), ``established``,
     ``founding_units`` (a list), ``description``; ``labs`` (instances, ids or Chinese names);
     ``convention`` (a dict of ``CONVENTION_FIELDS``); ``fund_year``, ``fund_amount``,
     ``fund_source``, ``fund_on``, ``fund_document_number``; ``administrators`` (emails).
@@ -344,6 +387,7 @@ def onboard_cooperative(*, actor, **values):
                 % {"slug": cooperative.slug}
             }
         ) from None
+    cooperative.serve(cleaned["districts"])
     for lab in cleaned["labs"]:
         lab.cooperatives.add(cooperative)
     with scope({cooperative.pk}):
@@ -388,6 +432,7 @@ def onboard_cooperative(*, actor, **values):
             object_type=cooperative._meta.label_lower,
             object_id=cooperative.pk,
             changes={
+                "districts": [district.division_code for district in cleaned["districts"]],
                 "labs": [lab.pk for lab in cleaned["labs"]],
                 "convention_version": convention.version,
                 "fund_year": fund["year"],

@@ -43,6 +43,14 @@ class OnboardingSerializer(serializers.Serializer):
     district = serializers.CharField(
         max_length=6, help_text="division code of the district of its seat, in the region"
     )
+    districts = serializers.ListField(
+        child=serializers.CharField(max_length=6),
+        max_length=50,
+        required=False,
+        default=list,
+        help_text="division codes of the districts it serves besides its seat (its members may "
+        "lie in any of them), all in the region; the seat's district is served anyway",
+    )
     established = periods.DateField(
         required=False, allow_null=True, default=None, help_text="today when omitted"
     )
@@ -101,6 +109,7 @@ class InvitedSerializer(serializers.Serializer):
 
 class OnboardedSerializer(serializers.Serializer):
     cooperative = CooperativeSerializer()
+    districts = serializers.SerializerMethodField()
     convention_version = serializers.IntegerField(source="convention.version")
     fund_year = serializers.IntegerField(source="appropriation.fund.year")
     fund_amount = serializers.DecimalField(
@@ -110,6 +119,10 @@ class OnboardedSerializer(serializers.Serializer):
     )
     invitations = InvitedSerializer(many=True)
     schedules = serializers.SerializerMethodField()
+
+    def get_districts(self, made) -> list[str]:
+        """Division codes of the districts it serves, its seat's among them."""
+        return [district.division_code for district in made.cooperative.districts.all()]
 
     def get_schedules(self, made) -> list[str]:
         """The names of the scheduled jobs installed."""
@@ -133,9 +146,10 @@ class CooperativeListOnboardView(CooperativeViewSet):
     @extend_schema(
         request=OnboardingSerializer,
         responses={201: OnboardedSerializer},
-        description="Onboard a cooperative in one transaction: the cooperative, the labs that "
-        "serve it, version 1 of its convention, its fund's first appropriation, an invitation "
-        "mailed to each administrator and its scheduled jobs. A broken rule is a 400 naming "
+        description="Onboard a cooperative in one transaction: the cooperative, the districts "
+        "it serves (its seat's always among them), the labs that serve it, version 1 of its "
+        "convention, its fund's first appropriation, an invitation mailed to each "
+        "administrator and its scheduled jobs. A broken rule is a 400 naming "
         "the field, and nothing is written; a region not the caller's own is a 403.",
     )
     def create(self, request):

@@ -59,6 +59,16 @@ class OnboardingForm(forms.Form):
         queryset=District.objects.none(),
         help_text=_("Where the cooperative has its seat; only your region's districts are listed."),
     )
+    districts = forms.ModelMultipleChoiceField(
+        label=_("Districts served"),
+        queryset=District.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "The districts its industrial cluster spans: its members may lie in any of them. "
+            "The seat's district is served anyway."
+        ),
+    )
     established = periods.FormDateField(
         label=_("Established"), widget=DATE, initial=timezone.localdate
     )
@@ -142,6 +152,7 @@ class OnboardingForm(forms.Form):
                 "code",
                 "industry",
                 "district",
+                "districts",
                 "established",
                 "founding_units",
                 "description",
@@ -162,6 +173,7 @@ class OnboardingForm(forms.Form):
         if not user.is_superuser:
             districts = districts.filter(region_id=user.region_id)
         self.fields["district"].queryset = districts
+        self.fields["districts"].queryset = districts
         for name in CONVENTION_FIELDS:
             self.fields[f"convention_{name}"].initial = CONVENTION_TEMPLATE[name]
 
@@ -181,6 +193,7 @@ class OnboardingForm(forms.Form):
             name_en=data["name_en"],
             industry=data["industry"],
             district=data["district"],
+            districts=list(data["districts"]),
             established=data["established"],
             founding_units=lines(data["founding_units"]),
             description=data["description"],
@@ -241,6 +254,7 @@ def onboarded(request, coop_slug):
         {
             "cooperative": cooperative,
             "record": record,
+            "districts": cooperative.districts.all(),
             "labs": TestingInstitution.objects.filter(cooperatives=cooperative),
             "convention": convention,
             "appropriations": appropriations,

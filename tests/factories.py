@@ -44,6 +44,7 @@ class DistrictFactory(factory.django.DjangoModelFactory):
 class CooperativeFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Cooperative
+        skip_postgeneration_save = True
 
     slug = factory.Sequence(lambda n: f"coop-{n}")
     code = factory.Sequence(lambda n: f"TC{n}")
@@ -53,6 +54,12 @@ class CooperativeFactory(factory.django.DjangoModelFactory):
     district = factory.SubFactory(DistrictFactory, region=factory.SelfAttribute("..region"))
     industry = "家用纺织品"
     established = date(2017, 6, 16)
+
+    @factory.post_generation
+    def districts(self, create, extracted, **kwargs):
+        """The seat is always served; ``districts=[…]`` adds others."""
+        if create:
+            self.serve(extracted or ())
 
 
 class MemberFactory(factory.django.DjangoModelFactory):

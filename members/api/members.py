@@ -29,11 +29,14 @@ ProductCategory = Member._meta.get_field("product_categories").related_model
 
 class MemberSerializer(serializers.ModelSerializer):
     district = serializers.SlugRelatedField(
-        slug_field="division_code", queryset=District.objects.all()
+        slug_field="division_code",
+        queryset=District.objects.all(),
+        help_text="division code of the district the unit lies in: one its cooperative serves",
     )
     product_categories = serializers.SlugRelatedField(
         slug_field="code", many=True, required=False, queryset=ProductCategory.objects.all()
     )
+
     class Meta:
         model = Member
         fields = [

@@ -47,10 +47,29 @@ def set_categories(member, categories):
     )
 
 
-def check_district(member):
-    """A member's district lies in its cooperative's region."""
-    if member.district_id and member.district.region_id != member.cooperative.region_id:
-        raise ValidationError({"district": _("This district is not in the cooperative's region.")})
+def check_district(member, *, kept=None):
+    """A member lies in a district its cooperative serves (the seat's or another of its
+    region's that the cluster spans).
+
+    ``kept`` is the district the member had before an update: keeping it is allowed even when
+    the cooperative no longer serves it (or the member predates the rule), so its other
+    details can still be corrected; moving to an unserved district is not."""
+    if not member.district_id or member.district_id == kept:
+        return
+    cooperative = member.cooperative
+    served = list(cooperative.districts.all())
+    if member.district_id not in {district.pk for district in served}:
+        raise ValidationError(
+            {
+                "district": _(
+                    "%(cooperative)s does not serve this district; its members lie in: %(served)s."
+                )
+                % {
+                    "cooperative": cooperative.name,
+                    "served": "、".join(district.name for district in served) or "—",
+                }
+            }
+        )
 
 
 @transaction.atomic
@@ -77,10 +96,11 @@ def member_update(*, member, actor, categories=None, **fields):
         for name, value in fields.items()
         if getattr(member, name) != value
     }
+    kept = member.district_id
     for name, value in fields.items():
         setattr(member, name, value)
     member.full_clean()
-    check_district(member)
+    check_district(member, kept=kept)
     member.save()
     if categories is not None:
         set_categories(member, categories)

@@ -42,7 +42,7 @@ def test_a_dry_run_reports_every_rows_errors_and_saves_nothing(coop_a, api):
     assert "校验码（第 18 位）应为“3”" in errors[1][0]
     assert errors[2] == [] and "与本文件第 4 行的代码重复" in errors[3][0]
     assert "本合作社已有使用该统一社会信用代码" in errors[4][0]
-    assert "未知区县“火星区”" in errors[5][0]
+    assert "“火星区”不是合作社服务的区县" in errors[5][0]
     assert any("规模" in e and "巨型" in e for e in errors[6])
     assert any(e.startswith("名称") for e in errors[6])
     assert any("登记注册号" in e for e in errors[7])

@@ -39,6 +39,7 @@ def counts():
     with unscoped():
         return {
             "cooperatives": Cooperative.objects.count(),
+            "districts served": Cooperative.districts.through.objects.count(),
             "labs served": Lab.cooperatives.through.objects.count(),
             "conventions": Convention.objects.count(),
             "funds": Fund.objects.count(),
@@ -54,6 +55,20 @@ def counts():
 @pytest.fixture
 def district_a(coop_a):
     return DistrictFactory(region=coop_a.cooperative.region, division_code="320623")
+
+
+@pytest.fixture
+def other_district_a(coop_a):
+    """A second district of region A, which the new cooperative's cluster also spans."""
+    return DistrictFactory(
+        region=coop_a.cooperative.region, division_code="320681", name_zh="启东市"
+    )
+
+
+def served(slug):
+    return list(
+        Cooperative.objects.get(slug=slug).districts.values_list("division_code", flat=True)
+    )
 
 
 @pytest.fixture
@@ -533,3 +548,137 @@ def test_the_example_in_the_help_onboards_on_the_demo_data(db, django_capture_on
     cooperative = Cooperative.objects.get(slug="rudong-seafood")
     assert cooperative.region.slug == "nantong" and cooperative.district.name_zh == "如东县"
     assert [message.to for message in mail.outbox] == [["admin@rudong-seafood.example.cn"]]
+
+
+# The districts served ---------------------------------------------------------------------------
+
+
+def test_the_page_offers_the_regions_districts_to_serve_and_saves_them_with_the_seat(
+    client,
+    coop_a,
+    coop_b,
+    district_a,
+    other_district_a,
+    new_lab,
+    django_capture_on_commit_callbacks,
+):
+    client.force_login(coop_a.supervisor)
+    form = client.get("/coops/new/").context["form"]
+    assert set(form.fields["districts"].queryset) == {
+        coop_a.cooperative.district,
+        district_a,
+        other_district_a,
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/coops/new/", form_data(district_a, new_lab, districts=[other_district_a.pk])
+        )
+    assert response.status_code == 302
+    # The seat is served though only the other district was ticked.
+    assert served("rudong-seafood") == ["320623", "320681"]
+    page = client.get(response["Location"]).content.decode()
+    assert "启东市" in page and "所在地" in page
+
+
+def test_the_page_serves_the_seat_when_no_district_is_ticked(client, coop_a, district_a, new_lab):
+    client.force_login(coop_a.supervisor)
+    assert client.post("/coops/new/", form_data(district_a, new_lab)).status_code == 302
+    assert served("rudong-seafood") == ["320623"]
+
+
+def test_the_page_refuses_another_regions_district_to_serve_and_writes_nothing(
+    client, coop_a, coop_b, district_a, new_lab
+):
+    client.force_login(coop_a.supervisor)
+    before = counts()
+    response = client.post(
+        "/coops/new/",
+        form_data(district_a, new_lab, districts=[coop_b.cooperative.district.pk]),
+    )
+    assert response.status_code == 200
+    assert "districts" in response.context["form"].errors
+    assert counts() == before
+
+
+def test_the_command_saves_the_served_districts(coop_a, district_a, other_district_a, new_lab):
+    out = io.StringIO()
+    call_command(
+        "onboard_cooperative",
+        *command_args(district_a, new_lab),
+        "--served-district",
+        "320681",
+        stdout=out,
+    )
+    assert served("rudong-seafood") == ["320623", "320681"]
+    assert f"districts served: {district_a.name_zh} (320623), 启东市 (320681)" in out.getvalue()
+
+
+def test_a_command_serving_another_regions_district_names_the_option_and_writes_nothing(
+    coop_a, coop_b, district_a, new_lab
+):
+    before = counts()
+    with pytest.raises(CommandError) as refused:
+        call_command(
+            "onboard_cooperative",
+            *command_args(district_a, new_lab),
+            "--served-district",
+            coop_b.cooperative.district.division_code,
+            stdout=io.StringIO(),
+        )
+    said = str(refused.value)
+    assert "Nothing was written." in said
+    assert f"--served-district: {coop_b.cooperative.district.name}" in said
+    assert counts() == before
+
+
+def test_the_commands_help_names_the_served_districts_option():
+    text = Command().create_parser("manage.py", "onboard_cooperative").format_help()
+    assert "--served-district CODE" in text
+    assert "--served-district 320681" in text  # in the example
+
+
+def test_the_api_saves_the_served_districts_and_answers_them(
+    api, coop_a, district_a, other_district_a, new_lab
+):
+    response = api(coop_a.supervisor).post(
+        "/api/v1/coops/",
+        payload(district_a, new_lab, districts=["320681"]),
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    assert response.json()["districts"] == ["320623", "320681"]
+    assert served("rudong-seafood") == ["320623", "320681"]
+    with unscoped():
+        record = AuditRecord.objects.get(action="cooperative_onboard")
+    assert record.changes["districts"] == ["320623", "320681"]
+
+
+@pytest.mark.parametrize("which", ["other region", "unknown"])
+def test_the_api_refuses_a_served_district_outside_the_region_naming_districts(
+    api, coop_a, coop_b, district_a, new_lab, which
+):
+    code = coop_b.cooperative.district.division_code if which == "other region" else "999999"
+    before = counts()
+    response = api(coop_a.supervisor).post(
+        "/api/v1/coops/", payload(district_a, new_lab, districts=[code]), format="json"
+    )
+    assert response.status_code == 400
+    message = response.json()["districts"][0]
+    assert (coop_b.cooperative.district.name if which == "other region" else "999999") in message
+    assert counts() == before
+
+
+def test_the_service_takes_served_districts_by_chinese_name_or_id(
+    coop_a, district_a, other_district_a, new_lab
+):
+    made = onboard_cooperative(
+        actor=coop_a.supervisor,
+        **service_values(
+            district_a, new_lab, districts=["启东市", str(coop_a.cooperative.district.pk)]
+        ),
+    )
+    assert set(made.cooperative.districts.all()) == {
+        district_a,
+        other_district_a,
+        coop_a.cooperative.district,
+    }
