@@ -14,14 +14,16 @@ from supervision.onboarding import CONVENTION_FIELDS, CONVENTION_TEMPLATE, onboa
 DESCRIPTION = """\
 Onboard a new quality cooperative in one transaction, as the region supervisor's page
 (/coops/new/) and the API (POST /api/v1/coops/) do: the cooperative with its names, web name
-(slug), certificate code, industry, region and district, founding units and the labs that serve
-it; version 1 of its quality convention; its testing fund's first appropriation; an email
+(slug), certificate code, industry, region, the district of its seat and the other districts
+it serves (its members may lie in any of them), founding units and the labs that serve it;
+version 1 of its quality convention; its testing fund's first appropriation; an email
 invitation to each administrator (a one-time link to set a password); and its scheduled jobs
 (quarterly sampling round preview, half-yearly commitment assessment, monthly credit grading,
 daily upkeep). If any value breaks a rule, nothing is written and every broken rule is listed
 under the option that gave it.
 
-The regions, districts and labs must exist already (Django admin, or the demo data).
+The region, its districts and labs must exist already: manage.py set_up_region makes them
+(labs may also be added on the supervisor's page /labs/).
 """
 
 EPILOG = """\
@@ -35,7 +37,8 @@ example:
   manage.py onboard_cooperative --by bureau \\
       --slug rudong-seafood --code RDHC \\
       --name-zh 如东县海产品质量合作社 --name-en "Rudong Seafood Quality Cooperative" \\
-      --industry 海产品加工 --district 320623 --established 2026-03-01 \\
+      --industry 海产品加工 --district 320623 --served-district 320681 \\
+      --established 2026-03-01 \\
       --founding-unit 如东县市场监督管理局 --founding-unit 如东县海产品商会 \\
       --lab 南通市纤维检验所 \\
       --fund-year 2026 --fund-amount 200000 --fund-source 如东县财政局 \\
@@ -49,6 +52,7 @@ OPTION_OF = {
     "labs": "--lab",
     "administrators": "--admin",
     "founding_units": "--founding-unit",
+    "districts": "--served-district",
     "__all__": "onboarding",
     **{f"convention_{name}": f"--convention ({name})" for name in CONVENTION_FIELDS},
 }
@@ -117,6 +121,15 @@ class Command(BaseCommand):
             metavar="CODE",
             help="the six-digit division code of the district of its seat, in the region "
             "(e.g. 320623)",
+        )
+        coop.add_argument(
+            "--served-district",
+            action="append",
+            default=[],
+            metavar="CODE",
+            help="the division code of another district it serves (its members may lie in "
+            "any district it serves), in the region; repeat for each; the seat's district is "
+            "served anyway",
         )
         coop.add_argument(
             "--established", type=a_date, metavar="YYYY-MM-DD", help="founding date; default today"
@@ -211,6 +224,7 @@ class Command(BaseCommand):
                 name_en=options["name_en"],
                 industry=options["industry"],
                 district=options["district"],
+                districts=options["served_district"],
                 established=options["established"],
                 founding_units=options["founding_unit"],
                 description=options["description"],
@@ -236,6 +250,11 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Onboarded {cooperative.slug} ({cooperative.name_zh}).")
         )
+        served = ", ".join(
+            f"{district.name_zh} ({district.division_code})"
+            for district in cooperative.districts.all()
+        )
+        self.stdout.write(f"  districts served: {served}")
         self.stdout.write(f"  convention: version {made.convention.version}")
         self.stdout.write(
             f"  fund {made.appropriation.fund.year}: ¥{made.appropriation.amount} "
