@@ -17,7 +17,7 @@ from members.models import (
     Member,
     QualityPerson,
 )
-from members.services.lifecycle import MEMBER
+from members.services.lifecycle import MEMBER, ExitKind
 
 
 def members_for_user(user):
@@ -142,9 +142,16 @@ def member_timeline(member):
 
     entries = []
     for event in MEMBER.history(member):
-        text = MEMBER.state_label(event.to_status) + (
-            f" — {event.reason}" if event.reason else ""
-        )
+        # An exit says how the unit left and why: the exit step records the kind in its
+        # details and the reason as the event's; an import of an exited unit records both in
+        # its details (members.services.imports).
+        kind = event.details.get("exit_kind")
+        reason = event.reason or event.details.get("reason") or ""
+        text = MEMBER.state_label(event.to_status)
+        if kind in ExitKind.values:
+            text = f"{text} · {ExitKind(kind).label}"
+        if reason:
+            text = f"{text} — {reason}"
         if event.step == "import":
             # Brought in with its history: the import, and the dates from before the portal.
             text = f"{describe(event)} · {text}"

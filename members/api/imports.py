@@ -70,7 +70,7 @@ class MemberImportViewSet(
     def template(self, request, coop_slug):
         """The XLSX file to fill in: the members' sheet with every column the import reads, and
         a second sheet explaining each (meaning, whether required, allowed values, example)."""
-        response = HttpResponse(imports.template_xlsx(), content_type=xlsx.XLSX)
+        response = HttpResponse(imports.template_xlsx(request.cooperative), content_type=xlsx.XLSX)
         response["Content-Disposition"] = 'attachment; filename="member-import-template.xlsx"'
         return response
 

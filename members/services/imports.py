@@ -31,19 +31,23 @@ from openpyxl import load_workbook
 
 from coop import audit, periods, xlsx
 from coop.errors import Refused
-from coop.models import Cooperative, District, StepEvent
+from coop.models import Cooperative, StepEvent
 from members.models import (
     Certification,
     Convention,
     ConventionSignature,
     Member,
     MemberImport,
+    MemberProductCategory,
     QualityPerson,
 )
 from members.services import lifecycle
 from members.services.convention import paper_time
 from members.uscc import normalise
 
+# The categories are standards' reference data; reached through the link, since members sits
+# below standards and imports nothing from it.
+ProductCategory = MemberProductCategory._meta.get_field("category").related_model
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
 # (field, column heading): the export writes these headings and the import reads them back.
@@ -61,12 +65,15 @@ COLUMNS = [
     ("scale", "规模"),
     ("chain_role", "产业链环节"),
     ("main_products", "主要产品"),
+    ("categories", "产品类别"),
 ]
 # A unit's history before the portal; the export writes the first three as well.
 HISTORY_COLUMNS = [
     ("status", "状态"),
     ("joined_on", "入社日期"),
     ("exited_on", "退出日期"),
+    ("exit_kind", "退出方式"),
+    ("exit_reason", "退出原因"),
     ("cqo_name", "首席质量官"),
     ("cqo_position", "首席质量官职务"),
     ("cqo_phone", "首席质量官电话"),
@@ -95,7 +102,7 @@ DATE_FIELDS = {
     "cert_expires_on",
     "signed_on",
 }
-MEMBER_FIELDS = [field for field, _heading in COLUMNS if field != "district"]
+MEMBER_FIELDS = [field for field, _heading in COLUMNS if field not in ("district", "categories")]
 Status = Member.Status
 IMPORTED_STATUSES = [Status.APPLIED, Status.ACTIVE, Status.SUSPENDED, Status.EXITED]
 # Besides the codes and their Chinese labels (在册, 暂停, 已退出, 已申请), what a bureau's sheet says.
@@ -203,7 +210,7 @@ def allowed_statuses():
     return "、".join(str(Status(value).label) for value in IMPORTED_STATUSES)
 
 
-def parse_value(field, text, districts):
+def parse_value(field, text, districts, categories=None):
     """A cell as the row keeps it (text, a code, an ISO date, a number or a list of names), or
     an error message that names the rule."""
     if field in CHOICE_FIELDS:
@@ -221,7 +228,9 @@ def parse_value(field, text, districts):
     if field == "district":
         if text not in districts:
             allowed = "、".join(districts)
-            return None, _("Unknown district “%(text)s”; the region has %(allowed)s.") % {
+            return None, _(
+                "“%(text)s” is not a district the cooperative serves; it serves %(allowed)s."
+            ) % {
                 "text": text,
                 "allowed": allowed,
             }
@@ -230,6 +239,18 @@ def parse_value(field, text, districts):
         return (
             "" if field not in DATE_FIELDS | {"convention_version", "specialists"} else None
         ), None
+    if field == "categories":
+        return category_codes(text, categories or {})
+    if field == "exit_reason" and len(text) > 500:
+        return None, _("Text, at most %(count)d characters.") % {"count": 500}
+    if field == "exit_kind":
+        for value, label in lifecycle.ExitKind.choices:
+            if text in (value, str(label)):
+                return value, None
+        return None, _("“%(text)s” is not one of: %(allowed)s.") % {
+            "text": text,
+            "allowed": "、".join(str(label) for label in lifecycle.ExitKind.labels),
+        }
     if field == "status":
         value = status_value(text)
         if value is None:
@@ -261,6 +282,42 @@ def parse_value(field, text, districts):
     return text, None
 
 
+CATEGORY_SEPARATORS = re.compile(r"[、,，;；\n]+")
+
+
+def category_codes(text, categories):
+    """The codes of the product categories a cell names (by Chinese label or code), or an
+    error listing the categories there are."""
+    codes, unknown = [], []
+    for name in (n.strip() for n in CATEGORY_SEPARATORS.split(text)):
+        if not name:
+            continue
+        if name in categories:
+            codes.append(categories[name])
+        else:
+            unknown.append(name)
+    if unknown:
+        return None, _("“%(text)s” is not a product category; the categories are %(allowed)s.") % {
+            "text": "、".join(unknown),
+            "allowed": "、".join(category_labels(categories)),
+        }
+    return list(dict.fromkeys(codes)), None
+
+
+def category_labels(categories):
+    """The Chinese labels among ``categories`` (label or code -> code), each once."""
+    return [name for name, code in categories.items() if name != code]
+
+
+def categories_by_name():
+    """Every product category by its Chinese label and by its code (shared reference data)."""
+    found = {}
+    for code, name_zh in ProductCategory.objects.values_list("code", "name_zh"):
+        found[name_zh] = code
+        found[code] = code
+    return found
+
+
 def check_rows(cooperative, rows):
     """(parsed rows, errors per row): each error names its column and the rule it breaks."""
     with translation.override("zh-hans"):  # choice cells hold the Chinese labels of the export
@@ -269,14 +326,19 @@ def check_rows(cooperative, rows):
 
 def _check_rows(cooperative, rows):
     fields = column_fields(rows[0])
-    districts = {d.name_zh: d.pk for d in District.objects.filter(region=cooperative.region_id)}
+    districts = {d.name_zh: d.pk for d in cooperative.member_districts()}
+    # Read only when a row names categories, so a file without them costs no query.
+    wanted = "categories" in fields and any(
+        text for row in rows[1:] for field, text in zip(fields, row) if field == "categories"
+    )
+    categories = categories_by_name() if wanted else {}
     parsed, errors = [], []
     for row in rows[1:]:
         values, row_errors = {}, []
         for field, text in zip(fields, row):
             if field is None:
                 continue
-            value, error = parse_value(field, text, districts)
+            value, error = parse_value(field, text, districts, categories)
             if error:
                 row_errors.append(f"{HEADINGS[field]}：{error}")
                 values[field] = None  # a bad cell: the rules that read it are not checked
@@ -302,6 +364,8 @@ class Plan:
         self.certification = None
         self.signature = None
         self.existing = None
+        self.categories = []  # the codes of the unit's product categories
+        self.exit = {}  # the exit's kind and reason, for the import event
 
     def add(self, field, message):
         self.errors.append(f"{HEADINGS[field]}：{message}" if field in HEADINGS else str(message))
@@ -415,6 +479,13 @@ def check_row(context, values, plan):
         if day and day > context.today:
             plan.add(field, _("The date cannot be in the future."))
     plan.member = member
+    plan.categories = values.get("categories") or []
+    if status == Status.EXITED:
+        plan.exit = {
+            key: values[field]
+            for key, field in (("exit_kind", "exit_kind"), ("reason", "exit_reason"))
+            if values.get(field)
+        }
     check_people(values, plan, joined)
     check_certification(values, plan)
     check_signature(context, values, plan, status if known else None)
@@ -438,6 +509,9 @@ def check_dates_of(values, plan, status, joined, exited):
         plan.add("exited_on", _("Only a unit that has exited has a date of exit."))
     if joined and exited and exited < joined:
         plan.add("exited_on", _("A unit leaves after it joined."))
+    for field in ("exit_kind", "exit_reason"):
+        if status != Status.EXITED and values.get(field):
+            plan.add(field, _("Only a unit that has exited has a kind and reason of exit."))
 
 
 def check_people(values, plan, joined):
@@ -657,8 +731,24 @@ def save_plans(member_import, plans, actor):
     ``bulk_create`` of each, whatever the number of rows."""
     new = [(number, plan) for number, plan in enumerate(plans, start=2) if not plan.existing]
     members = Member.objects.bulk_create([plan.member for _number, plan in new])
-    people, certifications, signatures, events = [], [], [], []
+    people, certifications, signatures, events, links = [], [], [], [], []
+    named = {code for _number, plan in new for code in plan.categories}
+    # One read of the categories the rows name, however many rows.
+    category_ids = (
+        dict(ProductCategory.objects.filter(code__in=named).values_list("code", "pk"))
+        if named
+        else {}
+    )
     for (number, plan), member in zip(new, members):
+        links.extend(
+            MemberProductCategory(
+                cooperative_id=member.cooperative_id,
+                member=member,
+                category_id=category_ids[code],
+            )
+            for code in plan.categories
+            if code in category_ids
+        )
         for person in plan.people:
             person.member = member
             people.append(person)
@@ -679,6 +769,8 @@ def save_plans(member_import, plans, actor):
                     "file": member_import.file_name,
                     "row": number,
                     "joined_on": member.joined_on.isoformat() if member.joined_on else None,
+                    # As the lifecycle's exit step records them (members.services.lifecycle).
+                    **plan.exit,
                 },
             )
         )
@@ -687,6 +779,7 @@ def save_plans(member_import, plans, actor):
     # The certificates of these signatures are issued by the sweep (supervision.tasks), in
     # the background, rather than by one task per row here.
     ConventionSignature.objects.bulk_create(signatures)
+    MemberProductCategory.objects.bulk_create(links)
     StepEvent.objects.bulk_create(events)
     audit.record(
         instance=member_import,
@@ -700,9 +793,19 @@ def save_plans(member_import, plans, actor):
 # The template
 
 
-def column_help():
+def column_help(cooperative=None):
     """(heading, meaning, required, allowed values, example) of each column, for the template's
-    second sheet and the upload page. Called under the Chinese locale."""
+    second sheet and the upload page. Called under the Chinese locale. With ``cooperative``,
+    the district column lists the districts it serves (the only ones the import takes)."""
+    if cooperative is not None:
+        served = list(cooperative.member_districts())
+        districts = _("A district the cooperative serves, by its name: %(districts)s.") % {
+            "districts": "、".join(district.name_zh for district in served)
+        }
+        district_example = cooperative.district.name_zh
+    else:
+        districts = _("A district the cooperative serves, by its name.")
+        district_example = "海门区"
     choices = {
         field: "、".join(str(label) for label in choices.labels)
         for field, choices in CHOICE_FIELDS.items()
@@ -745,10 +848,10 @@ def column_help():
         "contact_phone": (_("Contact phone."), optional, text % {"count": 30}, "13912345678"),
         "address": (_("Address."), optional, text % {"count": 300}, "海门区三厂街道工业园区8号"),
         "district": (
-            _("District of the cooperative's region."),
+            _("District the unit lies in: one the cooperative serves."),
             required,
-            _("A district of the region, by its name."),
-            "海门区",
+            districts,
+            district_example,
         ),
         "town": (_("Town or street."), optional, text % {"count": 100}, "三厂街道"),
         "scale": (_("Size of the enterprise."), _("optional (micro)"), choices["scale"], "小型"),
@@ -759,6 +862,16 @@ def column_help():
             "成品",
         ),
         "main_products": (_("Main products."), optional, text % {"count": 300}, "床上用品四件套"),
+        "categories": (
+            _(
+                "The unit's product categories: the sampling rounds find the standards for its "
+                "products by them."
+            ),
+            optional,
+            _("Categories separated by 、 or commas, by name: %(categories)s.")
+            % {"categories": "、".join(category_labels(categories_by_name()))},
+            "床上用品、毛巾",
+        ),
         "status": (
             _("The unit's status in the cooperative today; it lands in it directly."),
             _("optional (applied)"),
@@ -777,6 +890,18 @@ def column_help():
             _("required when exited, otherwise empty"),
             a_date,
             "2023-12-31",
+        ),
+        "exit_kind": (
+            _("How the unit left: voluntary withdrawal or expulsion."),
+            _("optional; only when exited"),
+            "、".join(str(label) for label in lifecycle.ExitKind.labels),
+            str(lifecycle.ExitKind.WITHDRAWAL.label),
+        ),
+        "exit_reason": (
+            _("Why the unit left, as recorded in its history."),
+            _("optional; only when exited"),
+            text % {"count": 500},
+            "停产转业",
         ),
         "cqo_name": (
             _("The unit's chief quality officer (首席质量官)."),
@@ -867,11 +992,12 @@ def column_help():
     return [(heading, *described[field]) for field, heading in ALL_COLUMNS]
 
 
-def template_xlsx():
+def template_xlsx(cooperative=None):
     """The file to fill in: the members' sheet with the headings the import reads, and a
-    sheet explaining each column (meaning, whether required, allowed values, an example)."""
+    sheet explaining each column (meaning, whether required, allowed values, an example), the
+    districts ``cooperative`` serves among them."""
     with translation.override("zh-hans"):
-        explained = column_help()
+        explained = column_help(cooperative)
         return xlsx.workbook(
             [
                 (_("Member units"), [heading for _field, heading in ALL_COLUMNS], []),

@@ -244,6 +244,19 @@ def test_the_member_page_shows_the_import_and_the_paper_signature(coop_a, api, c
     assert "active" not in page.split("<main", 1)[-1].replace('class="status status-active"', "")
 
 
+def test_the_page_of_an_imported_exited_unit_says_how_and_why_it_left(coop_a, api, client):
+    rows = [unit(coop_a, "海门丙家纺有限公司", 状态="已退出", 退出日期="2023-12-31")]
+    rows[0].update({"退出方式": "expulsion", "退出原因": "连续两年抽检不合格"})
+    report = upload(api, coop_a, filled(api, coop_a, rows)).json()
+    confirm(api, coop_a, report["id"])
+    with unscoped():
+        member = Member.objects.get(name="海门丙家纺有限公司")
+    client.force_login(coop_a.admin)
+    page = client.get(f"/c/coop-a/members/{member.pk}/").content.decode()
+    assert "已退出 · 除名 — 连续两年抽检不合格" in page
+    assert "expulsion" not in page
+
+
 def test_importing_the_same_file_again_changes_nothing(coop_a, api, client):
     adopt(coop_a)
     content = filled(api, coop_a, history_rows(coop_a))
