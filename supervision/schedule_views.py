@@ -2,17 +2,21 @@
 and last run and outcome, and the steps staff take on it (``supervision.schedules``)."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from coop.access import role_required
+from coop.errors import Refused
 from coop.pages import page_of, run_step
 from coop.roles import is_staff
+from standards.models import Standard
 from supervision import schedules
 from supervision.models import Schedule
-from supervision.schedules_api import RescheduleInput
+from supervision.schedules_api import RescheduleInput, RoundInput
+from testing_fund.models import TestingInstitution
 
 MONTHS = range(1, 13)
 DAYS = range(1, 29)
@@ -22,6 +26,7 @@ DONE = {
     "resume": schedules.ACTIONS["schedule.resume"],
     "reschedule": schedules.ACTIONS["schedule.reschedule"],
     "run": schedules.ACTIONS["schedule.run"],
+    "set_round": schedules.ACTIONS["schedule.set_round"],
 }
 
 
@@ -41,9 +46,35 @@ def rows_of(page):
     return page
 
 
-def render_page(request, errors=None, failed=None, status=200):
+def round_choices(page, cooperative):
+    """The round's lab, standard and coverage in words and what its form offers: the labs
+    serving the cooperative and the current standards, those that concern it first. Two
+    queries when the round is on the page (a third only for a standard no longer current)."""
+    rounds = [row for row in page if row.kind == Schedule.Kind.ROUND]
+    if not rounds:
+        return [], []
+    labs = list(TestingInstitution.objects.filter(cooperatives=cooperative).order_by("pk"))
+    standards = list(schedules.current_standards(cooperative))
+    labs_by_pk = {lab.pk: lab for lab in labs}
+    standards_by_pk = {standard.pk: standard for standard in standards}
+    for row in rounds:
+        row.settings = schedules.round_settings(row)
+        row.lab = labs_by_pk.get(row.settings["lab"])
+        row.standard = standards_by_pk.get(row.settings["standard"])
+        if row.standard is None and row.settings["standard"] is not None:
+            row.standard = Standard.objects.filter(pk=row.settings["standard"]).first()
+        row.coverage = schedules.coverage_in_words(
+            row.settings["coverage"] / 100 if row.settings["coverage"] is not None else None
+        )
+        # A lone lab is the one to choose.
+        row.lab_choice = row.settings["lab"] or (labs[0].pk if len(labs) == 1 else None)
+    return labs, standards
+
+
+def render_page(request, errors=None, failed=None, status=200, given=None):
     cooperative = request.cooperative
     page = page_of(request, schedules.schedules_of(cooperative))
+    labs, standards = round_choices(page, cooperative)
     changes = list(schedules.recent_changes(cooperative))
     for change in changes:
         change.job, change.said, change.detail = schedules.change_in_words(change)
@@ -59,6 +90,9 @@ def render_page(request, errors=None, failed=None, status=200):
             "days": DAYS,
             "errors": errors or [],
             "failed": failed,
+            "labs": labs,
+            "standards": standards,
+            "given": given,
         },
         status=status,
     )
@@ -102,6 +136,8 @@ def schedule_step(request, coop_slug, pk, verb):
         step = lambda: schedules.resume_schedule(schedule=schedule, actor=actor)  # noqa: E731
     elif verb == "run":
         step = lambda: schedules.run_schedule(schedule=schedule, actor=actor)  # noqa: E731
+    elif verb == "set_round":
+        return set_round(request, schedule)
     else:
         given = reschedule_input(request.POST)
         if not given.is_valid():
@@ -118,3 +154,33 @@ def schedule_step(request, coop_slug, pk, verb):
             _("%(job)s: %(done)s.") % {"job": schedule.get_kind_display(), "done": DONE[verb]},
         )
     return redirect("schedules", coop_slug=coop_slug)
+
+
+def error_lines(fields, errors):
+    return [
+        f"{fields[name].label}: {flat(said)}" if name in fields else flat(said)
+        for name, said in errors.items()
+    ]
+
+
+def set_round(request, schedule):
+    """The round's settings from the page: bad input, or a lab or standard the service does
+    not take, shows the page again (400) naming the field, with what was given kept."""
+    given = RoundInput(data=request.POST)
+    if not given.is_valid():
+        errors = error_lines(given.fields, given.errors)
+        return render_page(request, errors, schedule.pk, 400, request.POST)
+    try:
+        schedules.set_round(schedule=schedule, actor=request.user, **given.validated_data)
+    except ValidationError as error:
+        errors = error_lines(given.fields, error.message_dict)
+        return render_page(request, errors, schedule.pk, 400, request.POST)
+    except Refused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(
+            request,
+            _("%(job)s: %(done)s.")
+            % {"job": schedule.get_kind_display(), "done": DONE["set_round"]},
+        )
+    return redirect("schedules", coop_slug=request.resolver_match.kwargs["coop_slug"])

@@ -1,5 +1,6 @@
 """A cooperative's scheduled jobs: installing them, listing them, and the steps staff take on
-them (pause, resume, reschedule, run now), with each run's outcome recorded.
+them (pause, resume, reschedule, run now, the round's settings), with each run's outcome
+recorded.
 
 - **Where they live.** django-celery-beat stays the store: beat reads ``PeriodicTask`` and its
   ``CrontabSchedule``. Each task is linked to its cooperative by a tenant-owned
@@ -16,6 +17,11 @@ them (pause, resume, reschedule, run now), with each run's outcome recorded.
   refused saying what is missing, and the next ``install_schedules``, "resume" or "run now" after a lab
   and a standard exist fills them in (install also switches it on; an administrator's own
   pause is never undone by it). The other three need nothing and run from the start.
+- **The round's settings** (``set_round``): staff choose its lab (one serving the cooperative),
+  its standard (current in the catalogue; a superseded one is refused naming its
+  replacement) and its coverage as a percentage of the active members; the task's arguments
+  keep the fraction (10 % is "0.100"). A waiting round given them waits no more, but stays
+  paused until someone resumes it or runs it now.
 - **Outcome.** beat's ``last_run_at`` says only when a task was sent (and django-celery-beat
   clears it on a pause). The outcome is recorded when the task itself finishes, in the worker:
   Celery's ``task_prerun``/``task_postrun`` signals (connected in ``SupervisionConfig.ready``)
@@ -32,12 +38,13 @@ import json
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal, InvalidOperation
 from importlib import import_module
 from types import SimpleNamespace
 
 from celery.signals import task_postrun, task_prerun
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Value, When
 from django.utils import timezone
@@ -111,6 +118,7 @@ ACTIONS = {
     "schedule.resume": gettext_lazy("resumed"),
     "schedule.reschedule": gettext_lazy("moved to another time"),
     "schedule.run": gettext_lazy("run now"),
+    "schedule.set_round": gettext_lazy("given another lab, standard or coverage"),
 }
 
 
@@ -385,6 +393,10 @@ def change_in_words(change):
     if isinstance(before_after, list) and len(before_after) == 2:
         words = [timing_in_words(SimpleNamespace(**fields)) for fields in before_after]
         detail = " → ".join(words)
+    settings_before_after = change.changes.get("round")
+    if isinstance(settings_before_after, list) and len(settings_before_after) == 2:
+        shares = [coverage_in_words(fields.get("coverage")) for fields in settings_before_after]
+        detail = " → ".join(shares)
     return job, ACTIONS.get(change.action, change.action), detail
 
 
@@ -398,9 +410,11 @@ def crontab_fields(crontab):
 def waiting_refusal():
     return Refused(
         _(
-            "The sampling round needs a lab that serves the cooperative and a standard in its "
-            "standards collection: add them, then resume the schedule."
+            "The sampling round needs a lab that serves the cooperative and a standard: choose "
+            "them under “%(settings)s” on this page (or add a standard to the standards "
+            "collection, or give members a product category), then run it or resume it."
         )
+        % {"settings": _("Change the round's settings")}
     )
 
 
@@ -474,6 +488,173 @@ def reschedule(*, schedule, actor, **when):
     periodic.interval = periodic.solar = periodic.clocked = None
     periodic.save()
     record(row, actor, "schedule.reschedule", {"timetable": [before, fields]})
+    return row
+
+
+def coverage_percent(fraction):
+    """The round's coverage as staff give it, a percentage (Decimal("10") for "0.10"); None
+    for a value the task's arguments should not hold."""
+    try:
+        share = Decimal(str(fraction)) * 100
+    except (InvalidOperation, ValueError, TypeError):
+        return None
+    if not share.is_finite():
+        return None
+    if share == share.to_integral_value():
+        return share.quantize(Decimal(1))
+    return share.quantize(Decimal("0.1"))
+
+
+def coverage_in_words(fraction):
+    """ "10 % of active members", from the task's fraction ("0.10")."""
+    percent = coverage_percent(fraction)
+    if percent is None:
+        return ""
+    return _("%(percent)s %% of active members") % {"percent": percent}
+
+
+def round_settings(schedule):
+    """The round's lab id, standard id and coverage (a percentage) from its task's arguments;
+    None where there is none."""
+    kwargs = loads(schedule.periodic_task.kwargs)
+    return {
+        "lab": an_id(kwargs.get("lab_id")),
+        "standard": an_id(kwargs.get("standard_id")),
+        "coverage": coverage_percent(kwargs.get("coverage", "0.10")),
+    }
+
+
+def current_standards(cooperative, day=None):
+    """The catalogue's standards current on ``day`` (the shared ones and the cooperative's
+    own), those that concern the cooperative first (in its standards collection, or for its
+    members' product categories), each with ``relevant``; one query. Call it inside a scope
+    that holds the cooperative."""
+    day = day or timezone.localdate()
+    in_collection = CollectionEntry.objects.filter(cooperative=cooperative, standard=OuterRef("pk"))
+    categories = MemberProductCategory.objects.filter(cooperative=cooperative).values("category")
+    for_members = Standard.product_categories.through.objects.filter(
+        standard=OuterRef("pk"), productcategory__in=categories
+    )
+    return (
+        Standard.objects.in_force_on(day)
+        .annotate(
+            relevant=Case(
+                When(Exists(in_collection) | Exists(for_members), then=Value(True)),
+                default=Value(False),
+            )
+        )
+        .order_by("-relevant", "code")
+    )
+
+
+def percentage(value):
+    """A coverage as staff give it: a whole number or one decimal, 1 to 100 (a percentage of
+    the active members), or a ValidationError naming the field."""
+    try:
+        percent = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError, TypeError):
+        percent = None
+    if percent is None or not percent.is_finite():
+        raise ValidationError({"coverage": _("Give the coverage as a number, e.g. 10 for 10 %.")})
+    if not Decimal(1) <= percent <= Decimal(100):
+        raise ValidationError({"coverage": _("The coverage is 1 to 100 % of active members.")})
+    if percent != percent.quantize(Decimal("0.1")):
+        raise ValidationError({"coverage": _("Give the coverage with one decimal at most.")})
+    return percent
+
+
+def an_id(value):
+    """A row's id as given (an int, or its digits); None for anything else."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    text = str(value).strip()
+    return int(text) if text.isdigit() and len(text) < 10 else None
+
+
+def chosen_lab(cooperative, lab_id):
+    lab_id = an_id(lab_id)
+    found = TestingInstitution.objects.filter(cooperatives=cooperative, pk=lab_id)
+    lab = found.first() if lab_id is not None else None
+    if lab is None:
+        raise ValidationError({"lab": _("Choose one of the labs that serve this cooperative.")})
+    return lab
+
+
+def chosen_standard(cooperative, standard_id):
+    """A standard of the catalogue current today; a superseded one is refused naming its
+    replacement, a withdrawn or not yet current one saying so."""
+    standard_id = an_id(standard_id)
+    standard = None
+    if standard_id is not None:
+        with scope({cooperative.pk}):
+            found = Standard.objects.select_related("superseded_by").filter(pk=standard_id)
+            standard = found.first()
+    if standard is None:
+        raise ValidationError({"standard": _("There is no such standard in the catalogue.")})
+    status = standard.status
+    if status == Standard.Status.SUPERSEDED:
+        raise ValidationError(
+            {
+                "standard": _("%(code)s is superseded by %(successor)s: choose that one.")
+                % {"code": standard.code, "successor": standard.superseded_by.code}
+            }
+        )
+    if status == Standard.Status.WITHDRAWN:
+        raise ValidationError(
+            {
+                "standard": _("%(code)s is withdrawn: choose a current standard.")
+                % {"code": standard.code}
+            }
+        )
+    if status == Standard.Status.UPCOMING:
+        raise ValidationError(
+            {
+                "standard": _("%(code)s is not in force until %(day)s: choose a current standard.")
+                % {"code": standard.code, "day": standard.implemented_on.isoformat()}
+            }
+        )
+    return standard
+
+
+@transaction.atomic
+def set_round(*, schedule, actor, lab, standard, coverage):
+    """Give the sampling round another lab (``lab``: the id of one that serves the
+    cooperative), standard (``standard``: the id of a current standard of the catalogue) and
+    coverage (a percentage of the active members, 1 to 100, e.g. 10; the task takes the
+    fraction, 0.10). A round that was waiting only for a lab and a standard waits no longer:
+    "resume" and "run now" then work; it stays paused until someone resumes it, as its
+    administrators' own pause does."""
+    row = locked(schedule, actor)
+    if row.kind != Schedule.Kind.ROUND:
+        raise Refused(_("Only the sampling round has a lab, a standard and a coverage."))
+    percent = percentage(coverage)
+    lab_row = chosen_lab(row.cooperative, lab)
+    standard_row = chosen_standard(row.cooperative, standard)
+    periodic = row.periodic_task
+    kwargs = loads(periodic.kwargs)
+    fraction = str((percent / 100).quantize(Decimal("0.001")))
+    before = {
+        "lab_id": kwargs.get("lab_id"),
+        "standard_id": kwargs.get("standard_id"),
+        "coverage": kwargs.get("coverage"),
+    }
+    after = {"lab_id": lab_row.pk, "standard_id": standard_row.pk, "coverage": fraction}
+    same_share = coverage_percent(before["coverage"]) == coverage_percent(fraction)
+    if (
+        not row.waiting
+        and same_share
+        and before["lab_id"] == lab_row.pk
+        and (before["standard_id"] == standard_row.pk)
+    ):
+        raise Refused(_("The round already uses this lab, standard and coverage."))
+    periodic.kwargs = json.dumps(kwargs | after)
+    periodic.save()  # whole: django-celery-beat's save tells beat that its tasks changed
+    if row.waiting:
+        row.waiting = False
+        row.save(update_fields=["waiting"])
+    record(row, actor, "schedule.set_round", {"round": [before, after]})
     return row
 
 

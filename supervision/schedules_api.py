@@ -1,5 +1,6 @@
 """A cooperative's schedules in the API: ``GET /api/v1/coops/<slug>/schedules/`` (paginated)
-and the steps ``POST …/schedules/<id>/<verb>/`` (pause, resume, reschedule, run), each the
+and the steps ``POST …/schedules/<id>/<verb>/`` (pause, resume, reschedule, run, and for the
+sampling round set_round: its lab, standard and coverage), each the
 service of ``supervision.schedules`` that the page calls too. For staff: administrators of the
 cooperative and region supervisors of its region; other roles get a 403, another
 cooperative's schedules a 404."""
@@ -54,6 +55,43 @@ class RescheduleInput(serializers.Serializer):
         return data
 
 
+class RoundInput(serializers.Serializer):
+    """The sampling round's settings, all three: the service checks the lab serves the
+    cooperative and the standard is current."""
+
+    lab = serializers.IntegerField(
+        label=gettext_lazy("lab"),
+        min_value=1,
+        help_text=gettext_lazy("the id of a lab that serves the cooperative"),
+    )
+    standard = serializers.IntegerField(
+        label=gettext_lazy("standard"),
+        min_value=1,
+        help_text=gettext_lazy("the id of a current standard of the catalogue"),
+    )
+    coverage = serializers.DecimalField(
+        label=gettext_lazy("coverage"),
+        max_digits=4,
+        decimal_places=1,
+        min_value=1,
+        max_value=100,
+        coerce_to_string=False,
+        help_text=gettext_lazy("the percentage of active members to sample, 1 to 100, e.g. 10"),
+    )
+
+
+class RoundSettingsOut(serializers.Serializer):
+    lab = serializers.IntegerField(allow_null=True, help_text="the lab's id")
+    standard = serializers.IntegerField(allow_null=True, help_text="the standard's id")
+    coverage = serializers.DecimalField(
+        max_digits=4,
+        decimal_places=1,
+        coerce_to_string=False,
+        allow_null=True,
+        help_text="the percentage of active members sampled",
+    )
+
+
 class CrontabOut(serializers.Serializer):
     minute = serializers.CharField()
     hour = serializers.CharField()
@@ -75,6 +113,9 @@ class ScheduleSerializer(serializers.ModelSerializer):
     outcome = serializers.CharField(source="last_outcome", read_only=True)
     outcome_display = serializers.CharField(source="get_last_outcome_display", read_only=True)
     result = serializers.SerializerMethodField(help_text="what the last run did, or its error")
+    round = serializers.SerializerMethodField(
+        help_text="the sampling round's lab, standard and coverage; null for the other jobs"
+    )
 
     class Meta:
         model = Schedule
@@ -94,6 +135,7 @@ class ScheduleSerializer(serializers.ModelSerializer):
             "outcome",
             "outcome_display",
             "result",
+            "round",
         ]
         read_only_fields = fields
 
@@ -115,6 +157,12 @@ class ScheduleSerializer(serializers.ModelSerializer):
 
     def get_result(self, schedule) -> str:
         return schedules.result_in_words(schedule)
+
+    @extend_schema_field(RoundSettingsOut(allow_null=True))
+    def get_round(self, schedule):
+        if schedule.kind != Schedule.Kind.ROUND:
+            return None
+        return RoundSettingsOut(schedules.round_settings(schedule)).data
 
 
 @extend_schema(parameters=[COOP_SLUG])
@@ -153,6 +201,17 @@ class ScheduleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         given = RescheduleInput(data=request.data)
         given.is_valid(raise_exception=True)
         row = schedules.reschedule(schedule=schedule, actor=request.user, **given.validated_data)
+        return self.shown(row)
+
+    @extend_schema(request=RoundInput, responses=ScheduleSerializer)
+    @action(detail=True, methods=["post"])
+    def set_round(self, request, coop_slug, pk):
+        """Give the sampling round another lab, standard and coverage (a percentage of the
+        active members). Another job than the round is a 409."""
+        schedule = self.get_object()
+        given = RoundInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        row = schedules.set_round(schedule=schedule, actor=request.user, **given.validated_data)
         return self.shown(row)
 
     @extend_schema(request=None, responses={202: ScheduleSerializer})

@@ -108,3 +108,31 @@ def test_the_bulk_pages_at_both_widths(coop_a, priced, booked_round, sealed, vis
         page.wait_for_selector("table.bulk-outcomes")
         assert page.locator("tr.outcome-done").count() == 1
         lab.shot(f"worklist-received-{width}")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_select_all_ticks_every_row_of_the_page(coop_a, visit):
+    """The header's box (a static script: the policy allows no inline one) ticks every row's
+    box of the list, shows "some" when a row is unticked again, and the step takes them all."""
+    applications = [
+        MemberFactory(cooperative=coop_a.cooperative, status="applied", joined_on=None)
+        for _ in range(3)
+    ]
+    tab = visit("bulk-steps", "tick-all-390", 390)
+    tab.log_in("a-admin")
+    page = tab.go("/c/coop-a/members/?status=applied")
+    boxes = page.locator('tbody input[name="ids"]')
+    assert boxes.count() == 3
+    tick_all = page.get_by_role("checkbox", name="全选本页")
+    assert tick_all.is_visible()
+    tick_all.check()
+    assert all(boxes.nth(i).is_checked() for i in range(3))
+    boxes.first.uncheck()
+    assert tick_all.evaluate("box => box.indeterminate") and not tick_all.is_checked()
+    tick_all.check()
+    assert all(boxes.nth(i).is_checked() for i in range(3))
+    tab.shot("members-all-ticked-390")
+    assert fits(page)
+    page.get_by_role("button", name="批准所勾选的入社申请").click()
+    page.wait_for_selector("table.bulk-outcomes")
+    assert page.locator("tr.outcome-done").count() == len(applications)

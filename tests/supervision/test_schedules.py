@@ -153,14 +153,15 @@ def test_the_page_shows_each_schedule_in_chinese(ready, client):
         assert code not in text
 
 
-@pytest.mark.parametrize("role, queries", [("admin", 6), ("supervisor", 7)])
+@pytest.mark.parametrize("role, queries", [("admin", 8), ("supervisor", 9)])
 def test_staff_see_the_page_with_pinned_queries(
     ready, client, role, queries, django_assert_num_queries
 ):
     client.force_login(getattr(ready, role))
     client.get(f"/c/{ready.slug}/schedules/")
     # session, user, (a supervisor: the region's cooperatives), the cooperative, the count,
-    # the schedules with their tasks and timetables, the recent changes with their actors
+    # the schedules with their tasks and timetables, the round's labs and current standards,
+    # the recent changes with their actors
     with django_assert_num_queries(queries):
         assert client.get(f"/c/{ready.slug}/schedules/").status_code == 200
 
@@ -394,8 +395,193 @@ def test_the_selector_lists_a_cooperatives_schedules_in_one_query(
 
 
 @pytest.mark.parametrize("role", ["admin", "supervisor"])
-def test_the_staff_area_and_the_cooperatives_page_link_to_the_schedules(ready, client, role):
+def test_the_staff_area_and_the_staff_menu_link_to_the_schedules(ready, client, role):
     client.force_login(getattr(ready, role))
     address = f"/c/{ready.slug}/schedules/"
     assert address in client.get("/staff/").content.decode()
-    assert address in client.get(f"/c/{ready.slug}/").content.decode()
+    # The cooperative's staff menu, in the header of its staff pages (supervision/navigation.py).
+    assert address in client.get(f"/c/{ready.slug}/members/").content.decode()
+
+
+# The round's settings: lab, standard and coverage
+
+
+def by_code(code):
+    with unscoped():
+        catalogue.load()
+        return Standard.objects.get(code=code)
+
+
+def round_kwargs(tenant):
+    return json.loads(schedule_of(tenant, "round").periodic_task.kwargs)
+
+
+def set_round_as(user, tenant, **given):
+    from supervision.schedules import set_round
+
+    with scope({tenant.cooperative.pk}):
+        return set_round(schedule=schedule_of(tenant, "round"), actor=user, **given)
+
+
+def test_set_round_sets_the_lab_standard_and_coverage_and_records_before_and_after(ready):
+    gb18401, towels = standard(), by_code("GB/T 22864-2009")
+    set_round_as(
+        ready.admin, ready, lab=ready.lab.institution_id, standard=towels.pk, coverage="12.5"
+    )
+    assert round_kwargs(ready) == {
+        "coverage": "0.125",
+        "lab_id": ready.lab.institution_id,
+        "standard_id": towels.pk,
+    }
+    with scope({ready.cooperative.pk}):
+        record = AuditRecord.objects.get()
+    assert (record.action, record.actor_id) == ("schedule.set_round", ready.admin.pk)
+    before, after = record.changes["round"]
+    assert before == {
+        "lab_id": ready.lab.institution_id,
+        "standard_id": gb18401.pk,
+        "coverage": "0.10",
+    }
+    assert after == {
+        "lab_id": ready.lab.institution_id,
+        "standard_id": towels.pk,
+        "coverage": "0.125",
+    }
+    # The same settings again change nothing, and say so.
+    from coop.errors import Refused
+
+    with pytest.raises(Refused):
+        set_round_as(
+            ready.admin, ready, lab=ready.lab.institution_id, standard=towels.pk, coverage=12.5
+        )
+    with unscoped():
+        assert AuditRecord.objects.count() == 1
+
+
+def test_a_waiting_round_given_its_settings_can_be_resumed_and_stays_paused_until_then(coop_a, api):
+    installed(coop_a)
+    assert schedule_of(coop_a, "round").waiting
+    row = schedule_of(coop_a, "round")
+    body = {"lab": coop_a.lab.institution_id, "standard": standard().pk, "coverage": 10}
+    answer = api(coop_a.admin).post(api_path(coop_a, f"{row.pk}/set_round/"), body, format="json")
+    assert answer.status_code == 200
+    assert answer.json()["round"] == {
+        "lab": coop_a.lab.institution_id,
+        "standard": standard().pk,
+        "coverage": 10,
+    }
+    assert answer.json()["waiting"] is False and answer.json()["enabled"] is False
+    assert round_kwargs(coop_a)["coverage"] == "0.100"
+    assert api(coop_a.admin).post(api_path(coop_a, f"{row.pk}/resume/")).status_code == 200
+    assert PeriodicTask.objects.get(pk=row.periodic_task_id).enabled
+
+
+def refused_settings(tenant):
+    """The bad settings and the field each is refused on."""
+    from testing_fund.models import TestingInstitution
+
+    unserving = TestingInstitution.objects.create(name_zh="不服务本社的实验室")
+    return [
+        ({"lab": unserving.pk}, "lab"),
+        ({"lab": 0}, "lab"),
+        ({"standard": by_code("GB/T 22796-2009").pk}, "standard"),  # superseded
+        ({"standard": 999999}, "standard"),
+        ({"coverage": 0}, "coverage"),
+        ({"coverage": 101}, "coverage"),
+        ({"coverage": "abc"}, "coverage"),
+        ({"coverage": "10.25"}, "coverage"),
+    ]
+
+
+def test_bad_settings_are_refused_naming_the_field_and_write_nothing(ready, coop_b, api):
+    from django.core.exceptions import ValidationError
+
+    good = {"lab": ready.lab.institution_id, "standard": standard().pk, "coverage": 10}
+    before = round_kwargs(ready)
+    cases = refused_settings(ready) + [({"lab": coop_b.lab.institution_id}, "lab")]
+    row = schedule_of(ready, "round")
+    for change, field in cases:
+        given = good | change
+        with pytest.raises(ValidationError) as refused:
+            set_round_as(ready.admin, ready, **given)
+        assert set(refused.value.message_dict) == {field}, change
+        answer = api(ready.admin).post(
+            api_path(ready, f"{row.pk}/set_round/"), given, format="json"
+        )
+        assert answer.status_code == 400 and set(answer.json()) == {field}, change
+    with pytest.raises(ValidationError) as refused:
+        set_round_as(ready.admin, ready, **(good | {"standard": by_code("GB/T 22796-2009").pk}))
+    assert "GB/T 22796-2021" in refused.value.message_dict["standard"][0]
+    assert round_kwargs(ready) == before
+    with unscoped():
+        assert not AuditRecord.objects.exists()
+
+
+def test_only_the_round_takes_settings(ready, api):
+    row = schedule_of(ready, "grading")
+    body = {"lab": ready.lab.institution_id, "standard": standard().pk, "coverage": 10}
+    answer = api(ready.admin).post(api_path(ready, f"{row.pk}/set_round/"), body, format="json")
+    assert answer.status_code == 409
+    with unscoped():
+        assert not AuditRecord.objects.exists()
+
+
+def test_another_cooperatives_staff_cannot_set_the_round(ready, coop_b, client, api):
+    from django.core.exceptions import PermissionDenied
+
+    row = schedule_of(ready, "round")
+    body = {"lab": ready.lab.institution_id, "standard": by_code("GB/T 22864-2009").pk}
+    body["coverage"] = 20
+    for user in [coop_b.admin, coop_b.supervisor]:
+        client.force_login(user)
+        assert (
+            client.post(f"/c/{ready.slug}/schedules/{row.pk}/set_round/", body).status_code == 404
+        )
+        assert (
+            client.post(f"/c/{coop_b.slug}/schedules/{row.pk}/set_round/", body).status_code == 404
+        )
+        answer = api(user).post(api_path(coop_b, f"{row.pk}/set_round/"), body, format="json")
+        assert answer.status_code == 404
+        # The service itself refuses a supervisor of another region, whatever the scope.
+        with pytest.raises(PermissionDenied):
+            set_round_as(user, ready, **body)
+    with unscoped():
+        assert not AuditRecord.objects.exists()
+    assert round_kwargs(ready)["coverage"] == "0.10"
+
+
+def test_the_page_shows_the_rounds_settings_in_words_and_changes_them(ready, client):
+    client.force_login(ready.supervisor)
+    page = client.get(f"/c/{ready.slug}/schedules/").content.decode()
+    assert ready.lab.institution.name_zh in page
+    assert "GB 18401-2010" in page and "国家纺织产品基本安全技术规范" in page
+    assert "在册成员的 10 %" in page
+    assert 'name="coverage"' in page and 'type="number"' in page
+    row = schedule_of(ready, "round")
+    towels = by_code("GB/T 22864-2009")
+    form = {"lab": ready.lab.institution_id, "standard": towels.pk, "coverage": "15"}
+    assert client.post(f"/c/{ready.slug}/schedules/{row.pk}/set_round/", form).status_code == 302
+    page = client.get(f"/c/{ready.slug}/schedules/").content.decode()
+    assert "GB/T 22864-2009" in page and "在册成员的 15 %" in page
+    # Bad input: the page again, 400, naming the field; nothing written.
+    form["coverage"] = "101"
+    answer = client.post(f"/c/{ready.slug}/schedules/{row.pk}/set_round/", form)
+    assert answer.status_code == 400 and "覆盖" in answer.content.decode()
+    form["coverage"], form["lab"] = "20", "0"
+    answer = client.post(f"/c/{ready.slug}/schedules/{row.pk}/set_round/", form)
+    assert answer.status_code == 400
+    assert round_kwargs(ready)["coverage"] == "0.150"
+    with unscoped():
+        assert AuditRecord.objects.count() == 1
+
+
+def test_a_waiting_rounds_form_preselects_the_lone_lab_and_lists_current_standards(coop_a, client):
+    installed(coop_a)
+    standard()  # the catalogue
+    row = schedule_of(coop_a, "round")
+    client.force_login(coop_a.admin)
+    page = client.get(f"/c/{coop_a.slug}/schedules/").content.decode()
+    assert "尚未选择" in page
+    assert f'<option value="{coop_a.lab.institution_id}" selected>' in page
+    assert "GB/T 22796-2021" in page and "GB/T 22796-2009" not in page  # superseded: not offered
+    assert f"/schedules/{row.pk}/set_round/" in page
