@@ -11,9 +11,25 @@ from coop.errors import BadParameter
 
 
 def yuan(amount):
-    """Money as the portal writes it everywhere, in the API, pages, exports and messages: a
-    string with two decimals (``"1234.50"``); pages and messages put the ``¥`` before it."""
+    """Money as a client reads it, in the API and in figures handed to pages: a string with
+    two decimals (``"1234.50"``). People read it through ``yuan_shown`` or ``thousands``."""
     return str(Decimal(amount or 0).quantize(Decimal("0.01")))
+
+
+def thousands(amount):
+    """Money as people read it, without the sign: ``450,000.00``. Chinese and English pages
+    alike group thousands with commas and keep two decimals (how amounts are written in
+    Chinese finance too), so a figure does not change with the language."""
+    return f"{Decimal(str(amount or 0)).quantize(Decimal('0.01')):,}"
+
+
+def yuan_shown(amount):
+    """Money on pages and in documents (the ``yuan`` template filter): ``¥450,000.00``, a
+    minus before the sign (``-¥1,234.50``); ``None`` is no amount, an em dash."""
+    if amount is None or amount == "":
+        return "—"
+    amount = Decimal(str(amount)).quantize(Decimal("0.01"))
+    return ("-" if amount < 0 else "") + "¥" + thousands(abs(amount))
 
 
 def year_range(year):

@@ -11,7 +11,10 @@ class CreditConfig(AppConfig):
 
     def ready(self):
         # Imported here, not at the top: it reads credit's models, which load after this class.
+        from credit.exports import MEMBER_GRADE
         from credit.sampling import RISK_SOURCES
+        from members import exports
 
         for source in RISK_SOURCES:
             risk.register(source)
+        exports.register(MEMBER_GRADE)

@@ -24,8 +24,10 @@ def text(x, y, content, anchor="start", size=12, fill=INK):
     )
 
 
-def bars(title, rows, unit=""):
-    """Horizontal bars, one a row of ``(label, value)``; the value is written at its end."""
+def bars(title, rows, unit="", shown=None):
+    """Horizontal bars, one a row of ``(label, value)``; the value is written at its end, as
+    ``shown(value)`` gives it when given (money: ``¥450,000.00``, never ``450000`` or the
+    ``4.5e+05`` that ``:g`` writes for large figures)."""
     rows = list(rows)
     top = max((value for _label, value in rows), default=0) or 1
     room = WIDTH - LABEL - 60
@@ -36,7 +38,12 @@ def bars(title, rows, unit=""):
         body += [
             text(LABEL - 8, y + BAR * 0.7, str(label), anchor="end"),
             f'<rect x="{LABEL}" y="{y}" width="{length:.1f}" height="{BAR}" fill="{ACCENT}"/>',
-            text(LABEL + length + 6, y + BAR * 0.7, f"{value:g}{unit}", fill=MUTED),
+            text(
+                LABEL + length + 6,
+                y + BAR * 0.7,
+                shown(value) if shown else f"{value:g}{unit}",
+                fill=MUTED,
+            ),
         ]
     height = max(len(rows), 1) * (BAR + GAP)
     return svg(WIDTH, height, title, "".join(body))

@@ -10,6 +10,7 @@ from django.db.models.functions import TruncQuarter
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from coop import xlsx
 from coop.figures import grouped_by, year_range, yuan
 from coop.models import Cooperative
 from credit.models import Commitment, Complaint
@@ -186,6 +187,16 @@ def figures(cooperative_ids, year):
     }
 
 
+def sheet_value(key, value):
+    """A figure of the page as a cell a spreadsheet counts with: money is text with two
+    decimals on the page, a number in the sheet; a rate in percent, a percentage cell."""
+    if key in MONEY:
+        return Decimal(value)
+    if key == "rate":
+        return xlsx.percent(value)
+    return value
+
+
 def sheets(data):
     """The dashboard's tables as XLSX sheets, headed in Chinese like the page."""
     return [
@@ -195,9 +206,8 @@ def sheets(data):
             [
                 [
                     row["cooperative"].name_zh,
-                    # Money is text with two decimals on the page; a number in the sheet.
-                    *[Decimal(row[key]) if key in MONEY else row[key] for key, _l in COLUMNS],
-                    *row["quarters"],
+                    *[sheet_value(key, row[key]) for key, _l in COLUMNS],
+                    *[xlsx.percent(rate) for rate in row["quarters"]],
                     *row["grades"],
                 ]
                 for row in data["cooperatives"]
@@ -206,7 +216,10 @@ def sheets(data):
         (
             _("Pass rate by quarter"),
             [_("Quarter"), _("Batches"), _("Passed"), _("Pass rate")],
-            [[r["quarter"], r["total"], r["passed"], r["rate"]] for r in data["trend"]],
+            [
+                [r["quarter"], r["total"], r["passed"], xlsx.percent(r["rate"])]
+                for r in data["trend"]
+            ],
         ),
         (
             _("Failures by indicator"),

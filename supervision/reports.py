@@ -8,6 +8,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from coop import documents
+from coop.figures import yuan_shown
 from coop.models import AnnualReport, Cooperative
 from credit.models import Complaint, Violation
 from members.selectors import membership_by_month
@@ -61,6 +62,7 @@ def draw(data):
         "spending_chart": charts.bars(
             _("Fund spending by month (yuan)"),
             [(r["month"], float(r["spent"])) for r in data["spending"]],
+            shown=yuan_shown,
         ),
         "grade_chart": charts.bars(_("Grade distribution"), data["grades"]),
     }

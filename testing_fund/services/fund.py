@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from coop import audit, periods
 from coop.errors import Refused
-from coop.figures import yuan
+from coop.figures import thousands
 from testing_fund.models import YUAN, Appropriation, Fund, LedgerEntry
 
 # The most a fund's sums may reach: the ledger's column, into which the funds list, the fund
@@ -48,7 +48,7 @@ def check_the_sums(fund, amount):
                     "With this amount the fund would hold more than ¥%(most)s, the most its "
                     "ledger records."
                 )
-                % {"most": yuan(LARGEST)}
+                % {"most": thousands(LARGEST)}
             }
         )
 
@@ -91,7 +91,8 @@ def adjust(*, fund, actor, amount, reason):
     )["total"] or Decimal("0.00")
     if balance + amount < 0:
         raise Refused(
-            _("The fund has ¥%(balance)s: it cannot go below zero.") % {"balance": yuan(balance)}
+            _("The fund has ¥%(balance)s: it cannot go below zero.")
+            % {"balance": thousands(balance)}
         )
     return LedgerEntry.objects.create(
         cooperative_id=fund.cooperative_id,
@@ -109,7 +110,7 @@ def reserve(*, batch, fund, actor):
     if batch.cost > balance:
         raise Refused(
             _("The fund has ¥%(balance)s left; this batch costs ¥%(cost)s.")
-            % {"balance": yuan(balance), "cost": yuan(batch.cost)}
+            % {"balance": thousands(balance), "cost": thousands(batch.cost)}
         )
     return LedgerEntry.objects.create(
         cooperative_id=batch.cooperative_id,

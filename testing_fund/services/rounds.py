@@ -24,7 +24,7 @@ from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
 from coop import audit
 from coop.errors import Refused
-from coop.figures import grouped_by, yuan
+from coop.figures import grouped_by, thousands
 from coop.models import StepEvent, User
 from members.models import Member, MemberProductCategory
 from testing_fund import risk
@@ -196,7 +196,7 @@ def book(sampling_round, members, actor):
     if total > balance:
         raise Refused(
             _("The round costs ¥%(total)s; the fund has ¥%(balance)s.")
-            % {"total": yuan(total), "balance": yuan(balance)}
+            % {"total": thousands(total), "balance": thousands(balance)}
         )
     if fund is None:  # a round that costs nothing, with no fund yet
         fund, _created = Fund.objects.get_or_create(cooperative_id=cooperative_id, year=year)

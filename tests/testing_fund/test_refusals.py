@@ -108,7 +108,7 @@ def test_no_adjustment_takes_a_funds_sums_past_what_its_ledger_holds(coop_a, adm
     ]:
         page = admin.post(FUND, form)
         assert page.status_code == 200
-        assert "¥9999999999.99" in str(page.context[f"{form['form']}_form"].errors["amount"])
+        assert "¥9,999,999,999.99" in str(page.context[f"{form['form']}_form"].errors["amount"])
     # Up to the column is fine: the sums are then exactly the most it holds.
     assert (
         admin.post(FUND, {"form": "adjustment", "amount": "5", "reason": "补"}).status_code == 302
