@@ -18,7 +18,7 @@ class LabPriceInline(admin.TabularInline):
 
 @admin.register(TestingInstitution)
 class TestingInstitutionAdmin(SuperuserWritesAdmin):
-    list_display = ["name_zh", "accreditation", "contact"]
+    list_display = ["name_zh", "accreditation", "contact", "turnaround_days"]
     filter_horizontal = ["cooperatives"]
     inlines = [LabPriceInline]
 

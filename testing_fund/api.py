@@ -1,7 +1,7 @@
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -25,7 +25,13 @@ from testing_fund.models import (
     SamplingRound,
     TestingInstitution,
 )
-from testing_fund.selectors import batches_for, with_priority
+from testing_fund.selectors import (
+    LAB_STATES,
+    STAFF_STATES,
+    batches_for,
+    with_priority,
+    worklist_state,
+)
 from testing_fund.services import batches, rounds
 from testing_fund.statistics import cooperative_statistics, spending_by_member, spent_rows
 
@@ -61,6 +67,10 @@ class BatchSerializer(serializers.ModelSerializer):
     results = ResultSerializer(many=True, read_only=True)
     priority = serializers.SerializerMethodField(
         help_text="in ?status=requested: new, raw-material first; null in other lists"
+    )
+    overdue = serializers.SerializerMethodField(help_text="past its due date and not yet reported")
+    overdue_days = serializers.IntegerField(
+        read_only=True, help_text="days past the due date; 0 when not overdue"
     )
     member = serializers.PrimaryKeyRelatedField(queryset=Member.objects)
     standard = serializers.PrimaryKeyRelatedField(queryset=Standard.objects)
@@ -100,7 +110,10 @@ class BatchSerializer(serializers.ModelSerializer):
             "seal_number",
             "samplers",
             "backup_kept",
+            "received_on",
             "due_on",
+            "overdue",
+            "overdue_days",
             "cost",
             "free_reinspection",
             "paid_by_member",
@@ -116,6 +129,9 @@ class BatchSerializer(serializers.ModelSerializer):
 
     def get_priority(self, batch) -> int | None:
         return getattr(batch, "priority", None)  # annotated by with_priority only
+
+    def get_overdue(self, batch) -> bool:
+        return batch.overdue_days > 0
 
 
 class BatchSteps(StepActions):
@@ -203,7 +219,38 @@ def bulk_batches(request, verb, rows=None):
     )
 
 
+def state_parameter(states, default):
+    return OpenApiParameter(
+        "state",
+        str,
+        enum=[state.name for state in states],
+        description=(
+            f"which batches: {', '.join(state.name for state in states)}. Without it "
+            f"`{default}`, or `all` when `status` is given. The work still to do (every state "
+            "but `closed` and `all`) comes earliest due first, so the overdue on top; the "
+            "rest newest request first."
+        ),
+    )
+
+
+def in_state(request, rows, states, default):
+    """The batches of ``?state=``, ordered as its list; an unknown state is a 400 naming it."""
+    asked = request.query_params.get("state", "")
+    names = [state.name for state in states]
+    if asked and asked not in names:
+        raise serializers.ValidationError(
+            {
+                "state": [
+                    _("“%(state)s” is not a state of this list; choose one of %(states)s.")
+                    % {"state": asked, "states": ", ".join(names)}
+                ]
+            }
+        )
+    return worklist_state(states, request.query_params, default).rows(rows)
+
+
 @extend_schema(parameters=[COOP_SLUG])
+@extend_schema_view(list=extend_schema(parameters=[state_parameter(STAFF_STATES, "all")]))
 class BatchViewSet(
     BulkReceive,
     BatchSteps,
@@ -220,6 +267,10 @@ class BatchViewSet(
 
     def get_queryset(self):
         batches = batches_for(self.request.user)
+        if self.action != "list":
+            return batches
+        # All by default, as before the worklists had states: clients count on it.
+        batches = in_state(self.request, batches, STAFF_STATES, "all")
         if self.request.query_params.get("status") == Batch.Status.REQUESTED:
             return with_priority(batches).order_by("-priority", "requested_at")
         return batches
@@ -251,6 +302,7 @@ class BatchViewSet(
         return bulk_batches(request, "sample", rows=SamplingRowSerializer)
 
 
+@extend_schema_view(list=extend_schema(parameters=[state_parameter(LAB_STATES, "open")]))
 class LabBatchViewSet(
     BulkReceive,
     BatchSteps,
@@ -259,7 +311,9 @@ class LabBatchViewSet(
     viewsets.GenericViewSet,
 ):
     """A lab's worklist: its own batches in every cooperative it serves, never another lab's;
-    the lab takes its steps (receive, enter, verify) at ``POST …/labs/batches/<id>/<verb>/``."""
+    the lab takes its steps (receive, enter, verify) at ``POST …/labs/batches/<id>/<verb>/``.
+    It opens on the lab's work to do (``?state=open``: to receive, to enter, to verify), the
+    earliest due first; ``?state=closed`` or ``?state=all`` for the rest."""
 
     serializer_class = BatchSerializer
     filterset_fields = ["status"]
@@ -267,7 +321,10 @@ class LabBatchViewSet(
     permission_classes = only(is_lab, gettext_lazy("This is a lab's worklist."))
 
     def get_queryset(self):
-        return batches_for(self.request.user)
+        batches = batches_for(self.request.user)
+        if self.action != "list":
+            return batches
+        return in_state(self.request, batches, LAB_STATES, "open")
 
 
 class LedgerSerializer(serializers.ModelSerializer):
@@ -383,6 +440,13 @@ class ProblemSerializer(serializers.Serializer):
     failures = serializers.IntegerField()
 
 
+class TurnaroundSerializer(serializers.Serializer):
+    lab = serializers.IntegerField()
+    name = serializers.CharField()
+    batches = serializers.IntegerField(help_text="reported in the year, with a receipt day")
+    median_days = serializers.FloatField(help_text="median days from receipt to report")
+
+
 class MonthSpendingSerializer(serializers.Serializer):
     month = serializers.CharField(help_text="YYYY-MM")
     batches = serializers.IntegerField()
@@ -418,9 +482,9 @@ class StatisticsSerializer(serializers.Serializer):
         category__code=serializers.CharField(allow_null=True),
         category__name_zh=serializers.CharField(allow_null=True),
     )(many=True)
-    by_district = rate_rows(
-        "DistrictPassRate", member__district__name_zh=serializers.CharField()
-    )(many=True)
+    by_district = rate_rows("DistrictPassRate", member__district__name_zh=serializers.CharField())(
+        many=True
+    )
     by_town = rate_rows("TownPassRate", member__town=serializers.CharField())(many=True)
     by_quarter = rate_rows(
         "QuarterPassRate", quarter=serializers.DateField(help_text="the quarter's first day")
@@ -432,12 +496,14 @@ class StatisticsSerializer(serializers.Serializer):
         failed=serializers.IntegerField(),
     )(many=True)
     problem_map = ProblemSerializer(many=True)
+    turnaround_by_lab = TurnaroundSerializer(many=True)
     spending = SpendingSerializer()
 
 
 class StatisticsView(APIView):
     """``?year=``: pass rates overall and by category, district, town, quarter and indicator,
-    the problem map (failures by town and indicator), and spending against the budget."""
+    the problem map (failures by town and indicator), each lab's median turnaround, and
+    spending against the budget."""
 
     @extend_schema(parameters=[COOP_SLUG, YEAR], responses=StatisticsSerializer)
     def get(self, request, coop_slug):

@@ -81,6 +81,12 @@ def seed_history(fund, lab, standard):
         (rng.choice(members), today - timedelta(days=rng.randint(0, days)), n not in failing)
         for n in range(count)
     ]
+    # Days from receipt to report, from a generator of their own so that the rest of the
+    # history (products, readings) stays as it was: the statistics' lab turnaround.
+    turnaround = random.Random(fund.year + 1)
+    received = [
+        reported_on - timedelta(days=turnaround.randint(4, 9)) for _m, reported_on, _p in planned
+    ]
     created = Batch.objects.bulk_create(
         Batch(
             cooperative_id=fund.cooperative_id,
@@ -95,10 +101,12 @@ def seed_history(fund, lab, standard):
             status=Batch.Status.CLOSED,
             cost=cost,
             requested_at=at_noon(reported_on - timedelta(days=12)),
+            received_on=received_on,
+            due_on=received_on + timedelta(days=lab.turnaround_days),
             reported_on=reported_on,
             passed=passed,
         )
-        for member, reported_on, passed in planned
+        for (member, reported_on, passed), received_on in zip(planned, received, strict=True)
     )
     judged = {}
     results, ledger, events = [], [], []
@@ -155,7 +163,7 @@ def history_events(batch):
         ("request", Status.REQUESTED, batch.requested_at),
         ("approve", Status.APPROVED, batch.requested_at + timedelta(days=1)),
         ("sample", Status.SAMPLED, batch.requested_at + timedelta(days=2)),
-        ("receive", Status.RECEIVED, batch.requested_at + timedelta(days=3)),
+        ("receive", Status.RECEIVED, at_noon(batch.received_on)),
         ("enter", Status.ENTERED, reported - timedelta(days=3)),
         ("verify", Status.VERIFIED, reported - timedelta(days=1)),
         ("report", Status.REPORTED, reported),

@@ -21,6 +21,17 @@ class TestingInstitution(BilingualName):
         _("accreditation"), max_length=100, blank=True, help_text=_("e.g. a CNAS number")
     )
     contact = models.CharField(_("contact"), max_length=200, blank=True)
+    # Calendar days, not working days: what labs promise in their service terms, and what a
+    # member can count without a holiday calendar.
+    turnaround_days = models.PositiveSmallIntegerField(
+        _("turnaround (days)"),
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=_(
+            "Calendar days from receiving a sample to its report: a sample received without a "
+            "due date is due this many days later."
+        ),
+    )
     cooperatives = models.ManyToManyField(
         "coop.Cooperative",
         blank=True,
@@ -244,6 +255,9 @@ class Batch(TenantModel):
         help_text=_("At least two people sample and seal."),
     )
     backup_kept = models.BooleanField(_("backup sample kept"), default=False)
+    # When the lab received the sample; the receipt starts the lab's clock. A due date typed
+    # with the request is kept; one left empty is set at receipt from the lab's turnaround.
+    received_on = models.DateField(_("received"), null=True, blank=True)
     due_on = models.DateField(_("due"), null=True, blank=True)
     cost = models.DecimalField(_("cost (yuan)"), default=Decimal("0.00"), **YUAN)
     free_reinspection = models.BooleanField(_("free re-inspection"), default=False)
@@ -317,7 +331,12 @@ class Batch(TenantModel):
                 fields=["cooperative", "reinspection_of"],
                 condition=models.Q(
                     status__in=[
-                        "requested", "approved", "sampled", "received", "entered", "verified"
+                        "requested",
+                        "approved",
+                        "sampled",
+                        "received",
+                        "entered",
+                        "verified",
                     ]
                 ),
                 name="one_open_reinspection_per_failed_batch",
@@ -328,6 +347,24 @@ class Batch(TenantModel):
 
     def __str__(self):
         return f"{self.product} ({self.pk})"
+
+    @property
+    def overdue_days(self):
+        """Days past the due date of a batch not yet reported; 0 when not overdue."""
+        if self.due_on is None or self.status not in UNDER_WAY:
+            return 0
+        return max((timezone.localdate() - self.due_on).days, 0)
+
+
+# A batch still on its way to a report: a due date passed while in one of these is overdue.
+UNDER_WAY = [
+    Batch.Status.REQUESTED,
+    Batch.Status.APPROVED,
+    Batch.Status.SAMPLED,
+    Batch.Status.RECEIVED,
+    Batch.Status.ENTERED,
+    Batch.Status.VERIFIED,
+]
 
 
 class Result(TenantModel):
