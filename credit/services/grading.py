@@ -43,6 +43,15 @@ from testing_fund.models import Batch
 
 GRADES = ["AAA", "AA", "A", "B", "C", "D"]
 LENDING_GRADES = ["AAA", "AA", "A"]  # "A or better" for quality-based lending (质量贷)
+# What a grade says, in words, for the member unit that holds it (its home page and the API).
+MEANINGS = {
+    "AAA": gettext_lazy("Excellent credit: quality kept to the standards with no fault found."),
+    "AA": gettext_lazy("Very good credit: quality reliably kept to the standards."),
+    "A": gettext_lazy("Good credit: quality kept to the standards, minor faults put right."),
+    "B": gettext_lazy("Fair credit: quality mostly kept; some faults to put right."),
+    "C": gettext_lazy("Poor credit: repeated faults; closer supervision follows."),
+    "D": gettext_lazy("Very poor credit: serious faults; enforcement and exit may follow."),
+}
 TENTH = Decimal("0.1")
 
 
