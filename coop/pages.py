@@ -17,6 +17,30 @@ def page_of(request, rows, per_page=PAGE_SIZE, param="page"):
     return Paginator(rows, per_page).get_page(request.GET.get(param))
 
 
+def page_links(query, page, param="page"):
+    """The links of ``templates/pagination.html``: previous, the page numbers elided around the
+    current one (1 … 4 5 6 … 20) and next, each keeping the other parameters of the query
+    string (a list's filters). A gap is ``{"gap": True}``; the current page has no ``url``."""
+    others = query.copy()
+    others.pop(param, None)
+
+    def url(number):
+        others[param] = number
+        return "?" + others.urlencode()
+
+    numbers = page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
+    return {
+        "previous": url(page.previous_page_number()) if page.has_previous() else "",
+        "next": url(page.next_page_number()) if page.has_next() else "",
+        "numbers": [
+            {"gap": True}
+            if number == page.paginator.ELLIPSIS
+            else {"number": number, "url": "" if number == page.number else url(number)}
+            for number in numbers
+        ],
+    }
+
+
 def save_or_report(form, save):
     """Run a service; a rule it enforces beyond the form's, or a refusal, comes back onto the
     form."""
@@ -29,16 +53,23 @@ def save_or_report(form, save):
     return None
 
 
-def run_step(request, step):
-    """Run a one-button service; a refusal or broken rule becomes a message on the next page.
-    Returns what the service returned (a row), or None when it was not done."""
+def run_step(request, step, verb=""):
+    """Run a one-button service; a refusal or broken rule becomes an error message on the next
+    page. Returns what the service returned (a row), or None when it was not done. ``verb``
+    tags the message so ``templates/steps.html`` shows it again beside that step's form."""
+    tags = step_tag(verb)
     try:
         return step()
     except Refused as refusal:
-        messages.error(request, refusal.message)
+        messages.error(request, refusal.message, extra_tags=tags)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, " ".join(error.messages), extra_tags=tags)
     return None
+
+
+def step_tag(verb):
+    """The message tag of a refusal of step ``verb`` (matched in ``templates/steps.html``)."""
+    return f"step-{verb}" if verb else ""
 
 
 def step_forms(user, workflow, row, url_of):
@@ -53,8 +84,42 @@ def step_forms(user, workflow, row, url_of):
             for name in each.fields
             if name in declared
         ]
-        forms.append({"step": each, "url": url_of(each.name), "fields": fields})
+        forms.append(
+            {
+                "step": each,
+                "url": url_of(each.name),
+                "fields": fields,
+                "tag": step_tag(each.name),
+                "consequence": consequence_of(each, row) if each.destructive else "",
+            }
+        )
     return forms
+
+
+CONFIRM_FIELD = "confirm"
+
+
+def consequence_of(step, row):
+    """What taking destructive ``step`` on ``row`` will do, said beside its "I understand" box:
+    the step's own ``consequence`` (counted by the service), else that it cannot be undone."""
+    if step.consequence is not None:
+        return step.consequence(row)
+    return _("%(step)s cannot be undone.") % {"step": step.label}
+
+
+def confirmed(data):
+    """Whether a page's form ticked the "I understand" box of a destructive step."""
+    return str(data.get(CONFIRM_FIELD, "")).lower() in {"true", "on", "1", "yes"}
+
+
+def refuse_unconfirmed(request, label, tag=""):
+    """The refusal of a destructive step posted without its box ticked; names the field."""
+    messages.error(
+        request,
+        _('%(field)s: tick "I understand" to %(step)s; nothing was changed.')
+        % {"field": CONFIRM_FIELD, "step": label},
+        extra_tags=tag,
+    )
 
 
 def field_spec(name, field, required=False):
@@ -94,20 +159,31 @@ def take_from_page(request, workflow, row, verb, data):
     refusal or broken rule as an error message on the next page."""
     chosen = workflow.step(verb)
     if chosen is None or not workflow.may(request.user, chosen, row):
-        messages.error(request, _("Your role cannot take this step."))
+        messages.error(request, _("Your role cannot take this step."), extra_tags=step_tag(verb))
+        return None
+    # A page asks before a step that cannot be undone (the API does not: its caller decided).
+    # A step the row's state does not allow is refused for that instead, the clearer reason.
+    state = getattr(row, workflow.state_field)
+    if chosen.destructive and chosen.starts_from(state) and not confirmed(data):
+        refuse_unconfirmed(request, chosen.label, step_tag(verb))
         return None
     given = workflow.input(data=data)
     if not given.is_valid():
         messages.error(
             request,
-            " ".join(f"{given.fields[k].label or k}: {' '.join(map(str, v))}"
-                     if k in given.fields else " ".join(map(str, v))
-                     for k, v in given.errors.items()),
+            " ".join(
+                f"{given.fields[k].label or k}: {' '.join(map(str, v))}"
+                if k in given.fields
+                else " ".join(map(str, v))
+                for k, v in given.errors.items()
+            ),
+            extra_tags=step_tag(verb),
         )
         return None
     outcome = run_step(
         request,
         lambda: workflow.take(verb, row, actor=request.user, **given.validated_data),
+        verb,
     )
     if outcome is not None:
         messages.success(request, _("Done: %(step)s.") % {"step": chosen.label})

@@ -64,7 +64,8 @@ class Step:
     reason: str = "reason"
     when: Q | None = None
     when_refused: object = ""  # a text, or a function of the locked row giving one
-    destructive: bool = False
+    destructive: bool = False  # cannot be undone: a danger button and, on pages, "I understand"
+    consequence: object = None  # function of the row: what taking it will do, said before
     template: str = ""  # a fragment for fields the generic form cannot draw (readings)
     done: str = ""  # what the history says once it is taken ("approved"); the label if empty
 

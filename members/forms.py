@@ -1,7 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from coop.models import District
 from coop.periods import FormDateField
 from members.models import Convention, Member, QualityPerson
 from members.services.members import EDITABLE_FIELDS, ENTERPRISE_EDITABLE_FIELDS
@@ -42,7 +41,9 @@ class MemberForm(forms.ModelForm):
 
     def __init__(self, *args, cooperative, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["district"].queryset = District.objects.filter(region=cooperative.region_id)
+        self.fields["district"].queryset = cooperative.member_districts(
+            keep=self.instance.district_id if self.instance.pk else None
+        )
         if self.instance.pk:
             self.fields["categories"].initial = self.instance.product_categories.all()
 
@@ -72,7 +73,7 @@ class ApplicationForm(forms.ModelForm):
     def __init__(self, *args, cooperative, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.cooperative = cooperative
-        self.fields["district"].queryset = District.objects.filter(region=cooperative.region_id)
+        self.fields["district"].queryset = cooperative.member_districts()
         email = self.fields["contact_email"]
         email.required = True
         email.help_text = _("We send the link to set up your account here; it is your login name.")
@@ -119,6 +120,11 @@ class ConventionForm(forms.ModelForm):
         model = Convention
         fields = ["title", "text", *Convention.SECTIONS, "adopted_on"]
         widgets = {"adopted_on": forms.DateInput(attrs={"type": "date"})}
+
+    # Adopting leaves every member unsigned: the page asks first (not the API).
+    confirm = forms.BooleanField(
+        label=_("I understand"), error_messages={"required": _('Tick "I understand" to adopt.')}
+    )
 
 
 class QualityPersonForm(forms.ModelForm):

@@ -409,7 +409,9 @@ def conventions(request, coop_slug):
         elif form.is_valid() and save_or_report(
             form,
             lambda: convention_services.convention_adopt(
-                cooperative=request.cooperative, actor=request.user, **form.cleaned_data
+                cooperative=request.cooperative,
+                actor=request.user,
+                **{k: v for k, v in form.cleaned_data.items() if k != "confirm"},
             ),
         ):
             messages.success(request, _("Adopted. Every member must now sign the new version."))
@@ -423,6 +425,7 @@ def conventions(request, coop_slug):
             "form": form,
             "may_administer": is_administrator(request.user),
             "unsigned": page_of(request, members_needing_signature(request.cooperative.pk)),
+            "to_sign_again": convention_services.members_to_sign_again(request.cooperative.pk),
         },
     )
 
@@ -491,7 +494,7 @@ def import_upload(request, coop_slug):
 
 @role_required(is_administrator)
 def import_template(request, coop_slug):
-    response = HttpResponse(imports.template_xlsx(), content_type=xlsx.XLSX)
+    response = HttpResponse(imports.template_xlsx(request.cooperative), content_type=xlsx.XLSX)
     response["Content-Disposition"] = 'attachment; filename="member-import-template.xlsx"'
     return response
 

@@ -109,6 +109,13 @@ def withdrawn(commitment, *, actor, reason):
     commitment.review_note = reason.strip()
 
 
+def withdrawing(commitment):
+    return _(
+        "The commitment of “%(member)s” leaves the public registry and its certificate is "
+        "revoked (public verification shows it no longer valid); the reason is shown with it."
+    ) % {"member": commitment.member.name}
+
+
 class CommitmentInput(serializers.Serializer):
     """What the steps of a commitment ask for; each step reads only its own fields."""
 
@@ -174,6 +181,7 @@ COMMITMENT = Workflow(
             withdrawn,
             fields=("reason",),
             destructive=True,
+            consequence=withdrawing,
         ),
     ],
 )

@@ -229,6 +229,13 @@ def exit_decided(proposal, *, actor, accept, reason):
     proposal.decision_reason, proposal.decided_at = reason.strip(), timezone.now()
 
 
+def deciding(proposal):
+    """Said before the decision: accepting is the member's exit (``lifecycle.exiting``)."""
+    return _("Accepting expels the member. %(exit)s Dismissing keeps it.") % {
+        "exit": lifecycle.exiting(proposal.member)
+    }
+
+
 class OrderInput(serializers.Serializer):
     """Marking an order rectified asks for nothing: it is done today."""
 
@@ -282,6 +289,7 @@ EXIT_PROPOSAL = Workflow(
             exit_decided,
             fields=("accept", "reason"),
             destructive=True,
+            consequence=deciding,
         ),
     ],
 )

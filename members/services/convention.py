@@ -22,6 +22,12 @@ def current_convention(cooperative_id):
 
 
 @transaction.atomic
+def members_to_sign_again(cooperative_id):
+    """How many member units adopting a new version leaves unsigned (every one that may sign):
+    said before the administrator confirms the adoption."""
+    return Member.objects.filter(cooperative_id=cooperative_id, status__in=MAY_SIGN).count()
+
+
 def convention_adopt(*, cooperative, actor, **fields):
     """Adopt the next version; every member must then sign it anew (derived from signatures)."""
     latest = Convention.objects.filter(cooperative=cooperative).aggregate(v=Max("version"))["v"]

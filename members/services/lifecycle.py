@@ -80,6 +80,31 @@ def leave(member, *, actor, reason="", exit_kind="", decision_date=None):
     )
 
 
+# What each destructive step will do, said on the member's page before it is taken (beside the
+# "I understand" box). Each reads only the row; the effects are those of the bodies above and of
+# the lists that show only active units (the public credit list, testing requests).
+def rejecting(member):
+    return _(
+        "The application of “%(name)s” will be rejected for good; the reason is recorded in its "
+        "history."
+    ) % {"name": member.name}
+
+
+def suspending(member):
+    return _(
+        "“%(name)s” will be suspended: it leaves the public credit list until it is reinstated; "
+        "the reason is recorded in its history."
+    ) % {"name": member.name}
+
+
+def exiting(member):
+    return _(
+        "“%(name)s” will leave the cooperative: its convention certificate is revoked (public "
+        "verification shows it no longer valid), it leaves the public credit list and can no "
+        "longer request tests."
+    ) % {"name": member.name}
+
+
 def signed_the_current_convention():
     """Whether the unit has signed its cooperative's current convention, as a condition on the
     row. The plain base managers build it at import, outside any scope; it reads only the
@@ -152,6 +177,7 @@ MEMBER = Workflow(
             fields=("reason",),
             required=("reason",),
             destructive=True,
+            consequence=rejecting,
         ),
         # The convention service takes it when an approved unit signs. Nobody makes a unit
         # active without a signature: by hand, only once it has signed (which did it already).
@@ -180,6 +206,7 @@ MEMBER = Workflow(
             fields=("reason",),
             required=("reason",),
             destructive=True,
+            consequence=suspending,
         ),
         step(
             "reinstate",
@@ -202,6 +229,7 @@ MEMBER = Workflow(
             fields=("reason", "exit_kind", "decision_date"),
             required=("reason", "exit_kind", "decision_date"),
             destructive=True,
+            consequence=exiting,
         ),
     ],
 )

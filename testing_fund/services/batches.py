@@ -118,6 +118,28 @@ def check_quota(batch, fund):
         )
 
 
+def free_batches_left(member, year):
+    """The free batches ``member`` may still have tested in ``year``: the fund's quota less its
+    own requests counted as ``check_quota`` counts them. A year without a fund yet (opened by
+    its first request) has the quota a new fund gets. Two queries."""
+    return free_batches(member, year)[0]
+
+
+def free_batches(member, year):
+    """``(left, quota)``: the free batches left, as ``free_batches_left``, and the year's quota
+    they are counted from (a page saying "used up" says of how many). Two queries."""
+    fund = Fund.objects.filter(cooperative_id=member.cooperative_id, year=year).first()
+    if fund is None:
+        quota = Fund._meta.get_field("free_quota").default
+        return quota, quota
+    used = (
+        Batch.objects.filter(fund=fund, member=member, kind__in=QUOTA_KINDS)
+        .exclude(status__in=NOT_SPENT)
+        .count()
+    )
+    return max(fund.free_quota - used, 0), fund.free_quota
+
+
 # The bodies of the steps: each runs on the batch locked by the workflow, after its checks.
 
 
@@ -137,6 +159,26 @@ def require_a_reason(batch, *, actor, reason=""):
 
 def release_the_cost(batch, *, actor, reason=""):
     money.release(batch=batch, actor=actor, reason=reason.strip())
+
+
+# What rejecting or cancelling will do, said on the batch's page before it is taken. They read
+# only the row (its member is loaded with it): a batch never tested does not count against the
+# member's free batches (``NOT_SPENT``), and cancelling gives back what approval held.
+def rejecting(batch):
+    return _(
+        "%(product)s will not be tested; it does not count against the free batches of "
+        "“%(member)s”, and the member reads the reason."
+    ) % {"product": batch.product, "member": batch.member.name}
+
+
+def cancelling(batch):
+    said = _(
+        "%(product)s will not be tested; it does not count against the free batches of "
+        "“%(member)s”."
+    ) % {"product": batch.product, "member": batch.member.name}
+    if batch.status in (Status.APPROVED, Status.SAMPLED) and not batch.paid_by_member:
+        said += " " + _("The ¥%(cost)s held for it go back to the fund.") % {"cost": batch.cost}
+    return said
 
 
 def record_the_sampling(
@@ -180,6 +222,14 @@ def record_the_sampling(
         setattr(batch, name, value)
     batch.backup_kept = backup_kept
     batch.sampled_at = timezone.now()
+
+
+def start_the_clock(batch, *, actor):
+    """The receipt starts the lab's clock: a batch nobody gave a due date is due the lab's
+    turnaround (calendar days) after it. A due date typed with the request is kept."""
+    batch.received_on = timezone.localdate()
+    if batch.due_on is None:
+        batch.due_on = batch.received_on + timedelta(days=batch.lab.turnaround_days)
 
 
 def judge_the_readings(batch, *, actor, values=None):
@@ -425,6 +475,7 @@ BATCH = Workflow(
             require_a_reason,
             fields=("reason",),
             destructive=True,
+            consequence=rejecting,
             done=Status.REJECTED.label,
         ),
         step(
@@ -437,6 +488,7 @@ BATCH = Workflow(
             release_the_cost,
             fields=("reason",),
             destructive=True,
+            consequence=cancelling,
             done=Status.CANCELLED.label,
         ),
         step(
@@ -465,6 +517,7 @@ BATCH = Workflow(
             [Status.SAMPLED],
             Status.RECEIVED,
             LAB,
+            start_the_clock,
             done=Status.RECEIVED.label,
         ),
         step(

@@ -121,7 +121,7 @@ def test_an_exit_decided_on_a_date_outside_the_range_is_refused_and_recorded_now
     assert response.status_code == 400 and "decision_date" in response.json()
     client = Client()
     client.force_login(coop_a.admin)
-    client.post(f"/c/coop-a/members/{coop_a.member.pk}/exit/", body)
+    client.post(f"/c/coop-a/members/{coop_a.member.pk}/exit/", {**body, "confirm": "true"})
     with unscoped():
         coop_a.member.refresh_from_db()
         assert coop_a.member.status == "active" and coop_a.member.exited_on is None

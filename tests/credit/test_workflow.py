@@ -547,7 +547,7 @@ def test_orders_proposals_and_grades_record_one_event_per_step(coop_a, api, clie
     client.force_login(coop_a.admin)
     client.post(
         f"/c/coop-a/exits/{rows['exit-proposals']}/step/decide/",
-        {"accept": "true", "reason": "连续抽检不合格"},
+        {"accept": "true", "reason": "连续抽检不合格", "confirm": "true"},
     )
     assert events("exit_proposal", rows["exit-proposals"]) == [("decide", "proposed", "accepted")]
     with unscoped():
@@ -578,6 +578,8 @@ def test_the_pages_draw_each_steps_form_from_its_declaration(coop_a, client):
     ]:
         assert f'action="/c/coop-a/{kind}/{pk}/step/{verb}/"' in html
     assert '<option value="true">采纳：该成员退出</option>' in html
+    # Deciding may expel: the form says what accepting does to this member before it is taken.
+    assert "采纳即除名该社员。" in html and "将退出合作社：其公约证书将被撤销" in html
     assessment = client.get(f"/c/coop-a/assessments/{rows['assessments']}/")
     forms = assessment.context["objections"][0][1]
     assert [(form["step"].name, [f["name"] for f in form["fields"]]) for form in forms] == [

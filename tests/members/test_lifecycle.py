@@ -165,7 +165,9 @@ def test_the_page_moves_a_member_and_shows_its_timeline(coop_a, client):
     member = MemberFactory(cooperative=coop_a.cooperative, status="active")
     client.force_login(coop_a.admin)
     response = client.post(
-        f"/c/coop-a/members/{member.pk}/suspend/", {"reason": "抽检不合格"}, follow=True
+        f"/c/coop-a/members/{member.pk}/suspend/",
+        {"reason": "抽检不合格", "confirm": "true"},
+        follow=True,
     )
     page = response.content.decode()
     assert "暂停" in page and "抽检不合格" in page

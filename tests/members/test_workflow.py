@@ -48,7 +48,9 @@ def test_the_page_refuses_a_step_in_the_wrong_status_naming_step_status_and_allo
     member = MemberFactory(cooperative=coop_a.cooperative, status="under_review")
     client.force_login(coop_a.admin)
     response = client.post(
-        f"/c/coop-a/members/{member.pk}/suspend/", {"reason": "抽检"}, follow=True
+        f"/c/coop-a/members/{member.pk}/suspend/",
+        {"reason": "抽检", "confirm": "true"},
+        follow=True,
     )
     assert response.redirect_chain[-1][0] == f"/c/coop-a/members/{member.pk}/"
     assert SUSPEND_REFUSED in response.content.decode()
