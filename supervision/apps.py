@@ -12,6 +12,12 @@ class SupervisionConfig(AppConfig):
     verbose_name = _("supervision")
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
         # Connects the Celery signals that record each scheduled run's outcome, in the web
         # process and in every worker (which loads the apps before it takes a task).
         from supervision import schedules  # noqa: F401
+        from supervision.navigation import note_api_user
+
+        # The account menu shows the API to those holding a token, noted once at login.
+        user_logged_in.connect(note_api_user, dispatch_uid="supervision-note-api-user")

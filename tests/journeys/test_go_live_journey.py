@@ -50,7 +50,9 @@ def looks_right(tab, name):
 
 
 def log_out(tab):
-    tab.page.locator("header").get_by_role("button", name="退出登录").click()
+    account = tab.page.locator("header .account-menu")  # the account's dropdown
+    account.locator("summary").click()
+    account.get_by_role("button", name="退出登录").click()
 
 
 def set_password(tab, path, password):
