@@ -198,7 +198,20 @@ def commitment_edit(request, coop_slug, pk=None):
     """Draft a commitment, or revise a draft or a returned one."""
     commitment = get_object_or_404(selectors.commitments_for(request.user), pk=pk) if pk else None
     for_staff = not is_enterprise(request.user)
-    form = CommitmentForm(request.POST or None, instance=commitment, for_staff=for_staff)
+    # A member's new commitment mostly repeats its last one: its text is the starting point
+    # (one query; the dates are new each time). Only the member's own (its member id, within
+    # the request's cooperative scope); staff pick the member on the form: nothing filled.
+    previous = None
+    if commitment is None and not for_staff and request.method != "POST":
+        previous = (
+            Commitment.objects.filter(member_id=request.user.member_id)
+            .order_by("-pk")
+            .values(*PREFILLED)
+            .first()
+        )
+    form = CommitmentForm(
+        request.POST or None, instance=commitment, for_staff=for_staff, initial=previous
+    )
     if request.method == "POST" and form.is_valid():
         saved = save_or_report(form, lambda: save_commitment(request, form, commitment))
         if saved:
@@ -207,8 +220,17 @@ def commitment_edit(request, coop_slug, pk=None):
     return render(
         request,
         "credit/commitment_form.html",
-        {"cooperative": request.cooperative, "form": form, "commitment": commitment},
+        {
+            "cooperative": request.cooperative,
+            "form": form,
+            "commitment": commitment,
+            "prefilled": bool(previous),
+        },
     )
+
+
+# What a new commitment takes from the member's last one: what it covers and promises.
+PREFILLED = ("products", "standards", "guarantees")
 
 
 def save_commitment(request, form, commitment):

@@ -1,3 +1,6 @@
+import random
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -91,11 +94,36 @@ class QuotaForm(forms.Form):
     )
 
 
+SAFETY_CATEGORY_HELP = _(
+    "GB 18401: A for infants and young children (婴幼儿用品), B in direct contact with skin, "
+    "C not in direct contact with skin."
+)
+
+
 class RoundForm(forms.ModelForm):
     """Plan a round; the seed is drawn when left empty and kept with the round."""
 
     # Declared, not generated: the standards' manager answers only inside a request's scope.
     standard = forms.ModelChoiceField(None, label=_("standard"))
+    # People think of a share as a percentage: the form takes 10 for 10 % and hands the
+    # service the fraction the round stores (0.100), so the API and the service stay as they were.
+    coverage = forms.DecimalField(
+        label=_("Coverage (%)"),
+        min_value=Decimal("0.1"),
+        max_value=Decimal("100"),
+        max_digits=4,
+        decimal_places=1,
+        initial=Decimal("10"),
+        help_text=_("The share of active members to sample, in per cent, e.g. 10."),
+        error_messages={
+            "invalid": _("Coverage must be a number of per cent, e.g. 10."),
+            "min_value": _("Coverage must be at least %(limit_value)s per cent."),
+            "max_value": _("Coverage cannot be more than %(limit_value)s per cent."),
+            "max_digits": _("Coverage takes at most one decimal place, e.g. 12.5."),
+            "max_decimal_places": _("Coverage takes at most one decimal place, e.g. 12.5."),
+            "max_whole_digits": _("Coverage cannot be more than 100 per cent."),
+        },
+    )
 
     class Meta:
         model = SamplingRound
@@ -106,8 +134,30 @@ class RoundForm(forms.ModelForm):
         self.fields["lab"].queryset = labs_of(cooperative)
         self.fields["standard"].queryset = standards_with_limits(cooperative).order_by("code")
         self.fields["seed"].required = False
-        self.fields["seed"].help_text = _("Leave it empty to draw one; it is kept with the round.")
-        self.fields["coverage"].initial = "0.10"
+        self.fields["seed"].help_text = _(
+            "Drawn for you and kept with the round, so its selection can be worked out again."
+        )
+        # Prefilled rather than drawn on save: what the officer saw is what the round keeps.
+        self.fields["seed"].initial = random.randrange(1, 2**31)
+        # The labs are read once here and handed to the widget as they are, so preselecting a
+        # lone lab costs no second query; the field's queryset still checks what comes back.
+        lab = self.fields["lab"]
+        labs = list(lab.queryset)
+        if len(labs) == 1:
+            # One lab to choose from: choose it, and offer no empty choice to trip over.
+            lab.initial = labs[0].pk
+            lab.empty_label = None
+        lab.widget.choices = [("", lab.empty_label)] * (lab.empty_label is not None) + [
+            (each.pk, lab.label_from_instance(each)) for each in labs
+        ]
         self.fields["safety_category"].widget = forms.Select(
             choices=Batch._meta.get_field("safety_category").choices
         )
+        self.fields["safety_category"].help_text = SAFETY_CATEGORY_HELP
+
+    def clean_coverage(self):
+        coverage = self.cleaned_data["coverage"]
+        return None if coverage is None else (coverage / 100).quantize(Decimal("0.001"))
+
+    def visible_fields_but_seed(self):
+        return [field for field in self.visible_fields() if field.name != "seed"]

@@ -3,6 +3,7 @@ its samples, staff approve, verify and report, keep the fund, plan rounds and re
 Every step is taken through its declared workflow, as in the API."""
 
 import math
+from collections import Counter
 
 from django.contrib import messages
 from django.db import transaction
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_POST
 from coop import services, xlsx
 from coop.access import role_required
 from coop.errors import Refused
-from coop.models import Document
+from coop.models import District, Document
 from coop.pages import (
     history_of,
     page_of,
@@ -26,6 +27,7 @@ from coop.pages import (
 from coop.periods import asked_year
 from coop.roles import is_administrator, is_enterprise, is_lab, is_staff
 from members.models import Member
+from standards.models import ProductCategory
 from testing_fund import statistics
 from testing_fund.bulk_views import sampling_section
 from testing_fund.forms import (
@@ -37,7 +39,16 @@ from testing_fund.forms import (
     StandardChoiceForm,
 )
 from testing_fund.models import Batch, Fund, LedgerEntry, SamplingRound
-from testing_fund.selectors import batches_for, filtered, with_priority
+from testing_fund.selectors import (
+    LAB_STATES,
+    NARROWING,
+    STAFF_STATES,
+    batches_for,
+    filtered,
+    state_counts,
+    with_priority,
+    worklist_state,
+)
 from testing_fund.services import batches, rounds
 from testing_fund.services import fund as money
 
@@ -51,14 +62,23 @@ def sees_batches(user):
 
 @role_required(sees_batches)
 def batch_list(request, coop_slug):
-    """Staff see the cooperative's batches (requests awaiting approval in priority order), an
-    enterprise its own, a lab those it tests."""
+    """Staff see the cooperative's batches, an enterprise its own, a lab those it tests. Staff
+    and labs open on the work still under way, the earliest due first; an enterprise on all its
+    tests, since its reports are what it comes for. Requests awaiting approval (``?status=
+    requested``) come in priority order."""
     status = request.GET.get("status", "")
-    rows = filtered(
-        batches_for(request.user).select_related("member").prefetch_related(None), request.GET
+    mine = batches_for(request.user).select_related("member").prefetch_related(None)
+    state = worklist_state(
+        STAFF_STATES, request.GET, "all" if is_enterprise(request.user) else "open"
     )
+    rows = state.rows(filtered(mine, request.GET))
     if status == Batch.Status.REQUESTED:
         rows = with_priority(rows).order_by("-priority", "requested_at")
+    narrowed = [
+        (name, request.GET[name])
+        for name in NARROWING
+        if name != "status" and request.GET.get(name)
+    ]
     return render(
         request,
         "testing_fund/batch_list.html",
@@ -67,15 +87,19 @@ def batch_list(request, coop_slug):
             "page": page_of(request, rows),
             "status": status,
             "statuses": Batch.Status.choices,
+            "state": state.name,
+            "states": tabs(STAFF_STATES, mine, shown=None if narrowed or status else state),
             "may_request": is_enterprise(request.user) or is_administrator(request.user),
             "may_approve": is_administrator(request.user),
-            "narrowed": [
-                (name, request.GET[name])
-                for name in ("year", "town", "indicator", "chain_role", "passed", "round")
-                if request.GET.get(name)
-            ],
+            "narrowed": narrowed,
         },
     )
+
+
+def tabs(states, batches, shown):
+    """The list's tabs: each state with its count (one query), and whether it is shown."""
+    counts = state_counts(states, batches)
+    return [(each, counts[each.name], each == shown) for each in states]
 
 
 @role_required(lambda user: is_enterprise(user) or is_administrator(user))
@@ -214,17 +238,22 @@ def step_data(post):
 
 @role_required(is_lab)
 def lab_worklist(request):
+    """The lab's samples in every cooperative it serves. It opens on the lab's work to do (to
+    receive, results to enter, to verify), the earliest due first and so the overdue on top;
+    what is done at the lab, or every batch, when asked (``?state=closed``, ``?state=all``)."""
     status = request.GET.get("status", "")
-    rows = batches_for(request.user).select_related("member", "cooperative").prefetch_related(None)
-    if status in Batch.Status.values:
-        rows = rows.filter(status=status)
+    mine = batches_for(request.user).select_related("member", "cooperative").prefetch_related(None)
+    state = worklist_state(LAB_STATES, request.GET)
+    rows = state.rows(filtered(mine, request.GET))
     return render(
         request,
         "testing_fund/lab_worklist.html",
         {
-            "page": page_of(request, rows.order_by("due_on", "requested_at", "pk")),
+            "page": page_of(request, rows),
             "status": status,
             "statuses": Batch.Status.choices,
+            "state": state.name,
+            "states": tabs(LAB_STATES, mine, shown=None if status else state),
         },
     )
 
@@ -357,6 +386,7 @@ def round_detail(request, coop_slug, pk):
             messages.success(request, _("Confirmed: the batches and reservations are booked."))
         return redirect("round-detail", coop_slug=coop_slug, pk=pk)
     page = page_of(request, sampling_round.selection)
+    reasons = stratum_in_words(sampling_round, page)
     names = dict(
         Member.objects.filter(pk__in=[row["member"] for row in page]).values_list("pk", "name")
     )
@@ -367,12 +397,55 @@ def round_detail(request, coop_slug, pk):
             "cooperative": request.cooperative,
             "round": sampling_round,
             "page": page,
-            "rows": [dict(row, name=names.get(row["member"], "")) for row in page],
+            "rows": [
+                dict(row, name=names.get(row["member"], ""), reasons=reasons[row["member"]])
+                for row in page
+            ],
             "candidates": len(sampling_round.inputs),
             "may_administer": is_administrator(request.user),
             "sampling": sampling_section(request, sampling_round),
         },
     )
+
+
+def stratum_in_words(sampling_round, page):
+    """Each row's reasons with its stratum said in the reader's words: the selection stores
+    the stratum as ``district id/category code`` (its sorting key), which means nothing to a
+    person; the inputs say which stratum each member was in, so its size and share follow."""
+    stratum_of = {row["member"]: row["stratum"] for row in sampling_round.inputs}
+    size = Counter(stratum_of.values())
+    taken = Counter(stratum_of.get(row["member"]) for row in sampling_round.selection)
+    keys = [stratum_of.get(row["member"], "/").partition("/") for row in page]
+    districts = {
+        str(district.pk): district.name
+        for district in District.objects.filter(
+            pk__in=[int(key[0]) for key in keys if key[0].isdigit()]
+        )
+    }
+    categories = {
+        category.code: category.name
+        for category in ProductCategory.objects.filter(code__in=[key[2] for key in keys if key[2]])
+    }
+    said = {}
+    for row in page:
+        stratum = stratum_of.get(row["member"])
+        if stratum is None:  # a round planned before its inputs were kept: as stored
+            said[row["member"]] = row["reasons"]
+            continue
+        district, _slash, category = stratum.partition("/")
+        words = _("Stratified sampling: %(where)s, %(taken)d of %(size)d members") % {
+            "where": " · ".join(
+                part
+                for part in (districts.get(district), categories.get(category, category))
+                if part
+            )
+            or _("no district or category"),
+            "taken": taken[stratum],
+            "size": size[stratum],
+        }
+        # The first stored reason is the stratum in codes; the others are already words.
+        said[row["member"]] = [words, *row["reasons"][1:]]
+    return said
 
 
 def named(rows, key, show=str):

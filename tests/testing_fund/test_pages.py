@@ -228,7 +228,7 @@ def test_a_round_is_previewed_and_confirmed_on_its_pages(coop_a, priced, client)
         "/c/coop-a/rounds/",
         {
             "name": "第四季度监督抽查",
-            "coverage": "0.2",
+            "coverage": "20",
             "lab": coop_a.lab.institution_id,
             "standard": gb18401().pk,
             "safety_category": "B",
@@ -239,6 +239,9 @@ def test_a_round_is_previewed_and_confirmed_on_its_pages(coop_a, priced, client)
     page = client.get(planned["Location"])
     assert len(page.context["rows"]) == 2  # 20% of 10 active members
     assert all(row["name"] and row["reasons"] for row in page.context["rows"])
+    # the stratum is said in words, not as the stored "district id/category code" key
+    assert all(row["reasons"][0].startswith("分层抽样：") for row in page.context["rows"])
+    assert "分层抽样：" in page.content.decode() and "/bedding" not in page.content.decode()
     refused = as_user(client, coop_a.supervisor).post(planned["Location"], follow=True)
     assert said(refused) == ["只有合作社管理员可以确认抽检轮次。"]
     as_user(client, coop_a.admin).post(planned["Location"])
@@ -340,12 +343,13 @@ def test_the_list_pages_pin_their_query_counts(coop_a, priced, client):
     few = counts()
     add(6)
     assert counts() == few
+    # the lists of batches count their tabs in one query (``selectors.state_counts``)
     assert few == {
-        ("admin", "/c/coop-a/tests/"): 5,
-        ("admin", "/c/coop-a/tests/?status=requested"): 5,
+        ("admin", "/c/coop-a/tests/"): 6,
+        ("admin", "/c/coop-a/tests/?status=requested"): 6,
         ("admin", "/c/coop-a/fund/"): 12,
-        ("enterprise", "/c/coop-a/tests/"): 6,
-        ("lab", "/lab/"): 6,
+        ("enterprise", "/c/coop-a/tests/"): 7,
+        ("lab", "/lab/"): 7,
     }
 
 
@@ -378,3 +382,52 @@ def test_the_round_pages_pin_their_query_counts(coop_a, priced, client):
     # session, user, cooperative, then: the form's labs and standards, the count and the
     # rounds; or the round, and the names of its page of members
     assert list(few.values()) == list(many.values()) == [7, 5]
+
+
+def test_the_round_form_takes_coverage_in_per_cent_and_stores_the_fraction(coop_a, priced, client):
+    top_up(coop_a, priced)
+    for _ in range(9):
+        MemberFactory(cooperative=coop_a.cooperative)
+    as_user(client, coop_a.admin)
+    page = client.get("/c/coop-a/rounds/")
+    html = page.content.decode()
+    # The lone lab is chosen already, and the seed is prefilled but folded under details.
+    assert page.context["form"]["lab"].value() == coop_a.lab.institution_id
+    assert '<option value="" selected>' not in html.split('name="lab"')[1].split("</select>")[0]
+    seed = page.context["form"]["seed"].value()
+    assert isinstance(seed, int) and html.index("<details") < html.index('name="seed"')
+    assert "婴幼儿用品" in html
+    body = {
+        "name": "第四季度监督抽查",
+        "coverage": "10",
+        "lab": coop_a.lab.institution_id,
+        "standard": gb18401().pk,
+        "safety_category": "B",
+        "seed": str(seed),
+    }
+    planned = client.post("/c/coop-a/rounds/", body)
+    assert planned.status_code == 302
+    with unscoped():
+        sampling_round = SamplingRound.objects.get()
+        assert sampling_round.coverage == Decimal("0.100") and sampling_round.seed == seed
+
+
+@pytest.mark.parametrize("coverage", ["0", "101", "12.55", "ten", "1e1000000"])
+def test_a_round_form_coverage_that_does_not_fit_is_refused_naming_it(
+    coop_a, priced, client, coverage
+):
+    as_user(client, coop_a.admin)
+    body = {
+        "name": "第四季度监督抽查",
+        "coverage": coverage,
+        "lab": coop_a.lab.institution_id,
+        "standard": gb18401().pk,
+        "safety_category": "B",
+        "seed": "11",
+    }
+    page = client.post("/c/coop-a/rounds/", body)
+    assert page.status_code == 200
+    errors = page.context["form"].errors["coverage"]
+    assert errors and all("覆盖" in error or "%" in error for error in errors)
+    with unscoped():
+        assert not SamplingRound.objects.exists()
