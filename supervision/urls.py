@@ -12,15 +12,25 @@ from coop import urls as coop_urls
 from credit import urls as credit_urls
 from members import urls as member_urls
 from standards import urls as standards_urls
-from supervision import api, onboarding_api, onboarding_views, schedule_views, schedules_api, views
+from supervision import (
+    api,
+    inbox_api,
+    lab_views,
+    onboarding_api,
+    onboarding_views,
+    schedule_views,
+    schedules_api,
+    views,
+)
 from testing_fund import urls as fund_urls
 
 pages = [
     path("", views.home, name="home"),
-    path("staff/", views.staff_home, name="staff-home"),
+    path("staff/", views.role_home, name="staff-home"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/export.xlsx", views.dashboard_xlsx, name="dashboard-xlsx"),
     path("coops/new/", onboarding_views.onboard, name="onboard-cooperative"),
+    path("labs/", lab_views.labs, name="labs"),
 ]
 
 cooperative_pages = [
@@ -45,6 +55,7 @@ api_routes = [
         onboarding_api.CooperativeListOnboardView.as_view({"get": "list", "post": "create"}),
         name="api-coop-list",
     ),
+    path("me/inbox/", inbox_api.InboxView.as_view(), name="api-inbox"),
     path(
         "statistics/cooperatives/",
         api.RegionStatisticsView.as_view(),

@@ -1,8 +1,8 @@
 """The pages that read across apps: the public home and a cooperative's page, where a login
-lands, the supervision dashboard and the annual reports."""
+lands (each role's home), the supervision dashboard and the annual reports."""
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models import Prefetch
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,7 +13,7 @@ from coop.access import public_view, role_required
 from coop.models import AnnualReport, Cooperative, Region
 from coop.pages import page_of
 from coop.periods import asked_year
-from coop.roles import is_enterprise, is_staff
+from coop.roles import is_administrator, is_staff, is_supervisor
 from credit.models import Announcement, Commitment
 from credit.selectors import in_force
 from credit.services.grading import GRADES
@@ -23,6 +23,7 @@ from supervision import charts
 from supervision.dashboard import COLUMNS, QUARTERS
 from supervision.dashboard import figures as dashboard_figures
 from supervision.dashboard import sheets as dashboard_sheets
+from supervision.inbox import inbox_for
 from supervision.statistics import active_member_counts
 from supervision.tasks import build_annual_report
 from testing_fund.statistics import pass_rate
@@ -67,22 +68,19 @@ def cooperative_page(request, coop_slug):
 
 
 @login_required
-def staff_home(request):
-    """Where a login lands: staff get their cooperatives, an enterprise its own member unit."""
+def role_home(request):
+    """Where a login lands: each role's home (工作台), what waits for the person, with counts,
+    the first rows and links to the lists, filtered (``supervision.inbox``, which the API's
+    ``me/inbox/`` reads too)."""
     user = request.user
-    if is_enterprise(user) and user.member_id:
-        return redirect("profile", coop_slug=user.member.cooperative.slug)
-    cooperatives = Cooperative.objects.filter(id__in=request.visible_cooperative_ids)
-    if is_staff(user):
-        # The scope holds the visible cooperatives, so this counts theirs alone, in one query.
-        members = Member.objects.values("cooperative")
-        cooperatives = cooperatives.annotate(
-            member_count=Subquery(
-                members.filter(cooperative=OuterRef("pk")).annotate(n=Count("id")).values("n")
-            )
-        )
     return render(
-        request, "coop/staff_home.html", {"cooperatives": cooperatives.select_related("region")}
+        request,
+        "supervision/home.html",
+        {
+            "inbox": inbox_for(user, request.visible_cooperative_ids),
+            "administrator": is_administrator(user),
+            "supervisor": is_supervisor(user) or (user.is_superuser and not user.cooperative_id),
+        },
     )
 
 

@@ -49,12 +49,14 @@ def test_login_lands_staff_in_the_staff_area(coop_a, coop_b):
     assert coop_b.cooperative.name_zh not in page
 
 
-def test_login_lands_an_enterprise_on_its_member_unit(coop_a):
+def test_login_lands_an_enterprise_on_its_home_linking_its_member_unit(coop_a):
     client = Client()
     response = client.post(
         "/accounts/login/", {"username": "a-enterprise", "password": "test-pass-2026"}, follow=True
     )
-    assert response.redirect_chain[-1][0] == "/c/coop-a/profile/"
+    assert response.redirect_chain[-1][0] == "/staff/"
+    page = response.content.decode()
+    assert coop_a.member.name in page and 'href="/c/coop-a/profile/"' in page
 
 
 def test_a_wrong_password_is_refused_with_a_message(coop_a):
@@ -86,15 +88,16 @@ def test_private_pages_send_the_anonymous_to_log_in(db, client, path):
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
-def test_the_staff_area_counts_members_in_one_query_per_step(
+def test_the_supervisors_home_reads_its_cooperatives_in_fixed_queries(
     coop_a, client, django_assert_num_queries
 ):
     MemberFactory.create_batch(5, cooperative=coop_a.cooperative)
     client.force_login(coop_a.supervisor)
-    # session, user, visible cooperatives, cooperatives with their member counts
-    with django_assert_num_queries(4):
+    # session, user, visible cooperatives; the cooperatives, four counts of overdue and waiting
+    # work by cooperative and the pass rates of two years (supervision/inbox.py)
+    with django_assert_num_queries(9):
         page = client.get("/staff/").content.decode()
-    assert ">6<" in page
+    assert f'href="/c/{coop_a.slug}/"' in page
 
 
 def test_static_files_are_served_by_the_portal(db, client):
