@@ -1,14 +1,14 @@
 """``manage.py onboard_cooperative``: the onboarding page's work for scripted set-ups."""
 
 import json
-from argparse import RawDescriptionHelpFormatter
 from datetime import date
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.management.base import BaseCommand, CommandError, DjangoHelpFormatter
+from django.core.management.base import CommandError
 
 from coop.models import User
+from supervision.management.written_help import WrittenHelpCommand
 from supervision.onboarding import CONVENTION_FIELDS, CONVENTION_TEMPLATE, onboard_cooperative
 
 DESCRIPTION = """\
@@ -58,10 +58,6 @@ OPTION_OF = {
 }
 
 
-class HelpFormatter(DjangoHelpFormatter, RawDescriptionHelpFormatter):
-    """Django's order of options, with the description and epilog kept as written."""
-
-
 def a_date(text):
     try:
         return date.fromisoformat(text)
@@ -69,20 +65,9 @@ def a_date(text):
         raise ValueError(f"{text!r} is not a date like 2026-03-01") from None
 
 
-class Command(BaseCommand):
+class Command(WrittenHelpCommand):
     help = DESCRIPTION
-
-    def create_parser(self, prog_name, subcommand, **kwargs):
-        parser = super().create_parser(
-            prog_name, subcommand, formatter_class=HelpFormatter, epilog=EPILOG, **kwargs
-        )
-        # Django's own options (verbosity, settings …) after the onboarding's groups.
-        general = [group for group in parser._action_groups if group.title == "options"]
-        for group in general:
-            parser._action_groups.remove(group)
-            parser._action_groups.append(group)
-            group.title = "general options"
-        return parser
+    epilog = EPILOG
 
     def add_arguments(self, parser):
         who = parser.add_argument_group("who onboards")

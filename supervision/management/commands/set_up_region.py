@@ -1,9 +1,9 @@
 """``manage.py set_up_region``: a bureau's start on an empty database (supervision/regions.py)."""
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
-from supervision.management.commands.onboard_cooperative import HelpFormatter
+from supervision.management.written_help import WrittenHelpCommand
 from supervision.regions import set_up_region
 
 DESCRIPTION = """\
@@ -57,19 +57,9 @@ def a_lab(text):
     return name_zh, accreditation
 
 
-class Command(BaseCommand):
+class Command(WrittenHelpCommand):
     help = DESCRIPTION
-
-    def create_parser(self, prog_name, subcommand, **kwargs):
-        parser = super().create_parser(
-            prog_name, subcommand, formatter_class=HelpFormatter, epilog=EPILOG, **kwargs
-        )
-        general = [group for group in parser._action_groups if group.title == "options"]
-        for group in general:
-            parser._action_groups.remove(group)
-            parser._action_groups.append(group)
-            group.title = "general options"
-        return parser
+    epilog = EPILOG
 
     def add_arguments(self, parser):
         region = parser.add_argument_group("the region")
