@@ -57,12 +57,26 @@ class BatchRequestForm(forms.ModelForm):
         ]
         widgets = {"due_on": DATE}
 
-    def __init__(self, *args, cooperative, standard, for_staff, **kwargs):
+    def __init__(self, *args, cooperative, standard, for_staff, free_left=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["lab"].queryset = labs_of(cooperative)
         self.fields["indicators"].queryset = Indicator.objects.filter(
             limits__standard=standard
         ).distinct()
+        # With no free test left the fund would refuse it at approval: the member says, before
+        # sending, that it pays for this one itself (``check_quota`` skips such a batch).
+        if free_left == 0:
+            self.fields["paid_by_member"] = forms.BooleanField(
+                required=True,
+                label=_("paid by this unit itself (自费检测)"),
+                help_text=_("This year's free tests are used up; the unit pays the lab's price."),
+                error_messages={
+                    "required": _(
+                        "No free test is left this year: tick “paid by this unit itself” "
+                        "to request one at your own expense."
+                    )
+                },
+            )
         if for_staff:
             self.fields["member"] = forms.ModelChoiceField(
                 Member.objects.filter(status=Member.Status.ACTIVE).order_by("name"),

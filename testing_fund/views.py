@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -106,17 +107,26 @@ def tabs(states, batches, shown):
 def batch_request(request, coop_slug):
     """Two steps: choose the standard, then the product, lab and the standard's indicators."""
     cooperative = request.cooperative
+    # The enterprise sees its free tests left before sending (staff choose the member in the
+    # form, so its quota is checked at approval).
+    free_left = quota = None
+    if is_enterprise(request.user):
+        free_left, quota = batches.free_batches(request.user.member, timezone.localdate().year)
     choice = StandardChoiceForm(request.GET or None, cooperative=cooperative)
     if not choice.is_valid():
         return render(
             request,
             "testing_fund/batch_request.html",
-            {"cooperative": cooperative, "choice": choice},
+            {"cooperative": cooperative, "choice": choice, "free_left": free_left, "quota": quota},
         )
     standard = choice.cleaned_data["standard"]
     for_staff = not is_enterprise(request.user)
     form = BatchRequestForm(
-        request.POST or None, cooperative=cooperative, standard=standard, for_staff=for_staff
+        request.POST or None,
+        cooperative=cooperative,
+        standard=standard,
+        for_staff=for_staff,
+        free_left=free_left,
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -138,7 +148,14 @@ def batch_request(request, coop_slug):
     return render(
         request,
         "testing_fund/batch_request.html",
-        {"cooperative": cooperative, "choice": choice, "standard": standard, "form": form},
+        {
+            "cooperative": cooperative,
+            "choice": choice,
+            "standard": standard,
+            "form": form,
+            "free_left": free_left,
+            "quota": quota,
+        },
     )
 
 

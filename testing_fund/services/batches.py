@@ -103,10 +103,14 @@ def request_batch(
 
 
 def check_quota(batch, fund):
-    if batch.kind not in QUOTA_KINDS:
+    # A test the member pays for itself draws nothing from the fund: never refused for, nor
+    # counted against, the free quota.
+    if batch.kind not in QUOTA_KINDS or batch.paid_by_member:
         return
     used = (
-        Batch.objects.filter(fund=fund, member=batch.member_id, kind__in=QUOTA_KINDS)
+        Batch.objects.filter(
+            fund=fund, member=batch.member_id, kind__in=QUOTA_KINDS, paid_by_member=False
+        )
         .exclude(status__in=NOT_SPENT)
         .exclude(pk=batch.pk)
         .count()
@@ -133,7 +137,7 @@ def free_batches(member, year):
         quota = Fund._meta.get_field("free_quota").default
         return quota, quota
     used = (
-        Batch.objects.filter(fund=fund, member=member, kind__in=QUOTA_KINDS)
+        Batch.objects.filter(fund=fund, member=member, kind__in=QUOTA_KINDS, paid_by_member=False)
         .exclude(status__in=NOT_SPENT)
         .count()
     )

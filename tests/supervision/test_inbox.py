@@ -270,7 +270,8 @@ def test_no_free_test_left_says_what_it_means_and_what_to_do(coop_a, funded, con
     with scope({coop_a.cooperative.pk}):
         Fund.objects.filter(year=TODAY.year).update(free_quota=1)
     page = client.get("/staff/").content.decode()
-    assert "今年的免费检测已用完（每年 1 批）；超出的检测需自费，请与合作社联系安排。" in page
+    assert "今年的免费检测已用完（每年 1 批）。超出部分可申请自费检测。" in page
+    assert "申请自费检测</a>" in page  # the paid request, linked
     assert "申请免费检测" not in page
 
 
