@@ -1,12 +1,27 @@
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from coop.periods import FormDateField
-from members.models import Convention, Member, QualityPerson
+from members.models import Convention, Member, MemberProductCategory, QualityPerson
 from members.services.members import EDITABLE_FIELDS, ENTERPRISE_EDITABLE_FIELDS
 
 # standards' model, reached through Member's relation: members sits below standards (layers).
 ProductCategory = Member._meta.get_field("product_categories").related_model
+
+
+def industry_categories(cooperative):
+    """The categories of the cooperative's industry: those its members already make and those
+    sharing a standard with them (the catalogue ties a standard to its categories, so bedding
+    brings towels, never rice). The cooperative's free-text industry names no category, hence
+    this. A cooperative whose members name none yet is offered all. A unit's own categories are
+    among those its members make, so an edit never hides one."""
+    used = MemberProductCategory.objects.filter(cooperative=cooperative).values("category")
+    if not used.exists():
+        return ProductCategory.objects.all()
+    return ProductCategory.objects.filter(
+        Q(pk__in=used) | Q(standards__product_categories__in=used)
+    ).distinct()
 
 
 class LinesField(forms.CharField):
@@ -44,6 +59,7 @@ class MemberForm(forms.ModelForm):
         self.fields["district"].queryset = cooperative.member_districts(
             keep=self.instance.district_id if self.instance.pk else None
         )
+        self.fields["categories"].queryset = industry_categories(cooperative)
         if self.instance.pk:
             self.fields["categories"].initial = self.instance.product_categories.all()
 
