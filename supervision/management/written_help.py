@@ -4,7 +4,7 @@ as written and puts the command's own option groups before Django's general ones
 
 from argparse import RawDescriptionHelpFormatter
 
-from django.core.management.base import BaseCommand, DjangoHelpFormatter
+from django.core.management.base import BaseCommand, CommandError, DjangoHelpFormatter
 
 
 class HelpFormatter(DjangoHelpFormatter, RawDescriptionHelpFormatter):
@@ -12,9 +12,11 @@ class HelpFormatter(DjangoHelpFormatter, RawDescriptionHelpFormatter):
 
 
 class WrittenHelpCommand(BaseCommand):
-    """A command whose ``help`` and ``epilog`` are printed as written."""
+    """A command whose ``help`` and ``epilog`` are printed as written, and whose refusals name
+    the options that gave the refused values."""
 
     epilog = ""
+    option_of = {}  # a service's field name -> the option that gives it, when not --field-name
 
     def create_parser(self, prog_name, subcommand, **kwargs):
         parser = super().create_parser(
@@ -27,3 +29,12 @@ class WrittenHelpCommand(BaseCommand):
             parser._action_groups.append(group)
             group.title = "general options"
         return parser
+
+    def refused(self, error):
+        """The CommandError for a service's ValidationError: each broken rule under its option."""
+        lines = [
+            f"{self.option_of.get(name, '--' + name.replace('_', '-'))}: {message}"
+            for name, messages in error.message_dict.items()
+            for message in messages
+        ]
+        return CommandError("Nothing was written.\n" + "\n".join(lines))

@@ -68,6 +68,7 @@ def a_date(text):
 class Command(WrittenHelpCommand):
     help = DESCRIPTION
     epilog = EPILOG
+    option_of = OPTION_OF
 
     def add_arguments(self, parser):
         who = parser.add_argument_group("who onboards")
@@ -225,12 +226,7 @@ class Command(WrittenHelpCommand):
         except PermissionDenied as refusal:
             raise CommandError(f"--by: {refusal}") from None
         except ValidationError as error:
-            lines = [
-                f"{OPTION_OF.get(name, '--' + name.replace('_', '-'))}: {message}"
-                for name, messages in error.message_dict.items()
-                for message in messages
-            ]
-            raise CommandError("Nothing was written.\n" + "\n".join(lines)) from None
+            raise self.refused(error) from None
         cooperative = made.cooperative
         self.stdout.write(
             self.style.SUCCESS(f"Onboarded {cooperative.slug} ({cooperative.name_zh}).")

@@ -60,6 +60,7 @@ def a_lab(text):
 class Command(WrittenHelpCommand):
     help = DESCRIPTION
     epilog = EPILOG
+    option_of = OPTION_OF
 
     def add_arguments(self, parser):
         region = parser.add_argument_group("the region")
@@ -128,12 +129,7 @@ class Command(WrittenHelpCommand):
                 supervisors=options["supervisor"],
             )
         except ValidationError as error:
-            lines = [
-                f"{OPTION_OF.get(name, '--' + name.replace('_', '-'))}: {message}"
-                for name, messages in error.message_dict.items()
-                for message in messages
-            ]
-            raise CommandError("Nothing was written.\n" + "\n".join(lines)) from None
+            raise self.refused(error) from None
         region = done.region
         verb = "Set up" if done.region_created else "Kept"
         self.stdout.write(
