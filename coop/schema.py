@@ -83,8 +83,11 @@ ERRORS = {
     "401": (DETAIL, "The credentials were missing or wrong."),
     "403": (DETAIL, "The caller's role may not do this (or a session's CSRF check failed)."),
     "404": (DETAIL, "No such row among those the caller may see (or no such page)."),
-    "409": (DETAIL, "The current state refuses the request: the message names the step, the "
-            "state and the states that allow it."),
+    "409": (
+        DETAIL,
+        "The current state refuses the request: the message names the step, the "
+        "state and the states that allow it.",
+    ),
     "415": (DETAIL, "The body is not in a media type this operation reads."),
     "429": (DETAIL, "Too many requests from this address; try again later."),
 }
@@ -138,6 +141,14 @@ def mock_request(method, path, view, original_request, **kwargs):
     return request
 
 
+# A step declared ``destructive`` (coop.workflow): the pages ask "I understand" first, the API
+# takes it as asked, so its caller must be told here.
+DESTRUCTIVE = (
+    "\n\n**Destructive:** %(step)s cannot be undone. The API takes it at once, without the "
+    "confirmation the pages ask for."
+)
+
+
 class PortalAutoSchema(AutoSchema):
     def get_operation_id(self):
         operation_id = super().get_operation_id()
@@ -163,6 +174,7 @@ class PortalAutoSchema(AutoSchema):
             return (
                 f"A step of the workflow `{workflow.name}`, taken from the states: {sources}; "
                 f"by: {who}. A state that does not allow it is a 409 naming the allowed ones."
+                + (DESTRUCTIVE % {"step": step.label} if step.destructive else "")
             )
         return super().get_description()
 

@@ -199,7 +199,7 @@ def sign(request, coop_slug):
     member = member_for_user(request.user, request.user.member_id)
     form = SignatureForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Give the signer's name and position."))
+        messages.error(request, _("Give the signer's name and position."), extra_tags="step-sign")
         return redirect("profile", coop_slug=coop_slug)
     try:
         convention_services.convention_sign(
@@ -209,7 +209,7 @@ def sign(request, coop_slug):
             **form.cleaned_data,
         )
     except Refused as refusal:
-        messages.error(request, refusal.message)
+        messages.error(request, refusal.message, extra_tags="step-sign")
     else:
         messages.success(request, _("Signed. The certificate is being issued; it appears below."))
     return redirect("profile", coop_slug=coop_slug)
@@ -506,7 +506,7 @@ def import_report(request, coop_slug, pk):
         try:
             imports.import_confirm(member_import=member_import, actor=request.user)
         except Refused as refusal:
-            messages.error(request, refusal.message)
+            messages.error(request, refusal.message, extra_tags="step-import")
         else:
             member_import.refresh_from_db()
             messages.success(

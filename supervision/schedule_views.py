@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from coop.access import role_required
 from coop.errors import Refused
-from coop.pages import page_of, run_step
+from coop.pages import page_of
 from coop.roles import is_staff
 from standards.models import Standard
 from supervision import schedules
@@ -71,7 +71,9 @@ def round_choices(page, cooperative):
     return labs, standards
 
 
-def render_page(request, errors=None, failed=None, status=200, given=None):
+def render_page(request, errors=None, failed=None, status=200, given=None, verb=""):
+    """The schedules page; ``errors`` of step ``verb`` on schedule ``failed`` are drawn inside
+    that step's form, beside its button."""
     cooperative = request.cooperative
     page = page_of(request, schedules.schedules_of(cooperative))
     labs, standards = round_choices(page, cooperative)
@@ -90,6 +92,7 @@ def render_page(request, errors=None, failed=None, status=200, given=None):
             "days": DAYS,
             "errors": errors or [],
             "failed": failed,
+            "failed_verb": verb,
             "labs": labs,
             "standards": standards,
             "given": given,
@@ -145,15 +148,26 @@ def schedule_step(request, coop_slug, pk, verb):
                 f"{given.fields[name].label}: {flat(said)}" if name in given.fields else flat(said)
                 for name, said in given.errors.items()
             ]
-            return render_page(request, errors=errors, failed=schedule.pk, status=400)
+            return render_page(request, errors, schedule.pk, 400, verb=verb)
         data = given.validated_data
         step = lambda: schedules.reschedule(schedule=schedule, actor=actor, **data)  # noqa: E731
-    if run_step(request, step) is not None:
-        messages.success(
-            request,
-            _("%(job)s: %(done)s.") % {"job": schedule.get_kind_display(), "done": DONE[verb]},
-        )
+    # A refusal shows the page again with it beside the button that asked (nothing was done).
+    try:
+        step()
+    except (Refused, ValidationError) as refusal:
+        return render_page(request, refusal_lines(refusal), schedule.pk, 400, verb=verb)
+    messages.success(
+        request,
+        _("%(job)s: %(done)s.") % {"job": schedule.get_kind_display(), "done": DONE[verb]},
+    )
     return redirect("schedules", coop_slug=coop_slug)
+
+
+def refusal_lines(refusal):
+    """A service's refusal or broken rule as the lines the page shows beside the form."""
+    if isinstance(refusal, Refused):
+        return [refusal.message]
+    return list(refusal.messages)
 
 
 def error_lines(fields, errors):
@@ -169,14 +183,14 @@ def set_round(request, schedule):
     given = RoundInput(data=request.POST)
     if not given.is_valid():
         errors = error_lines(given.fields, given.errors)
-        return render_page(request, errors, schedule.pk, 400, request.POST)
+        return render_page(request, errors, schedule.pk, 400, request.POST, "set_round")
     try:
         schedules.set_round(schedule=schedule, actor=request.user, **given.validated_data)
     except ValidationError as error:
         errors = error_lines(given.fields, error.message_dict)
-        return render_page(request, errors, schedule.pk, 400, request.POST)
+        return render_page(request, errors, schedule.pk, 400, request.POST, "set_round")
     except Refused as refusal:
-        messages.error(request, refusal.message)
+        return render_page(request, [refusal.message], schedule.pk, 400, request.POST, "set_round")
     else:
         messages.success(
             request,

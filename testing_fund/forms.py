@@ -16,6 +16,28 @@ def labs_of(cooperative):
     return TestingInstitution.objects.filter(cooperatives=cooperative)
 
 
+def preselect_a_lone_lab(lab):
+    """One lab serving the cooperative: choose it, and offer no empty choice to trip over.
+    The labs are read once and handed to the widget as they are, so this costs no second
+    query; the field's queryset still checks what comes back."""
+    labs = list(lab.queryset)
+    if len(labs) == 1:
+        lab.initial = labs[0].pk
+        lab.empty_label = None
+    lab.widget.choices = [("", lab.empty_label)] * (lab.empty_label is not None) + [
+        (each.pk, lab.label_from_instance(each)) for each in labs
+    ]
+
+
+def safety_categories():
+    """GB 18401's categories, each said in words beside its letter."""
+    return [
+        ("A", _("A – for infants and young children under 36 months (婴幼儿用品)")),
+        ("B", _("B – in direct contact with skin (underwear, bed sheets, pillowcases)")),
+        ("C", _("C – not in direct contact with skin (coats, curtains, bedspreads)")),
+    ]
+
+
 def standards_with_limits(cooperative):
     """The standards a batch can be tested against: those that set limits."""
     return visible_standards({cooperative.pk}).filter(limits__isnull=False).distinct()
@@ -57,9 +79,14 @@ class BatchRequestForm(forms.ModelForm):
         ]
         widgets = {"due_on": DATE}
 
-    def __init__(self, *args, cooperative, standard, for_staff, free_left=None, **kwargs):
+    def __init__(
+        self, *args, cooperative, standard, for_staff, free_left=None, members_left=None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.fields["lab"].queryset = labs_of(cooperative)
+        preselect_a_lone_lab(self.fields["lab"])
+        self.fields["safety_category"].choices = safety_categories()
+        self.fields["safety_category"].help_text = SAFETY_CATEGORY_HELP
         self.fields["indicators"].queryset = Indicator.objects.filter(
             limits__standard=standard
         ).distinct()
@@ -78,11 +105,39 @@ class BatchRequestForm(forms.ModelForm):
                 },
             )
         if for_staff:
-            self.fields["member"] = forms.ModelChoiceField(
+            self.fields["member"] = MemberWithFreeTestsField(
                 Member.objects.filter(status=Member.Status.ACTIVE).order_by("name"),
                 label=_("member unit"),
+                left=members_left or ({}, None),
             )
             self.order_fields(["member"])
+            # Staff say for whom, so the quota is known only once the member is chosen: the
+            # choice shows each member's free tests left, and the service refuses a fund-paid
+            # request when none is left, onto this field.
+            self.fields["paid_by_member"] = forms.BooleanField(
+                required=False,
+                label=_("paid by the member unit itself (自费检测)"),
+                help_text=_(
+                    "Tick when the member's free tests of this year are used up: the unit pays "
+                    "the lab's price."
+                ),
+            )
+
+
+class MemberWithFreeTestsField(forms.ModelChoiceField):
+    """A member unit, named with its free tests left this year. ``left`` is
+    ``free_batches_by_member``'s answer: the counts of members that used some, and the quota
+    the others have whole."""
+
+    def __init__(self, *args, left, **kwargs):
+        self.left, self.quota = left
+        super().__init__(*args, **kwargs)
+
+    def label_from_instance(self, member):
+        left = self.left.get(member.pk, self.quota)
+        if left is None:
+            return str(member)
+        return _("%(member)s (free tests left: %(left)d)") % {"member": member, "left": left}
 
 
 class AppropriationForm(forms.ModelForm):
@@ -153,20 +208,8 @@ class RoundForm(forms.ModelForm):
         )
         # Prefilled rather than drawn on save: what the officer saw is what the round keeps.
         self.fields["seed"].initial = random.randrange(1, 2**31)
-        # The labs are read once here and handed to the widget as they are, so preselecting a
-        # lone lab costs no second query; the field's queryset still checks what comes back.
-        lab = self.fields["lab"]
-        labs = list(lab.queryset)
-        if len(labs) == 1:
-            # One lab to choose from: choose it, and offer no empty choice to trip over.
-            lab.initial = labs[0].pk
-            lab.empty_label = None
-        lab.widget.choices = [("", lab.empty_label)] * (lab.empty_label is not None) + [
-            (each.pk, lab.label_from_instance(each)) for each in labs
-        ]
-        self.fields["safety_category"].widget = forms.Select(
-            choices=Batch._meta.get_field("safety_category").choices
-        )
+        preselect_a_lone_lab(self.fields["lab"])
+        self.fields["safety_category"].widget = forms.Select(choices=safety_categories())
         self.fields["safety_category"].help_text = SAFETY_CATEGORY_HELP
 
     def clean_coverage(self):

@@ -18,7 +18,7 @@ def body(tenant, **overrides):
     return {
         "member": tenant.member.pk,
         "products": "四件套、被芯",
-        "standards": "GB 18401-2010、T/HMJF 001-2024",
+        "standards": "GB 18401-2010、GB/T 22796-2021",
         "guarantees": "七天无理由退货；质量问题包换；终身售后。",
         "valid_from": today.isoformat(),
         "valid_until": (today + timedelta(days=365)).isoformat(),
@@ -57,7 +57,10 @@ def test_a_commitment_is_drafted_submitted_returned_revised_and_published(coop_a
     step(api, coop_a.enterprise, pk, "submit")
     assert step(api, coop_a.admin, pk, "publish").json()["status"] == "published"
     again = step(api, coop_a.admin, pk, "publish")
-    assert again.json()["detail"] == "质量承诺当前状态为“已公开”，不能发布：只有状态为“待审核”的质量承诺可以。"
+    assert (
+        again.json()["detail"]
+        == "质量承诺当前状态为“已公开”，不能发布：只有状态为“待审核”的质量承诺可以。"
+    )
     assert step(api, coop_a.enterprise, pk, "publish").status_code == 403
 
 

@@ -8,6 +8,7 @@ import pytest
 from coop.tenancy import scope, unscoped
 from credit.services import commitments, grading
 from members.models import Member
+from tests.catalogue_entries import declarable_standards
 from tests.credit.test_complaints import PNG
 from tests.factories import next_uscc
 from tests.journeys.conftest import wait_for
@@ -160,6 +161,7 @@ def test_a_free_test_and_its_free_reinspection(coop_a, priced, visit, worker):
 def test_the_public_looks_up_a_member_and_complains(coop_a, visit, worker):
     member = coop_a.member
     today = date.today()
+    declarable_standards()  # the commitment's standards are the catalogue's
     with scope({coop_a.cooperative.pk}):
         commitment = commitments.draft(
             member=member,
