@@ -25,6 +25,7 @@ from django.utils import timezone, translation
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from coop import reasons
 from coop.models import Document, DocumentSequence
 
 # Documents see the portal under this address; the fetcher maps its /static/ to files on disk.
@@ -129,7 +130,10 @@ def supersede(documents):
 
 
 def revoke(documents, reason):
-    """Withdraw documents, e.g. when their member exits the cooperative."""
-    return documents.filter(revoked_at=None).update(
-        revoked_at=timezone.now(), revoked_reason=reason
-    )
+    """Withdraw documents, e.g. when their member exits the cooperative. A ``reasons.Coded``
+    reason is kept as its code (words in the reader's language); a typed one as text."""
+    if isinstance(reason, reasons.Coded):
+        coded = {"revoked_code": reason.code, "revoked_reason": ""}
+    else:
+        coded = {"revoked_code": "", "revoked_reason": reason}
+    return documents.filter(revoked_at=None).update(revoked_at=timezone.now(), **coded)

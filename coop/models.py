@@ -472,6 +472,9 @@ class Document(TenantModel):
     superseded_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_reason = models.TextField(blank=True)
+    # A reason the portal gave (``coop.reasons``), put in the reader's language when shown;
+    # a typed reason stays in ``revoked_reason``.
+    revoked_code = models.CharField(max_length=40, blank=True)
 
     class Meta:
         ordering = ["-issued_at"]
@@ -489,6 +492,13 @@ class Document(TenantModel):
 
     def __str__(self):
         return self.number
+
+    @property
+    def revocation(self):
+        """Why the document was revoked, in the reader's language."""
+        from coop import reasons
+
+        return reasons.said(self.revoked_code, self.revoked_reason)
 
     @property
     def status(self):

@@ -1,11 +1,12 @@
 """What the portal's HTML views share: pages of a list, and service errors shown on a form."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.paginator import Paginator
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from coop import reasons
 from coop.errors import Refused
 from coop.workflow import describe
 
@@ -47,10 +48,25 @@ def save_or_report(form, save):
     try:
         return save()
     except ValidationError as error:
-        form.add_error(None, error)
+        form.add_error(None, onto(form, error))
     except Refused as refusal:
         form.add_error(None, refusal.message)
     return None
+
+
+def onto(form, error):
+    """The service's error as this form can hold it: an error on a field the form does not
+    show (a rule on ``paid_by_member`` when the form has no such box) goes above the form,
+    still saying what it is about, rather than failing the page."""
+    if not hasattr(error, "error_dict") or set(error.error_dict) <= set(form.fields) | {
+        NON_FIELD_ERRORS
+    }:
+        return error
+    shown = {}
+    for field, errors in error.error_dict.items():
+        key = field if field in form.fields else NON_FIELD_ERRORS
+        shown.setdefault(key, []).extend(errors)
+    return ValidationError(shown)
 
 
 def run_step(request, step, verb=""):
@@ -196,6 +212,8 @@ def history_of(workflow, row):
     events = list(workflow.history(row))
     for event in events:
         event.said = describe(event)
+        # A reason the portal gave is kept as a code; words in the reader's language.
+        event.reason = reasons.said((event.details or {}).get("reason_code"), event.reason)
         # "from → to" only where it says more than the step's own words ("已批准" is a state).
         moved = event.to_status and event.to_status != event.from_status
         to_label = workflow.state_label(event.to_status)

@@ -27,7 +27,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from coop import periods
+from coop import periods, reasons
 from coop.errors import Refused
 from coop.models import StepEvent
 from coop.roles import Party, is_administrator, is_enterprise, is_lab
@@ -273,13 +273,19 @@ class Workflow:
             made = chosen.body(locked, actor=actor, **fields) if chosen.body else locked
             self._move(locked, chosen, snapshot)
             after_row = made if isinstance(made, self.model) else locked
+            given_reason = given.get(chosen.reason, "") or ""
+            details = self._details(chosen, fields)
+            if isinstance(given_reason, reasons.Coded):
+                # The portal's own reason: its code, put in words when the history is read.
+                details["reason_code"] = given_reason.code
+                given_reason = ""
             self.record(
                 after_row,
                 chosen.name,
                 actor=actor,
                 from_state=before,
-                reason=str(given.get(chosen.reason, "") or "").strip(),
-                details=self._details(chosen, fields),
+                reason=str(given_reason).strip(),
+                details=details,
             )
             return locked if made is None else made
 

@@ -12,9 +12,11 @@ class CreditConfig(AppConfig):
     def ready(self):
         # Imported here, not at the top: it reads credit's models, which load after this class.
         from credit.exports import MEMBER_GRADE
-        from credit.sampling import RISK_SOURCES
+        from credit.sampling import REASONS, RISK_SOURCES
         from members import exports
+        from testing_fund import round_words
 
         for source in RISK_SOURCES:
             risk.register(source)
+        round_words.register(REASONS)
         exports.register(MEMBER_GRADE)

@@ -1,4 +1,7 @@
 from django import forms
+from django.utils.functional import lazy
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from coop import periods
@@ -6,6 +9,8 @@ from credit.models import DEFAULT_BANDS, Commitment, Factor, Inspection, Violati
 from credit.services.complaints import MAX_EVIDENCE_BYTES
 from credit.services.grading import GRADES
 from members.models import Member
+from standards.models import Standard
+from standards.selectors import visible_standards
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -14,14 +19,51 @@ def active_members():
     return Member.objects.filter(status=Member.Status.ACTIVE).order_by("name")
 
 
+def current_standards(cooperative):
+    """``(code, title)`` of the catalogue's standards a member may declare: those in force."""
+    return [
+        (standard.code, standard.title_zh)
+        for standard in visible_standards({cooperative.pk}).order_by("code")
+        if standard.status == Standard.Status.CURRENT
+    ]
+
+
+class DatalistInput(forms.TextInput):
+    """A text input with choices offered as one types (an HTML datalist), not imposed."""
+
+    def __init__(self, list_id, options, attrs=None):
+        super().__init__({**(attrs or {}), "list": list_id})
+        self.list_id, self.options = list_id, options
+
+    def render(self, name, value, attrs=None, renderer=None):
+        options = format_html_join(
+            "", '<option value="{}">{}</option>', ((code, title) for code, title in self.options)
+        )
+        return format_html(
+            '{}<datalist id="{}">{}</datalist>',
+            super().render(name, value, attrs, renderer),
+            self.list_id,
+            options,
+        )
+
+
 class CommitmentForm(forms.ModelForm):
     class Meta:
         model = Commitment
         fields = ["products", "standards", "guarantees", "valid_from", "valid_until"]
         widgets = {"valid_from": DATE, "valid_until": DATE}
 
-    def __init__(self, *args, for_staff=False, **kwargs):
+    def __init__(self, *args, for_staff=False, cooperative=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if cooperative is not None:
+            # The catalogue's current standards, offered as the member types; the service
+            # refuses a code the catalogue lacks or one superseded.
+            self.fields["standards"].widget = DatalistInput(
+                "current-standards", current_standards(cooperative)
+            )
+            self.fields["standards"].help_text = _(
+                "Codes from the standards catalogue, separated by 、, e.g. GB 18401-2010."
+            )
         if for_staff and not self.instance.pk:
             self.fields["member"] = forms.ModelChoiceField(active_members(), label=_("member unit"))
             self.order_fields(["member"])
@@ -35,8 +77,14 @@ class ComplaintForm(forms.Form):
     evidence = forms.FileField(
         label=_("purchase evidence"),
         required=False,
-        help_text=_("A photo (JPEG, PNG) or PDF of the receipt or order, up to %(mb)d MB.")
-        % {"mb": MAX_EVIDENCE_BYTES // 1024 // 1024},
+        # Lazy as a whole: "%" on a lazy string translates it once, at import, in one language.
+        help_text=lazy(
+            lambda: (
+                gettext("A photo (JPEG, PNG) or PDF of the receipt or order, up to %(mb)d MB.")
+                % {"mb": MAX_EVIDENCE_BYTES // 1024 // 1024}
+            ),
+            str,
+        )(),
     )
     contact = forms.CharField(
         label=_("your contact"),

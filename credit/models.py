@@ -125,7 +125,22 @@ class Announcement(TenantModel):
 
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"))
+    # A notice the portal writes keeps a code and its figures here (title and body then stay
+    # empty) and reads in the reader's language through ``title_said``/``body_said``.
+    words = models.JSONField(default=dict, blank=True)
     published_at = models.DateTimeField(_("published"), default=timezone.now)
+
+    @property
+    def title_said(self):
+        from credit import grading_words
+
+        return grading_words.announcement(self)[0]
+
+    @property
+    def body_said(self):
+        from credit import grading_words
+
+        return grading_words.announcement(self)[1]
 
     class Meta:
         ordering = ["-published_at", "-id"]
@@ -327,7 +342,10 @@ class Violation(TenantModel):
     legal_clause = models.CharField(_("legal clause"), max_length=200)
     occurred_on = models.DateField(_("found on"))
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
-    outcome_reason = models.TextField(_("why this outcome"))
+    # The portal's words on rows from before ``outcome_why``, where it now keeps a code and its
+    # figures, said in the reader's language by ``outcome_said``.
+    outcome_reason = models.TextField(_("why this outcome"), blank=True)
+    outcome_why = models.JSONField(default=dict, blank=True)
     penalty_amount = models.DecimalField(
         _("penalty (yuan)"),
         max_digits=12,
@@ -336,6 +354,13 @@ class Violation(TenantModel):
         blank=True,
         validators=[MinValueValidator(Decimal("0"))],
     )
+
+    @property
+    def outcome_said(self):
+        """Why this outcome, in the reader's language."""
+        from credit import grading_words
+
+        return grading_words.outcome(self)
 
     class Meta:
         ordering = ["-occurred_on", "-id"]
@@ -389,6 +414,13 @@ class ExitProposal(TenantModel):
     proposed_at = models.DateTimeField(_("proposed"), default=timezone.now)
     decision_reason = models.TextField(_("reason for the decision"), blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    @property
+    def grounds_said(self):
+        """The grounds (kept as codes) in the reader's language."""
+        from credit import grading_words
+
+        return grading_words.grounds(self.grounds)
 
     class Meta:
         ordering = ["-proposed_at"]

@@ -10,6 +10,7 @@ from django.utils import timezone
 from coop.models import Document
 from coop.roles import is_enterprise, is_staff
 from coop.tenancy import unscoped
+from credit import grading_words
 from credit.models import (
     Assessment,
     AssessmentObjection,
@@ -184,5 +185,8 @@ def public_member_page(pk):
 
 
 def labelled(factors):
-    """A grade's stored factors with each factor's name in the reader's language."""
-    return [dict(row, label=FACTOR_LABELS.get(row["factor"], row["factor"])) for row in factors]
+    """A grade's stored factors with each factor's name and reason in the reader's language."""
+    return [
+        dict(row, label=FACTOR_LABELS.get(row["factor"], row["factor"]), why=grading_words.why(row))
+        for row in factors
+    ]

@@ -14,7 +14,15 @@ from django.views.decorators.http import require_POST
 
 from coop import throttle
 from coop.access import public_view, role_required
-from coop.pages import history_of, page_of, run_step, save_or_report, step_forms, take_from_page
+from coop.pages import (
+    history_of,
+    page_of,
+    run_step,
+    save_or_report,
+    step_forms,
+    step_tag,
+    take_from_page,
+)
 from coop.roles import is_administrator, is_enterprise, is_staff
 from credit import exports, selectors
 from credit.evidence import evidence_response
@@ -210,7 +218,11 @@ def commitment_edit(request, coop_slug, pk=None):
             .first()
         )
     form = CommitmentForm(
-        request.POST or None, instance=commitment, for_staff=for_staff, initial=previous
+        request.POST or None,
+        instance=commitment,
+        for_staff=for_staff,
+        initial=previous,
+        cooperative=request.cooperative,
     )
     if request.method == "POST" and form.is_valid():
         saved = save_or_report(form, lambda: save_commitment(request, form, commitment))
@@ -496,7 +508,7 @@ def enforcement_post(request, forms):
     record = enforcement.record_inspection if name == "inspection" else enforcement.record_violation
     saved = save_or_report(form, lambda: record(actor=request.user, **data))
     if saved and name == "violation":
-        messages.success(request, saved.outcome_reason)
+        messages.success(request, saved.outcome_said)
     return bool(saved)
 
 
@@ -506,11 +518,21 @@ def order_post(request):
     )
     form = OrderForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(
+            request,
+            " ".join(
+                f"{form.fields[name].label or name}: {' '.join(errors)}"
+                if name in form.fields
+                else " ".join(errors)
+                for name, errors in form.errors.items()
+            ),
+            extra_tags=step_tag(f"order-{violation.pk}"),
+        )
         return False
     return run_step(
         request,
         lambda: enforcement.order_rectification(
             violation=violation, actor=request.user, **form.cleaned_data
         ),
+        f"order-{violation.pk}",
     )

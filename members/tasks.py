@@ -20,7 +20,10 @@ def issue_convention_certificate(cooperative_id, signature_id):
             "member": member.name,
             "identifier": member.identifier,
             "cooperative": member.cooperative.name_zh,
-            "convention": f"{convention.title}（第 {convention.version} 版）",
+            # The title is the cooperative's words; the version is said in the reader's
+            # language on the verification page.
+            "convention": convention.title,
+            "version": convention.version,
             "adopted_on": convention.adopted_on.isoformat(),
             "signed_on": signature.signed_at.date().isoformat(),
         },

@@ -243,7 +243,18 @@ INDICATORS = [
         {},
         "GB/T 18886-2019",
     ),
-    ("odour", "异味", "odour", "", "categorical", 0, {"none": "无", "present": "有"}, None),
+    # Category labels per language, as the names are: a page in English reads "none", one in
+    # Chinese and the test report 无 (standards.notation.category_label).
+    (
+        "odour",
+        "异味",
+        "odour",
+        "",
+        "categorical",
+        0,
+        {"none": {"zh": "无", "en": "none"}, "present": {"zh": "有", "en": "present"}},
+        None,
+    ),
     (
         "azo-amines",
         "可分解致癌芳香胺染料",

@@ -8,7 +8,7 @@ from coop import periods
 from coop.models import BilingualName, TenantModel
 from coop.tenancy import ALL, ScopeError, active_scope
 from standards.codes import Level, parse_code
-from standards.notation import describe_limit
+from standards.notation import describe_limit, unit_in_words
 
 
 class ProductCategory(BilingualName):
@@ -204,7 +204,9 @@ class Indicator(BilingualName):
     unit = models.CharField(_("unit"), max_length=20, blank=True)
     result_type = models.CharField(_("result type"), max_length=20, choices=ResultType.choices)
     decimals = models.PositiveSmallIntegerField(_("decimals"), default=1)
-    # For a categorical indicator: {"none": "无异味", "present": "有异味"} and such.
+    # For a categorical indicator, its values and their labels, per language or one for all:
+    # {"none": {"zh": "无", "en": "none"}, "present": "有异味"}. Results keep the value; pages
+    # and reports show the label (standards.notation.category_label).
     categories = models.JSONField(_("categories"), default=dict, blank=True)
     method = models.ForeignKey(
         Standard,
@@ -214,6 +216,11 @@ class Indicator(BilingualName):
         related_name="+",
         verbose_name=_("test method"),
     )
+
+    @property
+    def shown_unit(self):
+        """The unit as the reader writes it ("级" in Chinese, nothing after an English grade)."""
+        return unit_in_words(self.unit)
 
     class Meta:
         ordering = ["code"]

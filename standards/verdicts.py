@@ -2,29 +2,116 @@
 
 The testing fund calls ``verdict(indicator, standard, category, raw)`` for every result a lab
 enters. A result that cannot be read for the indicator's type is refused, never guessed.
+
+A verdict keeps its sentence as a code and parameters (``code``, ``params``: JSON, category
+values as codes), and ``explain`` writes it in the language of whoever reads it, at read time: a
+result judged for a Chinese lab reads in English for an English reader, and the other way round.
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from standards.models import Indicator, Limit
-from standards.notation import GRADES, grade_name, grade_value, plain, with_decimals
+from standards.notation import (
+    DETECTED,
+    GRADES,
+    NOT_DETECTED,
+    category_label,
+    category_value,
+    grade_name,
+    grade_value,
+    joined,
+    plain,
+    unit_in_words,
+    with_decimals,
+)
 
 PASS, WARN, FAIL = "pass", "warn", "fail"
-NOT_DETECTED = {"not detected", "nd", "n.d.", "未检出", "未检出。", "<dl"}
-DETECTED = {"detected", "检出", "已检出"}
+
+# The sentence of each verdict code. The msgids are the sentences the verdicts always wrote, so
+# their translations serve; a code, once stored on a result, keeps its meaning and parameters.
+SENTENCES = {
+    "below_minimum": gettext_noop(
+        "%(indicator)s %(value)s%(unit)s is below the category %(category)s minimum of "
+        "%(limit)s%(unit)s (%(standard)s)."
+    ),
+    "above_maximum": gettext_noop(
+        "%(indicator)s %(value)s%(unit)s exceeds the category %(category)s limit of "
+        "%(limit)s%(unit)s (%(standard)s)."
+    ),
+    "near_limit": gettext_noop(
+        "%(indicator)s %(value)s%(unit)s meets the category %(category)s requirement "
+        "(%(range)s, %(standard)s) but is close to its limit."
+    ),
+    "meets": gettext_noop(
+        "%(indicator)s %(value)s%(unit)s meets the category %(category)s requirement "
+        "(%(range)s, %(standard)s)."
+    ),
+    "category_allowed": gettext_noop(
+        "%(indicator)s: %(value)s, as category %(category)s requires (%(standard)s)."
+    ),
+    "category_refused": gettext_noop(
+        "%(indicator)s: %(value)s, where category %(category)s requires %(allowed)s (%(standard)s)."
+    ),
+    "not_detected_below_limit": gettext_noop(
+        "%(indicator)s %(value)s%(unit)s counts as not detected (up to %(limit)s"
+        "%(unit)s, %(standard)s)."
+    ),
+    "detected_prohibited": gettext_noop(
+        "%(indicator)s detected: prohibited in category %(category)s (%(standard)s)."
+    ),
+    "detected_allowed": gettext_noop("%(indicator)s detected; %(standard)s does not prohibit it."),
+    "not_detected": gettext_noop("%(indicator)s not detected, as %(standard)s requires."),
+}
 
 
 @dataclass(frozen=True)
 class Verdict:
     result: str  # PASS, WARN or FAIL
-    explanation: str
+    code: str  # a key of SENTENCES
+    # What the sentence names, JSON as a result row keeps it: the indicator's code, the reading
+    # and limits as written, the unit, the safety category, the standard's code, category values.
+    params: dict
     value: object  # the reading: a Decimal, a grade, a category or a detection
+    indicator: Indicator = field(default=None, compare=False, repr=False)
+
+    @property
+    def explanation(self):
+        """The sentence in the active language."""
+        return explain(self.code, self.params, indicator=self.indicator)
+
+
+def explain(code, params, indicator=None):
+    """A verdict's sentence in the active language, from its code and parameters. The
+    indicator's name and category labels are read now, in that language; pass the indicator to
+    save looking it up by its code. An unknown code explains nothing ("")."""
+    sentence = SENTENCES.get(code)
+    if sentence is None:
+        return ""
+    if indicator is None or indicator.code != params.get("indicator"):
+        indicator = Indicator.objects.filter(code=params.get("indicator")).first()
+    unit = unit_in_words(params.get("unit") or "")
+    facts = {
+        "indicator": indicator.name if indicator else params.get("indicator", ""),
+        "standard": params.get("standard", ""),
+        "category": params.get("category", ""),
+        "unit": f" {unit}" if unit else "",
+        "value": params.get("value", ""),
+        "limit": params.get("limit", ""),
+    }
+    if code in ("category_allowed", "category_refused"):
+        labels = indicator.categories if indicator else {}
+        facts["value"] = category_label(labels, facts["value"])
+        facts["allowed"] = joined(category_label(labels, v) for v in params.get("allowed", []))
+    if code in ("meets", "near_limit"):
+        facts["range"] = describe_range(params.get("minimum"), params.get("maximum"), facts["unit"])
+    return _(sentence) % facts
 
 
 class UnreadableResult(ValidationError):
@@ -37,8 +124,10 @@ MOST_CHARACTERS = 60
 MOST_WHOLE_DIGITS, MOST_PLACES = 8, 4
 
 
-def read(indicator, raw):
-    """The raw text as the indicator's type reads it, or UnreadableResult saying why."""
+def read(indicator, raw, *, negative=None):
+    """The raw text as the indicator's type reads it, or UnreadableResult saying why.
+    ``negative``: whether a number may be below zero; None asks the limits (``may_be_negative``).
+    """
     text = str(raw).strip()
     if len(text) > MOST_CHARACTERS:
         raise UnreadableResult(
@@ -48,7 +137,7 @@ def read(indicator, raw):
         )
     kind = indicator.result_type
     if kind == Indicator.ResultType.NUMERIC:
-        return read_number(indicator, text)
+        return read_number(indicator, text, negative)
     if kind == Indicator.ResultType.GRADE:
         grade = re.sub(r"\s*[–—/－]\s*|\s*-\s*", "-", text)
         if grade not in GRADES:
@@ -59,22 +148,23 @@ def read(indicator, raw):
             )
         return grade
     if kind == Indicator.ResultType.CATEGORICAL:
-        for value, label in indicator.categories.items():
-            if text.lower() in (value.lower(), str(label).lower()):
-                return value
+        value = category_value(indicator.categories, text)
+        if value is not None:
+            return value
+        labels = indicator.categories
         raise UnreadableResult(
             _("“%(raw)s” is not one of %(allowed)s.")
-            % {"raw": text, "allowed": "、".join(indicator.categories.values())},
+            % {"raw": text, "allowed": joined(category_label(labels, v) for v in labels)},
             code="unreadable_category",
         )
     if text.lower() in NOT_DETECTED:
         return "not detected"
     if text.lower() in DETECTED:
         return "detected"
-    return read_number(indicator, text)  # an amount, compared with the detection limit
+    return read_number(indicator, text, negative)  # an amount, compared with the detection limit
 
 
-def read_number(indicator, text):
+def read_number(indicator, text, negative=None):
     try:
         number = Decimal(text)
     except InvalidOperation:
@@ -82,7 +172,7 @@ def read_number(indicator, text):
     if number is None or not number.is_finite():
         raise UnreadableResult(
             _("“%(raw)s” is not a number (%(indicator)s, in %(unit)s).")
-            % {"raw": text, "indicator": indicator.name, "unit": indicator.unit or "—"},
+            % {"raw": text, "indicator": indicator.name, "unit": indicator.shown_unit or "—"},
             code="unreadable_number",
         )
     facts = {"raw": text, "indicator": indicator.name}
@@ -100,7 +190,7 @@ def read_number(indicator, text):
             % dict(facts, places=MOST_PLACES),
             code="too_precise",
         )
-    if number < 0 and not may_be_negative(indicator):
+    if number < 0 and not (may_be_negative(indicator) if negative is None else negative):
         raise UnreadableResult(
             _("“%(raw)s”: %(indicator)s cannot be below zero.") % facts, code="negative"
         )
@@ -149,20 +239,29 @@ def verdict(indicator, standard, category, raw):
     """Pass, fail or warn for the raw result, with a sentence that names value and limit."""
     value = read(indicator, raw)
     limit = find_limit(indicator, standard, category)
+    return judge(indicator, limit, standard.code, category, value)
+
+
+def judge(indicator, limit, standard_code, category, value):
+    """The verdict on a value already read, against the limit found for it. It reads no table,
+    so a migration can judge its rows again with the models of its time."""
     facts = {
-        "indicator": indicator.name,
-        "standard": standard.code,
+        "indicator": indicator.code,
+        "standard": standard_code,
         "category": category,
-        "unit": f" {indicator.unit}" if indicator.unit else "",
+        "unit": indicator.unit,
     }
     kind = indicator.result_type
     if kind == Indicator.ResultType.CATEGORICAL:
-        return categorical(limit, indicator, value, facts)
-    if kind == Indicator.ResultType.DETECTION:
-        return detection(limit, value, facts)
-    if kind == Indicator.ResultType.GRADE:
-        return bounded(limit, grade_value(value), value, grade_name, grade_name, facts)
-    return bounded(limit, value, value, plain, with_decimals(indicator.decimals), facts)
+        judged = categorical(limit, value, facts)
+    elif kind == Indicator.ResultType.DETECTION:
+        judged = detection(limit, value, facts)
+    elif kind == Indicator.ResultType.GRADE:
+        judged = bounded(limit, grade_value(value), value, grade_name, grade_name, facts)
+    else:
+        judged = bounded(limit, value, value, plain, with_decimals(indicator.decimals), facts)
+    result, code, params, value = judged
+    return Verdict(result, code, params, value, indicator=indicator)
 
 
 def bounded(limit, number, value, show, show_limit, facts):
@@ -172,106 +271,48 @@ def bounded(limit, number, value, show, show_limit, facts):
     if limit.minimum is not None:
         low = limit.minimum
         if number < low or (number == low and not limit.minimum_inclusive):
-            facts["limit"] = show_limit(low)
-            return Verdict(
-                FAIL,
-                _(
-                    "%(indicator)s %(value)s%(unit)s is below the category %(category)s minimum of "
-                    "%(limit)s%(unit)s (%(standard)s)."
-                )
-                % facts,
-                value,
-            )
+            return FAIL, "below_minimum", dict(facts, limit=show_limit(low)), value
     if limit.maximum is not None:
         high = limit.maximum
         if number > high or (number == high and not limit.maximum_inclusive):
-            facts["limit"] = show_limit(high)
-            return Verdict(
-                FAIL,
-                _(
-                    "%(indicator)s %(value)s%(unit)s exceeds the category %(category)s limit of "
-                    "%(limit)s%(unit)s (%(standard)s)."
-                )
-                % facts,
-                value,
-            )
-    facts["range"] = describe_range(limit, show_limit, facts["unit"])
+            return FAIL, "above_maximum", dict(facts, limit=show_limit(high)), value
+    facts["minimum"] = None if limit.minimum is None else show_limit(limit.minimum)
+    facts["maximum"] = None if limit.maximum is None else show_limit(limit.maximum)
     near_low = limit.warn_below is not None and number < limit.warn_below
     near_high = limit.warn_above is not None and number > limit.warn_above
     if near_low or near_high:
-        return Verdict(
-            WARN,
-            _(
-                "%(indicator)s %(value)s%(unit)s meets the category %(category)s requirement "
-                "(%(range)s, %(standard)s) but is close to its limit."
-            )
-            % facts,
-            value,
-        )
-    return Verdict(
-        PASS,
-        _(
-            "%(indicator)s %(value)s%(unit)s meets the category %(category)s requirement "
-            "(%(range)s, %(standard)s)."
-        )
-        % facts,
-        value,
-    )
+        return WARN, "near_limit", facts, value
+    return PASS, "meets", facts, value
 
 
-def describe_range(limit, show, unit):
-    if limit.minimum is not None and limit.maximum is not None:
-        return f"{show(limit.minimum)}–{show(limit.maximum)}{unit}"
-    if limit.maximum is not None:
-        return _("at most %(limit)s") % {"limit": f"{show(limit.maximum)}{unit}"}
-    return _("at least %(limit)s") % {"limit": f"{show(limit.minimum)}{unit}"}
+def describe_range(minimum, maximum, unit):
+    """The range a reading met, from its limits as written: "4.0–8.5", "at most 75 mg/kg"."""
+    if minimum is not None and maximum is not None:
+        return f"{minimum}–{maximum}{unit}"
+    if maximum is not None:
+        return _("at most %(limit)s") % {"limit": f"{maximum}{unit}"}
+    if minimum is not None:
+        return _("at least %(limit)s") % {"limit": f"{minimum}{unit}"}
+    return "—"
 
 
-def categorical(limit, indicator, value, facts):
-    facts = dict(facts, value=indicator.categories.get(value, value))
+def categorical(limit, value, facts):
+    """The category values stay codes in the parameters; ``explain`` shows their labels."""
+    facts = dict(facts, value=value)
     if value in limit.allowed:
-        return Verdict(
-            PASS,
-            _("%(indicator)s: %(value)s, as category %(category)s requires (%(standard)s).")
-            % facts,
-            value,
-        )
-    facts["allowed"] = "、".join(indicator.categories.get(v, v) for v in limit.allowed)
-    return Verdict(
-        FAIL,
-        _(
-            "%(indicator)s: %(value)s, where category %(category)s requires %(allowed)s "
-            "(%(standard)s)."
-        )
-        % facts,
-        value,
-    )
+        return PASS, "category_allowed", facts, value
+    return FAIL, "category_refused", dict(facts, allowed=list(limit.allowed)), value
 
 
 def detection(limit, value, facts):
     if isinstance(value, Decimal):
         threshold = limit.detection_limit or Decimal(0)
-        facts = dict(facts, value=plain(value), limit=plain(threshold))
         if value <= threshold:
-            return Verdict(
-                PASS,
-                _(
-                    "%(indicator)s %(value)s%(unit)s counts as not detected (up to %(limit)s"
-                    "%(unit)s, %(standard)s)."
-                )
-                % facts,
-                "not detected",
-            )
+            facts = dict(facts, value=plain(value), limit=plain(threshold))
+            return PASS, "not_detected_below_limit", facts, "not detected"
         value = "detected"
     if value == "detected":
         if limit.prohibited:
-            return Verdict(
-                FAIL,
-                _("%(indicator)s detected: prohibited in category %(category)s (%(standard)s).")
-                % facts,
-                value,
-            )
-        return Verdict(
-            PASS, _("%(indicator)s detected; %(standard)s does not prohibit it.") % facts, value
-        )
-    return Verdict(PASS, _("%(indicator)s not detected, as %(standard)s requires.") % facts, value)
+            return FAIL, "detected_prohibited", facts, value
+        return PASS, "detected_allowed", facts, value
+    return PASS, "not_detected", facts, value

@@ -1,7 +1,12 @@
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -17,6 +22,7 @@ from coop.schema import YEAR
 from coop.workflow_api import StepActions
 from members.models import Member
 from standards.models import Indicator, ProductCategory, Standard
+from testing_fund import round_words
 from testing_fund.models import (
     Batch,
     Fund,
@@ -40,10 +46,26 @@ COOP_SLUG = OpenApiParameter("coop_slug", str, OpenApiParameter.PATH)
 
 class ResultSerializer(serializers.ModelSerializer):
     indicator = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    reading = serializers.CharField(
+        read_only=True, help_text="the result in the request's language: a category by its label"
+    )
+    explanation = serializers.CharField(
+        source="explained", read_only=True, help_text="why the verdict, in the request's language"
+    )
 
     class Meta:
         model = Result
-        fields = ["indicator", "price", "raw", "verdict", "explanation"]
+        fields = [
+            "indicator",
+            "price",
+            "raw",
+            "reading",
+            "verdict",
+            "explanation",
+            "explanation_code",
+            "explanation_params",
+        ]
+        read_only_fields = ["explanation_code", "explanation_params"]
 
 
 # What a request for a test sets; the rest is the workflow's.
@@ -60,6 +82,9 @@ REQUESTED_FIELDS = {
     "quantity",
     "delivery",
     "due_on",
+    # Set once, on the request (the API has no update): a unit with no free test left asks
+    # for one at its own expense; the service refuses a fund-paid one then.
+    "paid_by_member",
 }
 
 
@@ -126,6 +151,12 @@ class BatchSerializer(serializers.ModelSerializer):
         ]
         # Everything but what a request sets is the workflow's to write.
         read_only_fields = [name for name in fields if name not in REQUESTED_FIELDS]
+        extra_kwargs = {
+            "paid_by_member": {
+                "help_text": "the unit pays the lab itself; required (true) once its free "
+                "tests of the year are used up, set only on the request"
+            }
+        }
 
     def get_priority(self, batch) -> int | None:
         return getattr(batch, "priority", None)  # annotated by with_priority only
@@ -366,7 +397,54 @@ class LedgerViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return LedgerEntry.objects.all()
 
 
+class SelectedMemberSerializer(serializers.Serializer):
+    """A selected member: its weight in the draw, and why it was drawn in the request's
+    language, with the reasons as the round keeps them (codes with parameters)."""
+
+    member = serializers.IntegerField()
+    weight = serializers.IntegerField()
+    reasons = serializers.ListField(child=serializers.CharField())
+    reason_codes = serializers.ListField(child=serializers.JSONField())
+
+
+class RoundListSerializer(serializers.ListSerializer):
+    """Names the districts and categories of every round listed at once, not per round."""
+
+    def to_representation(self, data):
+        rounds_ = list(data.all() if hasattr(data, "all") else data)
+        self.child.name_rows(rounds_)
+        return super().to_representation(rounds_)
+
+
 class RoundSerializer(serializers.ModelSerializer):
+    selection = serializers.SerializerMethodField()
+
+    def name_rows(self, sampling_rounds):
+        """Code each round's selection (legacy text too) and look its names up in bulk."""
+        self._coded = {
+            sampling_round.pk: round_words.with_legacy_stratum(
+                sampling_round, sampling_round.selection
+            )
+            for sampling_round in sampling_rounds
+        }
+        self._names = round_words.names_for([row for rows in self._coded.values() for row in rows])
+
+    @extend_schema_field(SelectedMemberSerializer(many=True))
+    def get_selection(self, sampling_round):
+        if sampling_round.pk not in getattr(self, "_coded", {}):
+            self.name_rows([sampling_round])
+        return [
+            {
+                "member": row["member"],
+                "weight": row["weight"],
+                "reasons": [
+                    round_words.reason_in_words(said, self._names) for said in row["reasons"]
+                ],
+                "reason_codes": row["reasons"],
+            }
+            for row in self._coded[sampling_round.pk]
+        ]
+
     class Meta:
         model = SamplingRound
         fields = [
@@ -382,7 +460,8 @@ class RoundSerializer(serializers.ModelSerializer):
             "created_at",
             "confirmed_at",
         ]
-        read_only_fields = ["status", "selection", "created_at", "confirmed_at"]
+        read_only_fields = ["status", "created_at", "confirmed_at"]
+        list_serializer_class = RoundListSerializer
         extra_kwargs = {"seed": {"required": False}}
 
 

@@ -126,7 +126,8 @@ def seed_history(fund, lab, standard):
                     price=prices[indicator.pk],
                     raw=reading,
                     verdict=outcome.result,
-                    explanation=outcome.explanation,
+                    explanation_code=outcome.code,
+                    explanation_params=outcome.params,
                     reported_on=batch.reported_on,
                 )
             )
@@ -205,6 +206,8 @@ def seed_enterprise_tests(fund, lab, standard):
             chain_role=Member.ChainRole.FINISHED_PRODUCT,
             lot_number=f"JH-{fund.year}-{product}",
             quantity="3 套",
+            # Past its free tests the unit asks for one at its own expense, as a page would.
+            paid_by_member=batches.free_batches_left(member, fund.year) == 0,
         )
         if until == "requested":
             continue

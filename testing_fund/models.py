@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from coop.models import BilingualName, TenantModel, cooperative_key
 from coop.models import Objection as ObjectionShape
 from members.models import Member
+from standards.notation import reading_in_words
+from standards.verdicts import explain
 
 YUAN = {"max_digits": 12, "decimal_places": 2}
 
@@ -387,6 +389,17 @@ class Result(TenantModel):
         blank=True,
         choices=[("pass", _("pass")), ("warn", _("pass, close to the limit")), ("fail", _("fail"))],
     )
+    # The verdict's sentence as a code and its parameters (standards.verdicts), written in the
+    # reader's language when read: ``explained``. The database fills them for a row inserted
+    # by SQL (the rounds' results to enter).
+    explanation_code = models.CharField(
+        _("explanation code"), max_length=40, blank=True, db_default=""
+    )
+    explanation_params = models.JSONField(
+        _("explanation parameters"), default=dict, blank=True, db_default={}
+    )
+    # The sentence as written, in the language of the lab user who entered the result, by a
+    # portal that kept no code: read only for such a row (one the migration could not judge).
     explanation = models.TextField(_("explanation"), blank=True)
 
     class Meta:
@@ -400,6 +413,18 @@ class Result(TenantModel):
         indexes = [models.Index(fields=["cooperative", "reported_on", "indicator", "verdict"])]
         verbose_name = _("result")
         verbose_name_plural = _("results")
+
+    @property
+    def explained(self):
+        """Why the verdict, in the reader's language."""
+        if self.explanation_code:
+            return explain(self.explanation_code, self.explanation_params, self.indicator)
+        return self.explanation
+
+    @property
+    def reading(self):
+        """The reading as the reader reads it: "none" is 无 in Chinese (standards.notation)."""
+        return reading_in_words(self.indicator, self.raw) if self.raw else ""
 
 
 class Rectification(TenantModel):

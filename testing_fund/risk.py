@@ -7,7 +7,9 @@ in its ``AppConfig.ready()``, so this app never imports the higher one.
 
 A source is a function ``(cooperative_id, today) -> {member_id: [(points, reason), …]}``: one
 or a few grouped queries over the cooperative's members; a member it says nothing of is left
-out. Reasons are written in the active language, as staff read them.
+out. A reason is a code with parameters (``round_words.reason``), kept on the round and put in
+words when read, in the reader's language; the source's app registers its codes' templates
+with ``round_words.register`` alongside the source.
 """
 
 _sources = []

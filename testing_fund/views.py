@@ -3,7 +3,6 @@ its samples, staff approve, verify and report, keep the fund, plan rounds and re
 Every step is taken through its declared workflow, as in the API."""
 
 import math
-from collections import Counter
 
 from django.contrib import messages
 from django.db import transaction
@@ -16,20 +15,20 @@ from django.views.decorators.http import require_POST
 from coop import services, xlsx
 from coop.access import role_required
 from coop.errors import Refused
-from coop.models import District, Document
+from coop.models import Document
 from coop.pages import (
     history_of,
     page_of,
     run_step,
     save_or_report,
     step_forms,
+    step_tag,
     take_from_page,
 )
 from coop.periods import asked_year
 from coop.roles import is_administrator, is_enterprise, is_lab, is_staff
 from members.models import Member
-from standards.models import ProductCategory
-from testing_fund import statistics
+from testing_fund import round_words, statistics
 from testing_fund.bulk_views import sampling_section
 from testing_fund.forms import (
     AdjustmentForm,
@@ -107,11 +106,12 @@ def tabs(states, batches, shown):
 def batch_request(request, coop_slug):
     """Two steps: choose the standard, then the product, lab and the standard's indicators."""
     cooperative = request.cooperative
-    # The enterprise sees its free tests left before sending (staff choose the member in the
-    # form, so its quota is checked at approval).
-    free_left = quota = None
+    # The enterprise sees its free tests left before sending; staff see each member's beside
+    # its name in the form's choice, and may mark the request paid by the member.
+    free_left = quota = members_left = None
+    year = timezone.localdate().year
     if is_enterprise(request.user):
-        free_left, quota = batches.free_batches(request.user.member, timezone.localdate().year)
+        free_left, quota = batches.free_batches(request.user.member, year)
     choice = StandardChoiceForm(request.GET or None, cooperative=cooperative)
     if not choice.is_valid():
         return render(
@@ -121,12 +121,15 @@ def batch_request(request, coop_slug):
         )
     standard = choice.cleaned_data["standard"]
     for_staff = not is_enterprise(request.user)
+    if for_staff:
+        members_left = batches.free_batches_by_member(cooperative, year)
     form = BatchRequestForm(
         request.POST or None,
         cooperative=cooperative,
         standard=standard,
         for_staff=for_staff,
         free_left=free_left,
+        members_left=members_left,
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -224,7 +227,7 @@ def batch_step(request, coop_slug, pk, verb):
     try:
         workflow, row = batches.step_of(batch, verb)
     except Refused as refusal:
-        messages.error(request, refusal.message)
+        messages.error(request, refusal.message, extra_tags=step_tag(verb))
         return redirect("batch-detail", coop_slug=coop_slug, pk=pk)
     made = take_from_page(request, workflow, row, verb, step_data(request.POST))
     if verb == "reinspect" and made is not None:  # the new batch is the next page
@@ -399,11 +402,12 @@ def round_detail(request, coop_slug, pk):
         elif run_step(
             request,
             lambda: rounds.confirm_round(sampling_round=sampling_round, actor=request.user),
+            "confirm",
         ):
             messages.success(request, _("Confirmed: the batches and reservations are booked."))
         return redirect("round-detail", coop_slug=coop_slug, pk=pk)
     page = page_of(request, sampling_round.selection)
-    reasons = stratum_in_words(sampling_round, page)
+    reasons = round_words.selection_in_words(sampling_round, page)
     names = dict(
         Member.objects.filter(pk__in=[row["member"] for row in page]).values_list("pk", "name")
     )
@@ -423,46 +427,6 @@ def round_detail(request, coop_slug, pk):
             "sampling": sampling_section(request, sampling_round),
         },
     )
-
-
-def stratum_in_words(sampling_round, page):
-    """Each row's reasons with its stratum said in the reader's words: the selection stores
-    the stratum as ``district id/category code`` (its sorting key), which means nothing to a
-    person; the inputs say which stratum each member was in, so its size and share follow."""
-    stratum_of = {row["member"]: row["stratum"] for row in sampling_round.inputs}
-    size = Counter(stratum_of.values())
-    taken = Counter(stratum_of.get(row["member"]) for row in sampling_round.selection)
-    keys = [stratum_of.get(row["member"], "/").partition("/") for row in page]
-    districts = {
-        str(district.pk): district.name
-        for district in District.objects.filter(
-            pk__in=[int(key[0]) for key in keys if key[0].isdigit()]
-        )
-    }
-    categories = {
-        category.code: category.name
-        for category in ProductCategory.objects.filter(code__in=[key[2] for key in keys if key[2]])
-    }
-    said = {}
-    for row in page:
-        stratum = stratum_of.get(row["member"])
-        if stratum is None:  # a round planned before its inputs were kept: as stored
-            said[row["member"]] = row["reasons"]
-            continue
-        district, _slash, category = stratum.partition("/")
-        words = _("Stratified sampling: %(where)s, %(taken)d of %(size)d members") % {
-            "where": " · ".join(
-                part
-                for part in (districts.get(district), categories.get(category, category))
-                if part
-            )
-            or _("no district or category"),
-            "taken": taken[stratum],
-            "size": size[stratum],
-        }
-        # The first stored reason is the stratum in codes; the others are already words.
-        said[row["member"]] = [words, *row["reasons"][1:]]
-    return said
 
 
 def named(rows, key, show=str):

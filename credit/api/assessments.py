@@ -19,6 +19,10 @@ from credit.services import assessments
 
 
 class AnnouncementSerializer(serializers.ModelSerializer):
+    # A notice the portal wrote reads in the reader's language.
+    title = serializers.CharField(source="title_said", read_only=True)
+    body = serializers.CharField(source="body_said", read_only=True)
+
     class Meta:
         model = Announcement
         fields = ["id", "title", "body", "published_at"]
@@ -75,7 +79,9 @@ class AssessmentViewSet(ReadOnlyOwned):
     @extend_schema(
         request=PeriodSerializer,
         parameters=[COOP_SLUG],
-        responses={201: inline_serializer("AssessmentRun", {"created": serializers.IntegerField()})},
+        responses={
+            201: inline_serializer("AssessmentRun", {"created": serializers.IntegerField()})
+        },
     )
     @action(detail=False, methods=["post"])
     def run(self, request, **kwargs):

@@ -42,6 +42,8 @@ class ViolationSerializer(serializers.ModelSerializer):
     inspection = serializers.PrimaryKeyRelatedField(
         queryset=Inspection.objects, required=False, allow_null=True
     )
+    # Kept as a code and its figures; words in the reader's language.
+    outcome_reason = serializers.CharField(source="outcome_said", read_only=True)
 
     class Meta:
         model = Violation

@@ -18,6 +18,8 @@ from credit.services import enforcement
 
 class ExitProposalSerializer(serializers.ModelSerializer):
     member_name = serializers.CharField(source="member.name", read_only=True)
+    # Kept as codes; words in the reader's language.
+    grounds = serializers.ListField(child=serializers.CharField(), source="grounds_said")
 
     class Meta:
         model = ExitProposal

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 
 from coop.permissions import only
 from coop.roles import is_staff
-from credit import selectors
+from credit import grading_words, selectors
 from credit.api.rows import COOP_SLUG, ReadOnlyOwned, administrator_only
 from credit.models import (
     CreditGrade,
@@ -23,10 +23,14 @@ class FactorSerializer(serializers.Serializer):
     weight = serializers.CharField()
     share = serializers.CharField()
     points = serializers.CharField()
-    why = serializers.CharField()
+    why = serializers.SerializerMethodField()
 
     def get_label(self, row) -> str:
         return str(selectors.FACTOR_LABELS.get(row["factor"], row["factor"]))
+
+    def get_why(self, row) -> str:
+        # Stored as a code with its counts; words in the reader's language.
+        return grading_words.why(row)
 
 
 class CreditGradeSerializer(serializers.ModelSerializer):
@@ -72,7 +76,10 @@ class CreditGradeViewSet(ReadOnlyOwned):
         responses={
             201: inline_serializer(
                 "GradingRun",
-                {"graded": serializers.IntegerField(), "exit_proposals": serializers.IntegerField()},
+                {
+                    "graded": serializers.IntegerField(),
+                    "exit_proposals": serializers.IntegerField(),
+                },
             )
         },
     )

@@ -23,6 +23,7 @@ from coop.models import StepEvent
 from coop.roles import Party
 from coop.workflow import Workflow, step
 from coop.workflow_api import step_text
+from credit.grading_words import coded
 from credit.models import Announcement, Assessment, AssessmentObjection, Complaint, Violation
 from members.models import Member
 from testing_fund.models import Batch
@@ -147,19 +148,18 @@ def announce(*, cooperative, actor, start, end, days=OBJECTION_DAYS):
     until = timezone.localdate() + timedelta(days=days)
     announcement = Announcement.objects.create(
         cooperative=cooperative,
-        title=_("Commitment fulfilment assessment %(start)s to %(end)s")
-        % {"start": start, "end": end},
-        body=_(
-            "%(fulfilled)d member units fulfilled their quality commitments, %(mostly)d "
-            "basically fulfilled them and %(not)d did not. Each result is on the member's "
-            "page. A member may object until %(until)s."
-        )
-        % {
-            "fulfilled": counts.get(Result.FULFILLED, 0),
-            "mostly": counts.get(Result.MOSTLY, 0),
-            "not": counts.get(Result.NOT_FULFILLED, 0),
-            "until": until,
-        },
+        # Kept as a code and its figures: the notice reads in each reader's language.
+        words=coded(
+            "assessment",
+            **{
+                "start": str(start),
+                "end": str(end),
+                "fulfilled": counts.get(Result.FULFILLED, 0),
+                "mostly": counts.get(Result.MOSTLY, 0),
+                "not": counts.get(Result.NOT_FULFILLED, 0),
+                "until": str(until),
+            },
+        ),
     )
     audit.record(instance=announcement, actor=actor, action="assessment_announce")
     Assessment.objects.filter(pk__in=[row.pk for row in drafts]).update(

@@ -3,6 +3,8 @@ by staff, or returned with a note → withdrawn. A published commitment gets a c
 the document pipeline; publishing a new one withdraws the member's previous one. Every step is
 declared once, in ``COMMITMENT`` at the bottom; the functions above it are their bodies."""
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -10,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
-from coop import audit, documents
+from coop import audit, documents, reasons
 from coop.errors import Refused
 from coop.models import Document
 from coop.roles import Party
@@ -19,10 +21,47 @@ from coop.workflow_api import step_text
 from credit.models import Commitment
 from credit.tasks import issue_commitment_certificate
 from members.models import Member
+from standards.codes import normalise
+from standards.models import Standard
+from standards.selectors import visible_standards
 
 Status = Commitment.Status
 FIELDS = ("products", "standards", "guarantees", "valid_from", "valid_until")
 EDITABLE = (Status.DRAFT, Status.RETURNED)
+
+
+# The codes a commitment lists are written one after another, separated as people write them.
+SEPARATORS = re.compile(r"[、,，;；\n]+")
+
+
+OUT_OF_FORCE = (Standard.Status.SUPERSEDED, Standard.Status.WITHDRAWN)
+
+
+def declared_codes(text):
+    return [normalise(code) for code in SEPARATORS.split(text) if code.strip()]
+
+
+def check_standards(commitment):
+    """Each standard the member declares is one of the catalogue's, in force or coming into
+    force: an unknown code is refused naming the field, a superseded one naming what replaced
+    it (a member keeps the current version). The one check, for drafts and revisions alike."""
+    codes = declared_codes(commitment.standards)
+    known = {
+        standard.code: standard
+        for standard in visible_standards({commitment.cooperative_id}).filter(code__in=codes)
+    }
+    for code in codes:
+        standard = known.get(code)
+        if standard is None:
+            message = _("“%(code)s” is not in the standards catalogue: pick one of its codes.")
+        elif standard.status not in OUT_OF_FORCE:
+            continue
+        elif standard.superseded_by:  # withdrawn when replaced, as most are: name the successor
+            message = _("%(code)s is superseded by %(successor)s: declare the current version.")
+        else:
+            message = _("%(code)s has been withdrawn: declare a standard in force.")
+        successor = standard.superseded_by.code if standard and standard.superseded_by else ""
+        raise ValidationError({"standards": message % {"code": code, "successor": successor}})
 
 
 def check_period(commitment):
@@ -37,6 +76,7 @@ def draft(*, member, actor, **fields):
     commitment = Commitment(cooperative_id=member.cooperative_id, member=member, **fields)
     commitment.full_clean()
     check_period(commitment)
+    check_standards(commitment)
     commitment.save()
     COMMITMENT.record(commitment, "draft", actor=actor)
     return commitment
@@ -52,6 +92,7 @@ def revise(*, commitment, actor, **fields):
         setattr(commitment, name, value)
     commitment.full_clean()
     check_period(commitment)
+    check_standards(commitment)
     commitment.save()
     audit.record(instance=commitment, actor=actor, action="commitment_revise")
     return commitment
@@ -93,7 +134,7 @@ def published(commitment, *, actor):
             previous,
             actor=actor,
             check_who=False,
-            reason=str(_("replaced by a new commitment")),
+            reason=reasons.Coded(reasons.COMMITMENT_REPLACED),
         )
     commitment.published_at = timezone.now()
     issue_commitment_certificate.delay_on_commit(commitment.cooperative_id, commitment.pk)
@@ -102,11 +143,14 @@ def published(commitment, *, actor):
 def withdrawn(commitment, *, actor, reason):
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason: it is shown with the commitment.")})
+    # The portal's own reason stays a code (on the certificate and the history, in the reader's
+    # language); the review note is for what a person wrote, so it stays empty then.
+    coded = isinstance(reason, reasons.Coded)
     documents.revoke(
         Document.objects.filter(kind=Document.Kind.COMMITMENT_CERTIFICATE, source_id=commitment.pk),
-        reason.strip(),
+        reason if coded else reason.strip(),
     )
-    commitment.review_note = reason.strip()
+    commitment.review_note = "" if coded else reason.strip()
 
 
 def withdrawing(commitment):

@@ -21,6 +21,7 @@ from coop.models import User
 from coop.roles import Party
 from coop.workflow import Workflow, step
 from coop.workflow_api import step_text
+from credit.grading_words import coded
 from credit.models import (
     EnforcementPolicy,
     ExitProposal,
@@ -53,15 +54,14 @@ def outcome_of(member, severity, occurred_on):
         .order_by("-occurred_on")
         .first()
     )
+    # Kept as a code and its figures; ``grading_words.outcome`` says it in the reader's language.
     if severity == Violation.Severity.SERIOUS:
-        return Violation.Outcome.PENALTY, _("A serious violation is penalised.")
+        return Violation.Outcome.PENALTY, coded("serious")
     if earlier:
-        return Violation.Outcome.PENALTY, _(
-            "A repeat: the member's previous violation was on %(date)s, within %(days)d days."
-        ) % {"date": earlier.occurred_on, "days": days}
-    return Violation.Outcome.WARNING, _(
-        "A first minor violation within %(days)d days: a warning without penalty."
-    ) % {"days": days}
+        return Violation.Outcome.PENALTY, coded(
+            "repeat", date=earlier.occurred_on.isoformat(), days=days
+        )
+    return Violation.Outcome.WARNING, coded("first_minor", days=days)
 
 
 @transaction.atomic
@@ -87,13 +87,18 @@ def record_violation(
         penalty_amount=penalty_amount,
     )
     # What was asked is checked first (its date in range before any sum of days with it).
-    violation.full_clean(exclude=["outcome", "outcome_reason"])
+    violation.full_clean(exclude=["outcome", "outcome_reason", "outcome_why"])
     outcome, why = outcome_of(member, severity, occurred_on)
     if outcome == Violation.Outcome.WARNING:
         violation.penalty_amount = None  # a first offence is not fined, whatever was proposed
-    violation.outcome, violation.outcome_reason = outcome, why
+    violation.outcome, violation.outcome_why, violation.outcome_reason = outcome, why, ""
     violation.save()
-    audit.record(instance=violation, actor=actor, action=f"violation_{outcome}", reason=why)
+    audit.record(
+        instance=violation,
+        actor=actor,
+        action=f"violation_{outcome}",
+        reason=violation.outcome_said,
+    )
     return violation
 
 
@@ -171,7 +176,7 @@ def propose_exits(*, cooperative_id, today=None):
         .filter(cooperative_id=cooperative_id, grade="D")
         .values_list("member_id", flat=True)
     ):
-        grounds.setdefault(member, []).append(str(_("credit grade D")))
+        grounds.setdefault(member, []).append(coded("grade_d"))
     failures = (
         Batch.objects.filter(
             cooperative_id=cooperative_id,
@@ -184,9 +189,7 @@ def propose_exits(*, cooperative_id, today=None):
         .order_by()
     )
     for row in failures:
-        grounds.setdefault(row["member"], []).append(
-            str(_("%(count)d failed samplings in a year") % {"count": row["n"]})
-        )
+        grounds.setdefault(row["member"], []).append(coded("failed_samplings", count=row["n"]))
     open_ = set(
         ExitProposal.objects.filter(
             cooperative_id=cooperative_id, status=ExitProposal.Status.PROPOSED

@@ -20,6 +20,7 @@ from coop.figures import grouped_by
 from coop.roles import Party
 from coop.workflow import ANY, Workflow, step
 from coop.workflow_api import step_text
+from credit.grading_words import coded
 from credit.models import (
     DEFAULT_BANDS,
     DEFAULT_WEIGHTS,
@@ -160,7 +161,8 @@ def signals(cooperative_id, today):
 
 
 def shares(member, data):
-    """Each factor's share for one member, with what it was read from (in words)."""
+    """Each factor's share for one member, with what it was read from (a code and its counts,
+    put in words by ``grading_words.why`` in the reader's language)."""
     batches = data["batches"].get(member, {"total": 0, "passes": 0, "severe": 0})
     complaints = data["complaints"].get(member, {"n": 0})["n"]
     violations = data["violations"].get(member, {"n": 0, "penalties": 0})
@@ -172,40 +174,35 @@ def shares(member, data):
         # No batch in two years: nothing against the member, full share.
         Factor.PASS_RATE: (
             Decimal(batches["passes"]) / total if total else Decimal(1),
-            _("%(passed)d of %(total)d batches passed in two years")
-            % {"passed": batches["passes"], "total": total},
+            coded("pass_rate", passed=batches["passes"], total=total),
         ),
         Factor.SEVERITY: (
             {0: Decimal(1), 1: Decimal("0.4")}.get(batches["severe"], Decimal(0)),
-            _("%(count)d failure(s) against a mandatory national standard")
-            % {"count": batches["severe"]},
+            coded("severity", count=batches["severe"]),
         ),
         Factor.COMPLAINTS: (
             {0: Decimal(1), 1: Decimal("0.5")}.get(complaints, Decimal(0)),
-            _("%(count)d valid complaint(s) in a year") % {"count": complaints},
+            coded("complaints", count=complaints),
         ),
         Factor.ENFORCEMENT: (
             Decimal(0)
             if violations["penalties"]
             else (Decimal("0.5") if violations["n"] else Decimal(1)),
-            _("%(count)d violation(s) in two years, %(penalties)d penalised")
-            % {"count": violations["n"], "penalties": violations["penalties"]},
+            coded("enforcement", count=violations["n"], penalties=violations["penalties"]),
         ),
-        Factor.CERTIFICATION: yes_no(member in data["iso9001"], _("a valid ISO 9001 certificate")),
-        Factor.HONOURS: yes_no(member in data["honours"], _("an honour in three years")),
-        Factor.STANDARDS: yes_no(
-            member in data["draftings"], _("drafted a standard in three years")
-        ),
+        Factor.CERTIFICATION: yes_no(member in data["iso9001"], "iso9001"),
+        Factor.HONOURS: yes_no(member in data["honours"], "honours"),
+        Factor.STANDARDS: yes_no(member in data["draftings"], "draftings"),
         Factor.TRAINING: (
             min(Decimal(1), Decimal(trained) / 2),
-            _("%(count)d training(s) and sessions attended in a year") % {"count": trained},
+            coded("training", count=trained),
         ),
-        Factor.CONVENTION: yes_no(member in data["signed"], _("signed the current convention")),
+        Factor.CONVENTION: yes_no(member in data["signed"], "convention"),
     }
 
 
-def yes_no(held, what):
-    return (Decimal(1), what) if held else (Decimal(0), _("not: %(what)s") % {"what": what})
+def yes_no(held, code):
+    return (Decimal(1) if held else Decimal(0)), coded(code, held=held)
 
 
 def explain(member, data, weights):
@@ -220,7 +217,7 @@ def explain(member, data, weights):
                 "weight": str(weight),
                 "share": str(share.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)),
                 "points": str(points),
-                "why": str(why),
+                "why": why,
             }
         )
     return rows

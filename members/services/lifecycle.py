@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
-from coop import documents, periods
+from coop import documents, periods, reasons
 from coop.models import Document
 from coop.roles import Party
 from coop.workflow import Workflow, step
@@ -75,9 +75,7 @@ def leave(member, *, actor, reason="", exit_kind="", decision_date=None):
     if errors:
         raise ValidationError(errors)
     member.exited_on = decision_date
-    documents.revoke(
-        Document.objects.filter(member=member), _("The member unit left the cooperative.")
-    )
+    documents.revoke(Document.objects.filter(member=member), reasons.Coded(reasons.MEMBER_LEFT))
 
 
 # What each destructive step will do, said on the member's page before it is taken (beside the

@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import DateField, Exists, ExpressionWrapper, OuterRef, Q
+from django.db.models import Count, DateField, Exists, ExpressionWrapper, OuterRef, Q
 from django.db.models.functions import Now, TruncDate
 from django.utils import timezone
 from django.utils.functional import lazy
@@ -89,6 +89,7 @@ def request_batch(
     # The request is checked before the year's fund is opened for it: a refused request
     # leaves nothing behind (and the transaction would undo it anyway).
     batch.full_clean(exclude=["fund"])
+    check_free_left(batch)
     batch.fund, _created = Fund.objects.get_or_create(
         cooperative_id=member.cooperative_id, year=timezone.localdate().year
     )
@@ -102,24 +103,55 @@ def request_batch(
     return batch
 
 
+def spent_free(fund):
+    """The batches counted against the fund's free quota: the members' own requests the fund
+    pays for, once approved (the one rule ``check_quota`` and ``free_batches`` share)."""
+    return Batch.objects.filter(fund=fund, kind__in=QUOTA_KINDS, paid_by_member=False).exclude(
+        status__in=NOT_SPENT
+    )
+
+
 def check_quota(batch, fund):
     # A test the member pays for itself draws nothing from the fund: never refused for, nor
     # counted against, the free quota.
     if batch.kind not in QUOTA_KINDS or batch.paid_by_member:
         return
-    used = (
-        Batch.objects.filter(
-            fund=fund, member=batch.member_id, kind__in=QUOTA_KINDS, paid_by_member=False
-        )
-        .exclude(status__in=NOT_SPENT)
-        .exclude(pk=batch.pk)
-        .count()
-    )
+    used = spent_free(fund).filter(member=batch.member_id).exclude(pk=batch.pk).count()
     if used >= fund.free_quota:
         raise Refused(
             _("%(member)s has used its %(quota)d free batches of %(year)d; this one is over quota.")
             % {"member": batch.member.name, "quota": fund.free_quota, "year": fund.year}
         )
+
+
+def check_free_left(batch):
+    """At request time: a fund-paid request from a member with no free test left this year is
+    refused onto ``paid_by_member``, offering that path. Requests not yet approved are not
+    counted (as ``free_batches``), so approval's ``check_quota`` stays the backstop."""
+    if batch.kind not in QUOTA_KINDS or batch.paid_by_member:
+        return
+    left, quota = free_batches(batch.member, timezone.localdate().year)
+    if left == 0:
+        raise ValidationError(
+            {
+                "paid_by_member": _(
+                    "%(member)s has no free test left this year (%(quota)d a year): mark the "
+                    "request paid by the member (paid_by_member) to have it tested at the "
+                    "unit's own expense."
+                )
+                % {"member": batch.member.name, "quota": quota}
+            }
+        )
+
+
+def free_batches_by_member(cooperative, year):
+    """``{member pk: free batches left}`` for the cooperative's members with any counted in
+    ``year``, and the quota every other member has left whole. Two queries, for a choice list."""
+    fund = Fund.objects.filter(cooperative=cooperative, year=year).first()
+    if fund is None:
+        return {}, Fund._meta.get_field("free_quota").default
+    used = spent_free(fund).values("member").annotate(n=Count("pk")).order_by()
+    return {row["member"]: max(fund.free_quota - row["n"], 0) for row in used}, fund.free_quota
 
 
 def free_batches_left(member, year):
@@ -136,11 +168,7 @@ def free_batches(member, year):
     if fund is None:
         quota = Fund._meta.get_field("free_quota").default
         return quota, quota
-    used = (
-        Batch.objects.filter(fund=fund, member=member, kind__in=QUOTA_KINDS, paid_by_member=False)
-        .exclude(status__in=NOT_SPENT)
-        .count()
-    )
+    used = spent_free(fund).filter(member=member).count()
     return max(fund.free_quota - used, 0), fund.free_quota
 
 
@@ -254,10 +282,15 @@ def judge_the_readings(batch, *, actor, values=None):
         except (UnreadableResult, ValidationError) as error:
             errors[result.indicator.code] = error.messages
             continue
-        result.raw, result.verdict, result.explanation = raw, judged.result, judged.explanation
+        result.raw, result.verdict = raw, judged.result
+        # The sentence as a code, written in each reader's language when read.
+        result.explanation_code, result.explanation_params = judged.code, judged.params
+        result.explanation = ""
     if errors:
         raise ValidationError(errors)
-    Result.objects.bulk_update(results, ["raw", "verdict", "explanation"])
+    Result.objects.bulk_update(
+        results, ["raw", "verdict", "explanation_code", "explanation_params", "explanation"]
+    )
     batch.entered_by = actor
 
 

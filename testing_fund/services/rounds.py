@@ -27,7 +27,7 @@ from coop.errors import Refused
 from coop.figures import grouped_by, thousands
 from coop.models import StepEvent, User
 from members.models import Member, MemberProductCategory
-from testing_fund import risk
+from testing_fund import risk, round_words
 from testing_fund.models import Batch, Fund, LedgerEntry, SamplingRound
 from testing_fund.prices import price_results
 from testing_fund.services.batches import BATCH
@@ -49,17 +49,14 @@ def failed_batches(cooperative_id, today):
     )
     return {
         member_id: [
-            (
-                FAILURE_WEIGHT * row["n"],
-                _("%(count)d failed batch(es) in the last year") % {"count": row["n"]},
-            )
+            (FAILURE_WEIGHT * row["n"], round_words.reason("failed_batches", count=row["n"]))
         ]
         for member_id, row in failures.items()
     }
 
 
 def weigh(member_id, joined_on, signals, year_ago):
-    """A member's weight in the draw, and the reasons for it in words staff read."""
+    """A member's weight in the draw, and the reasons for it as codes (``round_words.py``)."""
     reasons, weight = [], 1
     for found in signals:
         for points, reason in found.get(member_id, ()):
@@ -67,7 +64,7 @@ def weigh(member_id, joined_on, signals, year_ago):
             reasons.append(reason)
     if joined_on and joined_on >= year_ago:
         weight += NEW_MEMBER_WEIGHT
-        reasons.append(_("a new member"))
+        reasons.append(round_words.reason("new_member"))
     return weight, reasons
 
 
@@ -129,8 +126,7 @@ def select(inputs, seed, coverage):
         keyed.sort(key=lambda pair: (-pair[0], pair[1]["member"]))
         for _key, row in keyed[: counts[name]]:
             why = [
-                _("stratum %(stratum)s: %(taken)d of %(size)d members")
-                % {"stratum": name, "taken": counts[name], "size": len(strata[name])},
+                round_words.stratum_reason(name, counts[name], len(strata[name])),
                 *row["reasons"],
             ]
             chosen.append({"member": row["member"], "weight": row["weight"], "reasons": why})

@@ -46,7 +46,7 @@ def test_a_batch_goes_from_request_to_verified_with_verdicts_from_the_standard(
 ):
     failed = through(coop_a, second_technician, BAD)
     with unscoped():
-        results = {r.indicator.code: (r.verdict, r.explanation) for r in failed.results.all()}
+        results = {r.indicator.code: (r.verdict, r.explained) for r in failed.results.all()}
     assert failed.passed is False and results["formaldehyde"][0] == "fail"
     assert "超过 B 类限量 75 mg/kg" in results["formaldehyde"][1]
     assert through(coop_a, second_technician, GOOD).passed is True
