@@ -36,7 +36,7 @@ from coop.tenancy import scope, unscoped
 
 COOPERATIVE = "haimen-hometextile"
 ADMINISTRATOR, ENTERPRISE = "haimen-admin", "enterprise"
-MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES") or 10)
+MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES") or 5)
 SEED = int(os.environ.get("SCHEMATHESIS_SEED") or 20260101)
 
 
