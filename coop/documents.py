@@ -96,20 +96,23 @@ def next_number(cooperative, year):
     return f"{cooperative.code}-{year}-{sequence.last:05d}"
 
 
-def issue(*, kind, source_id, member, public_details, render):
-    """The document of ``kind`` for ``source_id``, made once; ``render(document)`` gives its HTML."""
+def issue(*, kind, source_id, member, public_details, render, edition=1, replaces=None):
+    """The document of ``kind`` for ``source_id`` (its ``edition``), made once;
+    ``render(document)`` gives its HTML. A later edition names the document it ``replaces``."""
     with transaction.atomic():
         # One issuer at a time per member: a rerun or a racing worker waits, then finds the file.
         # The member's own model class locks it: coop imports no app.
         type(member).objects.select_for_update().filter(pk=member.pk).first()
         document = Document.objects.filter(
-            cooperative_id=member.cooperative_id, kind=kind, source_id=source_id
+            cooperative_id=member.cooperative_id, kind=kind, source_id=source_id, edition=edition
         ).first()
         if document is None:
             document = Document.objects.create(
                 cooperative_id=member.cooperative_id,
                 kind=kind,
                 source_id=source_id,
+                edition=edition,
+                replaces=replaces,
                 member=member,
                 number=next_number(member.cooperative, timezone.localdate().year),
                 public_details=public_details,

@@ -442,6 +442,7 @@ class Document(TenantModel):
         CONVENTION_CERTIFICATE = "convention_certificate", _("convention certificate")
         TEST_REPORT = "test_report", _("test report")
         COMMITMENT_CERTIFICATE = "commitment_certificate", _("commitment certificate")
+        SAMPLING_SHEET = "sampling_sheet", _("sampling sheet")
 
     class Status(models.TextChoices):
         VALID = "valid", _("valid")
@@ -457,8 +458,21 @@ class Document(TenantModel):
         default=verification_code,
         editable=False,
     )
-    # What the document was issued for (a signature, a report): one document per source.
+    # What the document was issued for (a signature, a report): one document per source and
+    # edition. An amended report is a new edition of the same source, with a new number,
+    # naming the document it replaces (GB/T 27025-2019 §7.8.8).
     source_id = models.PositiveBigIntegerField()
+    edition = models.PositiveSmallIntegerField(_("edition"), default=1)
+    replaces = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replaced_by",
+        verbose_name=_("replaces"),
+    )
+    # Why an amended document replaced this one, as staff typed it.
+    superseded_reason = models.TextField(blank=True)
     member = models.ForeignKey(
         "members.Member",
         on_delete=models.PROTECT,
@@ -483,7 +497,8 @@ class Document(TenantModel):
                 fields=["cooperative", "number"], name="document_number_unique"
             ),
             models.UniqueConstraint(
-                fields=["cooperative", "kind", "source_id"], name="document_one_per_source"
+                fields=["cooperative", "kind", "source_id", "edition"],
+                name="document_one_per_source_edition",
             ),
         ]
         indexes = [models.Index(fields=["number"])]
@@ -549,3 +564,39 @@ class AnnualReport(TenantModel):
         ordering = ["-requested_at", "-id"]
         verbose_name = _("annual report")
         verbose_name_plural = _("annual reports")
+
+
+class Attachment(TenantModel):
+    """A file a person attached to a row of an app: photos of the sample and its seal at
+    sampling, evidence with a rectification answer, the scan of a paper signature. ``target``
+    names the row's kind (``<app>.<model>``) and ``target_id`` the row; the app registers who
+    may see the rows of each kind (``coop.attachments``), and the file is served only to them.
+    Its type is the one its content shows, not its name's."""
+
+    class Purpose(models.TextChoices):
+        SAMPLE_PHOTO = "sample_photo", _("photo of the sample")
+        SEAL_PHOTO = "seal_photo", _("photo of the seal")
+        RECTIFICATION_EVIDENCE = "rectification_evidence", _("rectification evidence")
+        SIGNATURE_SCAN = "signature_scan", _("scan of the paper signature")
+
+    target = models.CharField(_("attached to"), max_length=60)
+    target_id = models.PositiveBigIntegerField()
+    purpose = models.CharField(_("purpose"), max_length=40, choices=Purpose.choices)
+    file = models.FileField(_("file"), upload_to="attachments/%Y/%m/")
+    name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        User, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("uploaded by")
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        indexes = [models.Index(fields=["cooperative", "target", "target_id"])]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return self.name

@@ -23,6 +23,8 @@ class TestingInstitution(BilingualName):
         _("accreditation"), max_length=100, blank=True, help_text=_("e.g. a CNAS number")
     )
     contact = models.CharField(_("contact"), max_length=200, blank=True)
+    # A report names the lab and where it tests (GB/T 27025-2019 §7.8.2.1 b).
+    address = models.CharField(_("address"), max_length=300, blank=True)
     # Calendar days, not working days: what labs promise in their service terms, and what a
     # member can count without a holiday calendar.
     turnaround_days = models.PositiveSmallIntegerField(
@@ -63,6 +65,38 @@ class LabPrice(models.Model):
         ]
         verbose_name = _("lab price")
         verbose_name_plural = _("lab prices")
+
+
+class AccreditedMethod(models.Model):
+    """One line of a lab's accreditation scope (资质认定范围): this indicator, tested by this
+    method standard. A report bears the CMA mark only for results within the scope; the others
+    are marked as outside it (GB/T 27025-2019 §7.8; the CMA rules)."""
+
+    institution = models.ForeignKey(
+        TestingInstitution, on_delete=models.CASCADE, related_name="scope"
+    )
+    indicator = models.ForeignKey(
+        "standards.Indicator",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("indicator"),
+    )
+    method = models.ForeignKey(
+        "standards.Standard",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("method standard"),
+    )
+
+    class Meta:
+        ordering = ["institution", "indicator", "method"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["institution", "indicator", "method"], name="one_scope_line_each"
+            )
+        ]
+        verbose_name = _("accredited method")
+        verbose_name_plural = _("accreditation scope")
 
 
 class Fund(TenantModel):
@@ -175,6 +209,7 @@ class Batch(TenantModel):
         REQUEST = "request", _("free-testing request")
         SUPERVISORY = "supervisory", _("supervisory sample")
         REINSPECTION = "reinspection", _("re-inspection")
+        RETEST = "retest", _("re-test of the backup sample")
 
     class Status(models.TextChoices):
         REQUESTED = "requested", _("requested")
@@ -257,10 +292,29 @@ class Batch(TenantModel):
         help_text=_("At least two people sample and seal."),
     )
     backup_kept = models.BooleanField(_("backup sample kept"), default=False)
+    # Who signed the sampling sheet for the sampled member (both sides sign it).
+    member_signatory = models.CharField(
+        _("signed for the member by"), max_length=100, blank=True, default="", db_default=""
+    )
+    # What the standard does not require of this product (codes of ``standards``: undyed or
+    # bleached, hanging decorative), stated on the batch and judged by. A default in the
+    # database too: a round inserts its batches in SQL.
+    exemptions = models.JSONField(_("exemptions"), default=list, blank=True, db_default=[])
+    # The sample as the lab found it on receipt (GB/T 27025-2019 §7.8.2.1 e, f).
+    condition_on_receipt = models.CharField(
+        _("description and condition on receipt"),
+        max_length=300,
+        blank=True,
+        default="",
+        db_default="",
+    )
     # When the lab received the sample; the receipt starts the lab's clock. A due date typed
     # with the request is kept; one left empty is set at receipt from the lab's turnaround.
     received_on = models.DateField(_("received"), null=True, blank=True)
     due_on = models.DateField(_("due"), null=True, blank=True)
+    # The dates of testing, said by the lab when it enters the results.
+    tested_from = models.DateField(_("tested from"), null=True, blank=True)
+    tested_until = models.DateField(_("tested until"), null=True, blank=True)
     cost = models.DecimalField(_("cost (yuan)"), default=Decimal("0.00"), **YUAN)
     free_reinspection = models.BooleanField(_("free re-inspection"), default=False)
     paid_by_member = models.BooleanField(
@@ -277,6 +331,7 @@ class Batch(TenantModel):
         db_index=False,
         verbose_name=_("results entered by"),
     )
+    entered_at = models.DateTimeField(_("results entered"), null=True, blank=True)
     verified_by = models.ForeignKey(
         "coop.User",
         null=True,
@@ -286,8 +341,24 @@ class Batch(TenantModel):
         db_index=False,
         verbose_name=_("verified by"),
     )
+    verified_at = models.DateTimeField(_("verified"), null=True, blank=True)
+    # Who approved and issued the report (the report's third signature).
+    reported_by = models.ForeignKey(
+        "coop.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("report approved by"),
+    )
     reinspection_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reinspections"
+    )
+    # A re-test of this batch's kept backup sample after an upheld objection: tested as usual,
+    # at no cost to the member, ending in a corrected report or a confirmation.
+    retest_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="retests"
     )
     sampling_round = models.ForeignKey(
         "SamplingRound", null=True, blank=True, on_delete=models.PROTECT, related_name="batches"
@@ -342,6 +413,12 @@ class Batch(TenantModel):
                     ]
                 ),
                 name="one_open_reinspection_per_failed_batch",
+            ),
+            # The kept backup sample is re-tested once: a second re-test has nothing to test.
+            models.UniqueConstraint(
+                fields=["cooperative", "retest_of"],
+                condition=~models.Q(status__in=["rejected", "cancelled"]),
+                name="one_retest_per_batch",
             ),
         ]
         verbose_name = _("batch")
@@ -455,7 +532,17 @@ class Objection(ObjectionShape):
     (the one shape of ``coop.models.Objection``; its decision step is ``REPORT_OBJECTION`` in
     ``services/batches.py``)."""
 
+    class Outcome(models.TextChoices):
+        NONE = "", _("none yet")
+        CORRECTED = "corrected", _("report corrected")
+        CONFIRMED = "confirmed", _("report confirmed")
+
     batch = models.OneToOneField(Batch, on_delete=models.CASCADE, related_name="objection")
+    # What an upheld objection ended in, once its re-test is reported.
+    outcome = models.CharField(
+        _("outcome"), max_length=20, choices=Outcome.choices, blank=True, default=""
+    )
+    outcome_at = models.DateTimeField(_("outcome decided"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("objection")
