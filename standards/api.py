@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from coop.owned import CooperativeOwnedViewSet, MemberOwnedViewSet, owned_serializer
-from standards import services
+from standards import exemptions, services
 from standards.benchmarking import MARK_LABELS, benchmark, is_benchmarked, national_limits
 from standards.models import (
     CollectionEntry,
@@ -140,10 +140,25 @@ class VerdictRequest(serializers.Serializer):
     indicator = serializers.SlugRelatedField(slug_field="code", queryset=Indicator.objects)
     category = serializers.ChoiceField(choices=Limit.Category.choices)
     result = serializers.CharField(allow_blank=True)
+    exemptions = serializers.ListField(
+        child=serializers.ChoiceField(choices=exemptions.CHOICES),
+        required=False,
+        help_text="GB 18401-2010 exemptions of the product (codes): an indicator one takes out "
+        "is not judged",
+    )
+    labelled = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        help_text="fibre content only: the labelled composition, e.g. 棉 95, 聚酯纤维 5, when "
+        "the result does not give it in brackets",
+    )
 
 
 class VerdictResponse(serializers.Serializer):
-    result = serializers.ChoiceField(choices=["pass", "warn", "fail"])
+    result = serializers.ChoiceField(
+        choices=["pass", "warn", "fail", ""], help_text="empty: not judged (an exemption)"
+    )
     explanation = serializers.CharField()
 
 
@@ -159,7 +174,14 @@ class VerdictView(APIView):
         asked.is_valid(raise_exception=True)
         data = asked.validated_data
         try:
-            judged = verdict(data["indicator"], data["standard"], data["category"], data["result"])
+            judged = verdict(
+                data["indicator"],
+                data["standard"],
+                data["category"],
+                data["result"],
+                exemptions=data.get("exemptions", ()),
+                labelled=data.get("labelled") or None,
+            )
         except UnreadableResult as error:  # the result, named, with the indicator and the rule
             raise serializers.ValidationError({"result": error.messages}) from None
         return Response({"result": judged.result, "explanation": judged.explanation})

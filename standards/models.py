@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from coop import periods
@@ -199,6 +200,8 @@ class Indicator(BilingualName):
         GRADE = "grade", _("grade (1 to 5 in half steps)")
         CATEGORICAL = "categorical", _("category")
         DETECTION = "detection", _("detected or not")
+        # Labelled against measured fibre content (GB/T 29862-2013): "棉 95.2 (95), 聚酯纤维 4.8 (5)".
+        COMPOSITION = "composition", _("fibre content (measured against labelled)")
 
     code = models.SlugField(_("code"), unique=True)
     unit = models.CharField(_("unit"), max_length=20, blank=True)
@@ -215,6 +218,25 @@ class Indicator(BilingualName):
         on_delete=models.SET_NULL,
         related_name="+",
         verbose_name=_("test method"),
+    )
+    # What the method can see: a result under it is reported 未检出 (ND) and judged as "below
+    # it" (GB/T 2912.1: formaldehyde under 20 mg/kg).
+    detection_limit = models.DecimalField(
+        _("detection limit of the method"),
+        max_digits=12,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("A result under it is entered as 未检出 or ND."),
+    )
+    # The largest reading that means anything (pH 14); empty: as the unit allows (100 %).
+    largest = models.DecimalField(
+        _("largest possible reading"),
+        max_digits=12,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("A larger reading is refused; empty: as the unit allows (100 for %)."),
     )
 
     @property
@@ -279,6 +301,16 @@ class Limit(models.Model):
     detection_limit = models.DecimalField(
         _("counts as not detected up to"), max_digits=12, decimal_places=4, null=True, blank=True
     )
+    # Where the standard sets it ("4.3 表1"), and whether the value is confirmed against the
+    # standard's text: an unconfirmed one shows as such in the catalogue, with its note.
+    clause = models.CharField(_("clause"), max_length=60, blank=True, default="")
+    unconfirmed = models.BooleanField(
+        _("not confirmed"),
+        default=False,
+        help_text=_("The value is not yet confirmed against the standard's text."),
+    )
+    note_zh = models.CharField(_("note (Chinese)"), max_length=300, blank=True, default="")
+    note_en = models.CharField(_("note (English)"), max_length=300, blank=True, default="")
 
     class Meta:
         ordering = ["standard", "indicator", "category"]
@@ -292,6 +324,13 @@ class Limit(models.Model):
 
     def describe(self):
         return describe_limit(self)
+
+    @property
+    def note(self):
+        """The note in the reader's language (the other one when it has none)."""
+        if (get_language() or "").startswith("en"):
+            return self.note_en or self.note_zh
+        return self.note_zh or self.note_en
 
     def clean(self):
         if self.minimum is not None and self.maximum is not None and self.minimum > self.maximum:

@@ -7,6 +7,8 @@ from decimal import Decimal
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from standards.composition import FILLINGS, GENERAL
+
 # Colour-fastness grades, an ordinal scale: 3-4 is better than 3 and worse than 4.
 GRADES = ["1", "1-2", "2", "2-3", "3", "3-4", "4", "4-5", "5"]
 # How labs write a detection result; the verdicts read them, the pages show them in words.
@@ -67,7 +69,7 @@ def reading_in_words(indicator, raw):
     if kind == kinds.CATEGORICAL:
         value = category_value(indicator.categories, text)
         return text if value is None else category_label(indicator.categories, value)
-    if kind == kinds.DETECTION and text.lower() in NOT_DETECTED:
+    if kind in (kinds.DETECTION, kinds.NUMERIC) and text.lower() in NOT_DETECTED:
         return _("not detected")
     if kind == kinds.DETECTION and text.lower() in DETECTED:
         return _("detected")
@@ -100,6 +102,8 @@ def describe_limit(limit):
     indicator = limit.indicator
     if indicator.result_type == indicator.ResultType.CATEGORICAL:
         return joined(category_label(indicator.categories, value) for value in limit.allowed)
+    if indicator.result_type == "composition":
+        return describe_tolerances(indicator.code, limit.maximum)
     if limit.prohibited:
         text = _("not to be detected")
         if limit.detection_limit is not None:
@@ -119,3 +123,12 @@ def describe_limit(limit):
     if low:
         return f"{'≥' if limit.minimum_inclusive else '>'} {low}"
     return "—"
+
+
+def describe_tolerances(indicator_code, general):
+    """Fibre content's requirement as a table shows it (standards.composition)."""
+    filling = indicator_code in FILLINGS
+    general = plain(general if general is not None else GENERAL[filling])
+    if filling:
+        return _("as labelled ±%(general)s; fibres ≤ 20%%: ±5, ≤ 5%%: not 0") % {"general": general}
+    return _("as labelled ±%(general)s; fibres ≤ 10%%: ±3, ≤ 3%%: not 0") % {"general": general}

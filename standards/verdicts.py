@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from standards import composition, exemptions
 from standards.models import Indicator, Limit
 from standards.notation import (
     DETECTED,
@@ -33,6 +34,9 @@ from standards.notation import (
 )
 
 PASS, WARN, FAIL = "pass", "warn", "fail"
+# An indicator the batch's exemption takes out is not judged: no pass, no fail (a result row
+# keeps its verdict blank).
+NOT_JUDGED = ""
 
 # The sentence of each verdict code. The msgids are the sentences the verdicts always wrote, so
 # their translations serve; a code, once stored on a result, keeps its meaning and parameters.
@@ -68,7 +72,41 @@ SENTENCES = {
     ),
     "detected_allowed": gettext_noop("%(indicator)s detected; %(standard)s does not prohibit it."),
     "not_detected": gettext_noop("%(indicator)s not detected, as %(standard)s requires."),
+    # A reading under the method's detection limit (未检出, ND, "<20"): below ``below``.
+    "not_detected_meets": gettext_noop(
+        "%(indicator)s not detected (below %(below)s%(unit)s): meets the category "
+        "%(category)s requirement (%(range)s, %(standard)s)."
+    ),
+    "not_detected_below_minimum": gettext_noop(
+        "%(indicator)s not detected (below %(below)s%(unit)s): under the category %(category)s "
+        "minimum of %(limit)s%(unit)s (%(standard)s)."
+    ),
+    "not_required": gettext_noop("%(indicator)s not required: %(exemption)s (%(source)s)."),
+    # Fibre content (standards.composition).
+    "fibre_content_meets": gettext_noop(
+        "%(indicator)s: every fibre is within its tolerance of the label: %(fibres)s "
+        "(%(standard)s)."
+    ),
+    "fibre_off": gettext_noop(
+        "%(indicator)s: %(fibre)s measured %(value)s%% against %(limit)s%% labelled, more than "
+        "the %(tolerance)s points allowed (%(standard)s)."
+    ),
+    "fibre_missing": gettext_noop(
+        "%(indicator)s: %(fibre)s is labelled at %(limit)s%% but measured 0; a fibre labelled "
+        "at so little must still be found (%(standard)s)."
+    ),
+    "fibre_unlabelled": gettext_noop(
+        "%(indicator)s: %(fibre)s %(value)s%% is not on the label; only traces up to 0.5%% may "
+        "be left off (%(standard)s)."
+    ),
+    "fibre_traces": gettext_noop(
+        "%(indicator)s: the fibres left off the label or labelled as traces make %(value)s%%, "
+        "more than 0.5%% (%(standard)s)."
+    ),
 }
+# How each fibre of a passing composition is listed in its sentence.
+FIBRE_WITHIN = gettext_noop("%(fibre)s %(value)s%% (labelled %(limit)s%%, ±%(tolerance)s)")
+FIBRE_TRACE = gettext_noop("%(fibre)s %(value)s%% (trace)")
 
 
 @dataclass(frozen=True)
@@ -98,6 +136,7 @@ def explain(code, params, indicator=None):
         indicator = Indicator.objects.filter(code=params.get("indicator")).first()
     unit = unit_in_words(params.get("unit") or "")
     facts = {
+        **params,
         "indicator": indicator.name if indicator else params.get("indicator", ""),
         "standard": params.get("standard", ""),
         "category": params.get("category", ""),
@@ -109,8 +148,16 @@ def explain(code, params, indicator=None):
         labels = indicator.categories if indicator else {}
         facts["value"] = category_label(labels, facts["value"])
         facts["allowed"] = joined(category_label(labels, v) for v in params.get("allowed", []))
-    if code in ("meets", "near_limit"):
+    if code in ("meets", "near_limit", "not_detected_meets"):
         facts["range"] = describe_range(params.get("minimum"), params.get("maximum"), facts["unit"])
+    if code == "not_required":
+        facts["exemption"] = exemptions.label(params.get("exemption", ""))
+    if code == "fibre_content_meets":
+        facts["fibres"] = joined(
+            _(FIBRE_WITHIN if limit else FIBRE_TRACE)
+            % {"fibre": fibre, "value": value, "limit": limit, "tolerance": allowed}
+            for fibre, value, limit, allowed in params.get("fibres", [])
+        )
     return _(sentence) % facts
 
 
@@ -124,9 +171,25 @@ MOST_CHARACTERS = 60
 MOST_WHOLE_DIGITS, MOST_PLACES = 8, 4
 
 
-def read(indicator, raw, *, negative=None):
+@dataclass(frozen=True)
+class Below:
+    """A reading under what the method sees: 未检出/ND (under the indicator's detection limit)
+    or "<0.01" as the lab wrote it. ``text`` is the limit as written."""
+
+    limit: Decimal
+
+    @property
+    def text(self):
+        return plain(self.limit)
+
+
+BELOW = re.compile(r"^(?:<|＜|小于|低于)\s*(?P<limit>\S+)$")
+
+
+def read(indicator, raw, *, negative=None, labelled=None):
     """The raw text as the indicator's type reads it, or UnreadableResult saying why.
     ``negative``: whether a number may be below zero; None asks the limits (``may_be_negative``).
+    ``labelled``: for fibre content, the label's composition when the reading has none.
     """
     text = str(raw).strip()
     if len(text) > MOST_CHARACTERS:
@@ -137,7 +200,15 @@ def read(indicator, raw, *, negative=None):
         )
     kind = indicator.result_type
     if kind == Indicator.ResultType.NUMERIC:
+        below = read_below(indicator, text)
+        if below is not None:
+            return below
         return read_number(indicator, text, negative)
+    if kind == Indicator.ResultType.COMPOSITION:
+        try:
+            return composition.parse(text, indicator.name, labelled)
+        except composition.CompositionError as error:
+            raise UnreadableResult(error.messages, code=error.code) from None
     if kind == Indicator.ResultType.GRADE:
         grade = re.sub(r"\s*[–—/－]\s*|\s*-\s*", "-", text)
         if grade not in GRADES:
@@ -161,7 +232,47 @@ def read(indicator, raw, *, negative=None):
         return "not detected"
     if text.lower() in DETECTED:
         return "detected"
+    if BELOW.match(text):
+        return read_below(indicator, text)  # "<20": below an amount
     return read_number(indicator, text, negative)  # an amount, compared with the detection limit
+
+
+def read_below(indicator, text):
+    """未检出/ND as below the method's detection limit, "<0.05" as below 0.05; None for any
+    other text. ND for an indicator whose method has no detection limit is refused."""
+    if text.lower() in NOT_DETECTED:
+        limit = getattr(indicator, "detection_limit", None)  # a migration's model may lack it
+        if limit is None:
+            raise UnreadableResult(
+                _(
+                    "“%(raw)s”: the catalogue gives no detection limit for %(indicator)s, so "
+                    "“not detected” cannot be judged; enter the number measured."
+                )
+                % {"raw": text, "indicator": indicator.name},
+                code="no_detection_limit",
+            )
+        return Below(Decimal(limit))
+    match = BELOW.match(text)
+    if not match:
+        return None
+    limit = read_number(indicator, match["limit"], negative=False)
+    if limit.is_zero():
+        raise UnreadableResult(
+            _("“%(raw)s”: %(indicator)s cannot be below zero.")
+            % {"raw": text, "indicator": indicator.name},
+            code="negative",
+        )
+    return Below(limit)
+
+
+# The largest reading a unit allows, for an indicator that does not say its own
+# (``Indicator.largest``): a share is at most the whole.
+LARGEST_BY_UNIT = {"%": Decimal(100), "mg/kg": Decimal(1_000_000), "g/kg": Decimal(1000)}
+
+
+def largest(indicator):
+    most = getattr(indicator, "largest", None)  # a migration's model may lack it
+    return Decimal(most) if most is not None else LARGEST_BY_UNIT.get(indicator.unit)
 
 
 def read_number(indicator, text, negative=None):
@@ -193,6 +304,14 @@ def read_number(indicator, text, negative=None):
     if number < 0 and not (may_be_negative(indicator) if negative is None else negative):
         raise UnreadableResult(
             _("“%(raw)s”: %(indicator)s cannot be below zero.") % facts, code="negative"
+        )
+    most = largest(indicator)
+    if most is not None and number > most:
+        unit = indicator.shown_unit if hasattr(indicator, "shown_unit") else indicator.unit
+        raise UnreadableResult(
+            _("“%(raw)s” is too large for %(indicator)s: it is at most %(most)s%(unit)s.")
+            % dict(facts, most=plain(most), unit=f" {unit}" if unit else ""),
+            code="too_large_for_indicator",
         )
     return number
 
@@ -235,11 +354,33 @@ def find_limit(indicator, standard, category):
     return limits[0]
 
 
-def verdict(indicator, standard, category, raw):
-    """Pass, fail or warn for the raw result, with a sentence that names value and limit."""
-    value = read(indicator, raw)
+def verdict(indicator, standard, category, raw, *, exemptions=(), labelled=None):
+    """Pass, fail or warn for the raw result, with a sentence that names value and limit.
+
+    ``exemptions``: the batch's (``standards.exemptions``); an indicator one of them takes out
+    is not judged, whatever was entered (``NOT_JUDGED``, "not required: …"). ``labelled``: for
+    fibre content, the labelled composition when the reading does not carry it."""
+    exempt = exempt_verdict(indicator, standard, category, exemptions)
+    if exempt is not None:
+        return exempt
+    value = read(indicator, raw, labelled=labelled)
     limit = find_limit(indicator, standard, category)
     return judge(indicator, limit, standard.code, category, value)
+
+
+def exempt_verdict(indicator, standard, category, codes):
+    """The verdict of an indicator the exemptions take out, or None."""
+    code = exemptions.exempting(indicator.code, exemptions.check(list(codes or ())))
+    if code is None:
+        return None
+    params = {
+        "indicator": indicator.code,
+        "standard": standard.code,
+        "category": category,
+        "exemption": code,
+        "source": exemptions.SOURCE,
+    }
+    return Verdict(NOT_JUDGED, "not_required", params, None, indicator=indicator)
 
 
 def judge(indicator, limit, standard_code, category, value):
@@ -252,10 +393,14 @@ def judge(indicator, limit, standard_code, category, value):
         "unit": indicator.unit,
     }
     kind = indicator.result_type
-    if kind == Indicator.ResultType.CATEGORICAL:
+    if isinstance(value, Below) and kind != Indicator.ResultType.DETECTION:
+        judged = below_limit(indicator, limit, value, facts)
+    elif kind == Indicator.ResultType.COMPOSITION:
+        judged = fibre_content(indicator, limit, value, facts)
+    elif kind == Indicator.ResultType.CATEGORICAL:
         judged = categorical(limit, value, facts)
     elif kind == Indicator.ResultType.DETECTION:
-        judged = detection(limit, value, facts)
+        judged = detection(limit, value, facts, indicator)
     elif kind == Indicator.ResultType.GRADE:
         judged = bounded(limit, grade_value(value), value, grade_name, grade_name, facts)
     else:
@@ -285,6 +430,42 @@ def bounded(limit, number, value, show, show_limit, facts):
     return PASS, "meets", facts, value
 
 
+def below_limit(indicator, limit, value, facts):
+    """Not detected, below ``value.limit``: it meets a maximum at or above that limit, and
+    fails a minimum at or above it; between, nothing can be said and the lab is asked for the
+    number (the reading is refused)."""
+    show = with_decimals(indicator.decimals)
+    facts = dict(facts, value=value.text, below=value.text)
+    if limit.minimum is not None and limit.minimum > 0:
+        if value.limit <= limit.minimum:
+            return FAIL, "not_detected_below_minimum", dict(facts, limit=show(limit.minimum)), value
+        raise undecidable(indicator, value, show(limit.minimum))
+    if limit.maximum is not None and value.limit > limit.maximum:
+        raise undecidable(indicator, value, show(limit.maximum))
+    facts["minimum"] = None if limit.minimum is None else show(limit.minimum)
+    facts["maximum"] = None if limit.maximum is None else show(limit.maximum)
+    return PASS, "not_detected_meets", facts, value
+
+
+def undecidable(indicator, value, limit):
+    return UnreadableResult(
+        _(
+            "%(indicator)s: “below %(below)s” cannot be judged against the limit of %(limit)s; "
+            "enter the number measured."
+        )
+        % {"indicator": indicator.name, "below": value.text, "limit": limit},
+        code="undecidable",
+    )
+
+
+def fibre_content(indicator, limit, fibres, facts):
+    """Each fibre against the label, with the tolerances of GB/T 29862-2013 (the limit's
+    ``maximum`` is the general tolerance; standards.composition)."""
+    passed, code, found = composition.judge(indicator.code, fibres, limit.maximum)
+    value = [[f.name, plain(f.measured or 0), plain(f.labelled or 0)] for f in fibres]
+    return (PASS if passed else FAIL), code, dict(facts, **found), value
+
+
 def describe_range(minimum, maximum, unit):
     """The range a reading met, from its limits as written: "4.0–8.5", "at most 75 mg/kg"."""
     if minimum is not None and maximum is not None:
@@ -304,7 +485,13 @@ def categorical(limit, value, facts):
     return FAIL, "category_refused", dict(facts, allowed=list(limit.allowed)), value
 
 
-def detection(limit, value, facts):
+def detection(limit, value, facts, indicator=None):
+    if isinstance(value, Below):  # "<20": not detected when no more than the limit's
+        threshold = limit.detection_limit or Decimal(0)
+        if value.limit <= threshold:
+            facts = dict(facts, value=f"<{value.text}", limit=plain(threshold))
+            return PASS, "not_detected_below_limit", facts, "not detected"
+        raise undecidable(indicator, value, plain(threshold))
     if isinstance(value, Decimal):
         threshold = limit.detection_limit or Decimal(0)
         if value <= threshold:
