@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coop import periods
 from credit.models import DEFAULT_BANDS, Commitment, Factor, Inspection, Violation
+from credit.services.commitments import in_force_of
 from credit.services.complaints import MAX_EVIDENCE_BYTES
 from credit.services.grading import GRADES
 from members.models import Member
@@ -53,7 +54,7 @@ class CommitmentForm(forms.ModelForm):
         fields = ["products", "standards", "guarantees", "valid_from", "valid_until"]
         widgets = {"valid_from": DATE, "valid_until": DATE}
 
-    def __init__(self, *args, for_staff=False, cooperative=None, **kwargs):
+    def __init__(self, *args, for_staff=False, cooperative=None, member=None, **kwargs):
         super().__init__(*args, **kwargs)
         if cooperative is not None:
             # The catalogue's current standards, offered as the member types; the service
@@ -67,6 +68,45 @@ class CommitmentForm(forms.ModelForm):
         if for_staff and not self.instance.pk:
             self.fields["member"] = forms.ModelChoiceField(active_members(), label=_("member unit"))
             self.order_fields(["member"])
+        self.add_replaces(member)
+
+    def add_replaces(self, member):
+        """Which of the member's commitments in force this one replaces: none unless ticked
+        (a member keeps one per product scope). Staff drafting for a member they have not
+        picked yet tick it on the draft's edit page, which knows the member."""
+        member = self.instance.member if self.instance.pk else member
+        if member is None:
+            return
+        rows = in_force_of(member).order_by("pk")
+        if self.instance.pk:
+            rows = rows.exclude(pk=self.instance.pk)
+        if not rows.exists():
+            return  # nothing in force to replace: no field to puzzle over
+        field = ReplacesField(
+            rows,
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            label=_("Replaces these commitments"),
+            help_text=_(
+                "Tick a commitment in force only if this one takes its place: it is withdrawn "
+                "and its certificate revoked when this one is published. Unticked ones stay "
+                "in force beside this one."
+            ),
+        )
+        self.fields["replaces"] = field
+        if self.instance.pk and not self.is_bound:
+            self.initial["replaces"] = list(self.instance.replaces.values_list("pk", flat=True))
+
+
+class ReplacesField(forms.ModelMultipleChoiceField):
+    """A commitment in force as a member reads it: its number, products and last day."""
+
+    def label_from_instance(self, obj):
+        return gettext("no. %(ref)s (%(products)s, valid until %(until)s)") % {
+            "ref": obj.pk,
+            "products": obj.products,
+            "until": obj.valid_until.isoformat(),
+        }
 
 
 class ComplaintForm(forms.Form):

@@ -42,6 +42,19 @@ class Commitment(TenantModel):
     review_note = models.TextField(_("review note"), blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # A member keeps several commitments in force, one per product scope; a new one replaces
+    # only those its member names (withdrawn when it is published), none by default.
+    replaces = models.ManyToManyField(
+        "self",
+        through="CommitmentReplacement",
+        through_fields=("commitment", "replaced"),
+        symmetrical=False,
+        related_name="replaced_by",
+        blank=True,
+        verbose_name=_("replaces"),
+    )
+    # Claimed when the reminder that it runs out in 30 days is mailed: a rerun mails once.
+    expiry_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -55,6 +68,24 @@ class Commitment(TenantModel):
     @property
     def expired(self):
         return self.valid_until < timezone.localdate()
+
+
+class CommitmentReplacement(TenantModel):
+    """That ``commitment``, once published, replaces ``replaced`` (the same member's, in force
+    when named): a row, not a bare many-to-many, so it carries its cooperative like every
+    tenant-owned row."""
+
+    commitment = models.ForeignKey(
+        Commitment, on_delete=models.CASCADE, related_name="replacement_links"
+    )
+    replaced = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cooperative", "commitment", "replaced"], name="commitment_replaces_once"
+            )
+        ]
 
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread

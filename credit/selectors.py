@@ -160,9 +160,16 @@ def lending_list():
 
 
 def public_member_page(pk):
-    """A member as its public page shows it: public fields, the commitment in force, the
-    grade in force with its factors, and its announced and final assessments."""
+    """A member as its public page shows it: public fields, its commitments in force (one per
+    product scope, several at once; ``commitment`` is the latest of them, as the API said before
+    there were several), the grade in force with its factors, and its announced and final
+    assessments."""
     member = public_member(pk)
+    in_force_now = list(
+        with_certificate(in_force(member.commitments.all()))
+        .select_related("member", "cooperative")
+        .order_by("-valid_from", "-pk")
+    )
     return SimpleNamespace(
         member=member,
         id=member.pk,
@@ -171,10 +178,8 @@ def public_member_page(pk):
         town=member.town,
         main_products=member.main_products,
         joined_on=member.joined_on,
-        commitment=with_certificate(in_force(member.commitments.all()))
-        .select_related("member", "cooperative")
-        .order_by("-valid_from")
-        .first(),
+        commitments=in_force_now,
+        commitment=in_force_now[0] if in_force_now else None,
         grade=current_grades().filter(member=member).select_related("member").first(),
         assessments=list(
             member.assessments.filter(

@@ -6,6 +6,7 @@ from django_celery_beat.models import CrontabSchedule, PeriodicTask
 from coop import documents
 from coop.celery import tenant_task
 from coop.models import Document
+from credit import reminders
 from credit.models import Commitment
 from credit.services import assessments, enforcement, grading
 
@@ -52,11 +53,20 @@ def grade(cooperative_id):
 
 @tenant_task
 def daily(cooperative_id):
-    """Assessments whose objection window closed become final; overdue orders are reminded."""
+    """Assessments whose objection window closed become final; overdue orders are reminded,
+    and so are the members whose commitments run out within 30 days (once per commitment)."""
     return {
         "finalised": assessments.finalise_due(cooperative_id=cooperative_id),
         "reminded": enforcement.remind_overdue(cooperative_id=cooperative_id),
+        "commitments_reminded": reminders.remind_expiring(cooperative_id=cooperative_id),
     }
+
+
+@tenant_task
+def remind_expiring_commitments(cooperative_id):
+    """The commitment reminders alone (the daily upkeep sends them too): run again, it mails
+    nobody twice."""
+    return reminders.remind_expiring(cooperative_id=cooperative_id)
 
 
 SCHEDULES = [
@@ -64,6 +74,7 @@ SCHEDULES = [
     # (supervision.schedules), which keeps them in django-celery-beat.
     ("Commitment assessment", "credit.tasks.assess", {"day_of_month": "5", "month_of_year": "1,7"}),
     ("Credit grading", "credit.tasks.grade", {"day_of_month": "1", "month_of_year": "*"}),
+    # The daily upkeep also mails the 30-day reminders of commitments that run out.
     ("Credit daily upkeep", "credit.tasks.daily", {"day_of_month": "*", "month_of_year": "*"}),
 ]
 

@@ -223,6 +223,7 @@ def commitment_edit(request, coop_slug, pk=None):
         for_staff=for_staff,
         initial=previous,
         cooperative=request.cooperative,
+        member=None if for_staff else request.user.member,
     )
     if request.method == "POST" and form.is_valid():
         saved = save_or_report(form, lambda: save_commitment(request, form, commitment))
@@ -247,6 +248,8 @@ PREFILLED = ("products", "standards", "guarantees")
 
 def save_commitment(request, form, commitment):
     data = {name: form.cleaned_data[name] for name in commitments.FIELDS}
+    if "replaces" in form.fields:  # shown when the member has commitments in force
+        data["replaces"] = list(form.cleaned_data.get("replaces") or ())
     if commitment:
         fresh = Commitment.objects.get(pk=commitment.pk)  # the form wrote to its instance
         return commitments.revise(commitment=fresh, actor=request.user, **data)
@@ -269,6 +272,11 @@ def commitment_detail(request, coop_slug, pk):
             "step_forms": forms_for(request, "commitments", commitment),
             "history": history_of(commitments.COMMITMENT, commitment),
             "editable": editable,
+            # What it replaces (withdrawn when it is published), and what replaced it.
+            "replaces": list(commitment.replaces.order_by("pk")),
+            "replaced_by": list(
+                commitment.replaced_by.filter(status=Commitment.Status.PUBLISHED).order_by("pk")
+            ),
         },
     )
 

@@ -15,12 +15,29 @@ from credit.services import commitments
 from members.models import Member
 
 
+class ReplacesField(serializers.ListField):
+    """The ids of the member's commitments in force this one replaces (withdrawn when it is
+    published); read from the prefetched rows."""
+
+    def to_representation(self, data):
+        return sorted(row.pk for row in data.all())
+
+
 class CommitmentSerializer(serializers.ModelSerializer):
     member = serializers.PrimaryKeyRelatedField(queryset=Member.objects)
     member_name = serializers.CharField(source="member.name", read_only=True)
     certificate = serializers.CharField(read_only=True, required=False, allow_null=True)
     # The public verification asks for the certificate's code, not its number.
     certificate_code = serializers.CharField(read_only=True, required=False, allow_null=True)
+    replaces = ReplacesField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        help_text=(
+            "Ids of the member's own published commitments in force that this one replaces: "
+            "they are withdrawn (certificates revoked) when it is published. Empty by default: "
+            "the member's other commitments stay in force beside it."
+        ),
+    )
 
     class Meta:
         model = Commitment
@@ -30,6 +47,7 @@ class CommitmentSerializer(serializers.ModelSerializer):
             "member_name",
             "status",
             *commitments.FIELDS,
+            "replaces",
             "review_note",
             "published_at",
             "certificate",
@@ -52,7 +70,7 @@ class CommitmentViewSet(StepActions, MadeByService, MemberOwnedViewSet):
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        return selectors.commitments_for(self.request.user)
+        return selectors.commitments_for(self.request.user).prefetch_related("replaces")
 
     def perform_create(self, serializer):
         self.check_write(serializer.validated_data)

@@ -191,7 +191,12 @@ class PublicMemberSerializer(serializers.Serializer):
     town = serializers.CharField()
     main_products = serializers.CharField()
     joined_on = serializers.DateField()
-    commitment = PublicCommitmentSerializer(allow_null=True)
+    commitment = PublicCommitmentSerializer(
+        allow_null=True, help_text="The latest of ``commitments`` (kept for older clients)."
+    )
+    commitments = PublicCommitmentSerializer(
+        many=True, help_text="Every commitment in force, one per product scope."
+    )
     grade = PublicGradeSerializer(allow_null=True)
     assessments = PublicAssessmentSerializer(many=True)
 

@@ -1,13 +1,16 @@
 """A quality commitment's way: drafted by the member (or staff for it) → submitted → published
 by staff, or returned with a note → withdrawn. A published commitment gets a certificate from
-the document pipeline; publishing a new one withdraws the member's previous one. Every step is
-declared once, in ``COMMITMENT`` at the bottom; the functions above it are their bodies."""
+the document pipeline. A member keeps several commitments in force, one per product scope
+(四件套, 蚕丝被 …): a new one replaces only those its member names (``replaces``, none by
+default), and publishing it withdraws exactly those, as the publish step says beforehand.
+Every step is declared once, in ``COMMITMENT`` at the bottom; the functions above it are
+their bodies."""
 
 import re
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
@@ -18,7 +21,7 @@ from coop.models import Document
 from coop.roles import Party
 from coop.workflow import Workflow, step
 from coop.workflow_api import step_text
-from credit.models import Commitment
+from credit.models import Commitment, CommitmentReplacement
 from credit.tasks import issue_commitment_certificate
 from members.models import Member
 from standards.codes import normalise
@@ -69,22 +72,81 @@ def check_period(commitment):
         raise ValidationError({"valid_until": _("The commitment must end after it starts.")})
 
 
+def in_force_of(member, today=None):
+    """The member's published commitments in force today: those a new one may replace."""
+    today = today or timezone.localdate()
+    return Commitment.objects.filter(
+        cooperative_id=member.cooperative_id,
+        member=member,
+        status=Status.PUBLISHED,
+        valid_from__lte=today,
+        valid_until__gte=today,
+    )
+
+
+def check_replaces(member, replaces):
+    """The commitments ``replaces`` names (rows or ids), each one of ``member``'s own in force;
+    anything else is refused naming the field. Another member's or another cooperative's id
+    reads like one that does not exist: the refusal tells nothing about it."""
+    ids = []
+    for each in replaces or ():
+        value = each.pk if isinstance(each, Commitment) else each
+        try:
+            value = int(value)
+        except (TypeError, ValueError):
+            raise ValidationError(
+                {"replaces": _("“%(value)s” is not a commitment number.") % {"value": each}}
+            ) from None
+        if value not in ids:
+            ids.append(value)
+    if not ids:
+        return []
+    found = {row.pk: row for row in in_force_of(member).filter(pk__in=ids)}
+    for value in ids:
+        if value not in found:
+            raise ValidationError(
+                {
+                    "replaces": _(
+                        "Commitment no. %(ref)s is not one of this member unit's commitments "
+                        "in force: a new commitment replaces only its own published ones."
+                    )
+                    % {"ref": value}
+                }
+            )
+    return [found[value] for value in ids]
+
+
+def link_replaced(commitment, replaced):
+    CommitmentReplacement.objects.filter(commitment=commitment).delete()
+    CommitmentReplacement.objects.bulk_create(
+        CommitmentReplacement(
+            cooperative_id=commitment.cooperative_id, commitment=commitment, replaced=old
+        )
+        for old in replaced
+    )
+
+
 @transaction.atomic
-def draft(*, member, actor, **fields):
+def draft(*, member, actor, replaces=(), **fields):
+    """A new commitment of ``member``; ``replaces``: those of its commitments in force it
+    replaces once published (none by default: the others stay in force beside it)."""
     if member.status != Member.Status.ACTIVE:
         raise Refused(_("Only an active member unit publishes a quality commitment."))
     commitment = Commitment(cooperative_id=member.cooperative_id, member=member, **fields)
     commitment.full_clean()
     check_period(commitment)
     check_standards(commitment)
+    replaced = check_replaces(member, replaces)
     commitment.save()
+    link_replaced(commitment, replaced)
     COMMITMENT.record(commitment, "draft", actor=actor)
     return commitment
 
 
 @transaction.atomic
-def revise(*, commitment, actor, **fields):
-    """An edit, not a step: allowed while the commitment is with the member."""
+def revise(*, commitment, actor, replaces=None, **fields):
+    """An edit, not a step: allowed while the commitment is with the member. ``replaces``
+    given (even empty) sets what it replaces; left out, it stays as it was."""
     commitment = COMMITMENT.lock(commitment)
     if commitment.status not in EDITABLE:
         COMMITMENT.refuse_state(REVISING, commitment.status)
@@ -93,7 +155,10 @@ def revise(*, commitment, actor, **fields):
     commitment.full_clean()
     check_period(commitment)
     check_standards(commitment)
+    replaced = None if replaces is None else check_replaces(commitment.member, replaces)
     commitment.save()
+    if replaced is not None:
+        link_replaced(commitment, replaced)
     audit.record(instance=commitment, actor=actor, action="commitment_revise")
     return commitment
 
@@ -123,21 +188,67 @@ def returned(commitment, *, actor, note):
     commitment.review_note = note.strip()
 
 
+def to_withdraw(commitment):
+    """What publishing ``commitment`` withdraws: those its member said it replaces, still
+    published. Nothing else: the member's other commitments stay in force beside it."""
+    return commitment.replaces.filter(status=Status.PUBLISHED).order_by("pk")
+
+
 def published(commitment, *, actor):
-    """The member's earlier published commitment is withdrawn, and the certificate issued."""
+    """The commitments the member said this one replaces are withdrawn (their certificates
+    revoked, the reason naming this one), and its certificate issued."""
     if commitment.expired:
         raise Refused(_("The commitment's validity has ended; the member must revise it."))
-    earlier = Commitment.objects.filter(member=commitment.member_id, status=Status.PUBLISHED)
-    for previous in earlier:
+    for previous in to_withdraw(commitment):
         COMMITMENT.take(
             "withdraw",
             previous,
             actor=actor,
             check_who=False,
-            reason=reasons.Coded(reasons.COMMITMENT_REPLACED),
+            reason=reasons.Coded.of(reasons.COMMITMENT_REPLACED_BY, commitment.pk),
         )
     commitment.published_at = timezone.now()
     issue_commitment_certificate.delay_on_commit(commitment.cooperative_id, commitment.pk)
+
+
+def described(commitment):
+    return _("no. %(ref)s (%(products)s, valid until %(until)s)") % {
+        "ref": commitment.pk,
+        "products": commitment.products,
+        "until": commitment.valid_until.isoformat(),
+    }
+
+
+def publishing(commitment):
+    """Said before staff confirm the publication: what it replaces (withdrawn, certificates
+    revoked) and what stays in force beside it."""
+    withdrawn_ones = list(to_withdraw(commitment))
+    staying = in_force_of(commitment.member).exclude(pk__in=[row.pk for row in withdrawn_ones])
+    said = [
+        _(
+            "The commitment goes into the public registry and its certificate is issued; "
+            "it cannot be taken back, only withdrawn."
+        )
+    ]
+    if withdrawn_ones:
+        said.append(
+            _(
+                "As the member asked, it replaces %(list)s: withdrawn from the registry, "
+                "certificate revoked."
+            )
+            % {"list": _("; ").join(described(row) for row in withdrawn_ones)}
+        )
+    else:
+        said.append(_("It replaces none of the member's commitments."))
+    staying = list(staying.order_by("pk"))
+    if staying:
+        said.append(
+            _("These stay in force beside it: %(list)s.")
+            % {"list": _("; ").join(described(row) for row in staying)}
+        )
+    # Chinese sentences follow one another without a space; English ones with one.
+    space = "" if (translation.get_language() or "").startswith("zh") else " "
+    return space.join(str(part) for part in said)
 
 
 def withdrawn(commitment, *, actor, reason):
@@ -203,6 +314,9 @@ COMMITMENT = Workflow(
             Status.PUBLISHED,
             STAFF,
             published,
+            # Publishing may withdraw commitments in force: staff read which, and confirm.
+            destructive=True,
+            consequence=publishing,
         ),
         step(
             "return",

@@ -41,9 +41,11 @@ def queries_of_empty_form(tenant, client):
     with CaptureQueriesContext(connection) as queries:
         page = client.get(NEW).content.decode()
     assert NOTE not in page and 'name="products" value=' not in page
-    # The one query of the pre-fill, made whether or not there is a commitment to start from.
+    # The one query of the pre-fill, made whether or not there is a commitment to start from
+    # (beside it, one for the member's commitments in force, that the new one may replace).
     read = [q["sql"] for q in queries.captured_queries if 'FROM "credit_commitment"' in q["sql"]]
-    assert len(read) == 1, read
+    assert len(read) == 2, read
+    assert len([sql for sql in read if "'published'" in sql]) == 1, read
     return len(queries)
 
 

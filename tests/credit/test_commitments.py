@@ -30,9 +30,9 @@ def step(api, user, pk, verb, slug="coop-a", **data):
     return api(user).post(f"/api/v1/coops/{slug}/commitments/{pk}/{verb}/", data, format="json")
 
 
-def published(api, tenant):
+def published(api, tenant, **overrides):
     listed = f"/api/v1/coops/{tenant.slug}/commitments/"
-    made = api(tenant.enterprise).post(listed, body(tenant), format="json")
+    made = api(tenant.enterprise).post(listed, body(tenant, **overrides), format="json")
     assert made.status_code == 201, made.json()
     pk = made.json()["id"]
     submitted = step(api, tenant.enterprise, pk, "submit", tenant.slug)
@@ -117,14 +117,18 @@ def test_the_certificate_is_a_verifiable_pdf_and_withdrawal_revokes_it(coop_a, a
     assert api().get("/api/v1/public/commitments/").json()["count"] == 0
 
 
-def test_publishing_a_new_commitment_withdraws_the_old_one(coop_a, api):
+def test_a_new_commitment_withdraws_an_old_one_only_when_the_member_names_it(coop_a, api):
+    # Before issue 15 a new commitment silently withdrew the member's one in force; now the
+    # member says which it replaces (tests/credit/test_commitment_scopes.py has the rest).
     first = published(api, coop_a)
-    second = published(api, coop_a)
+    second = published(api, coop_a, products="蚕丝被")
+    third = published(api, coop_a, replaces=[first])
     with scope({coop_a.cooperative.pk}):
         from credit.models import Commitment
 
         assert Commitment.objects.get(pk=first).status == "withdrawn"
         assert Commitment.objects.get(pk=second).status == "published"
+        assert Commitment.objects.get(pk=third).status == "published"
 
 
 @pytest.mark.celery_worker

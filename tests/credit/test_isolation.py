@@ -228,6 +228,7 @@ def test_every_credit_list_pins_its_query_count(coop_a, api, client):
     assert few_published == {
         **dict.fromkeys(API_LISTS, 4),
         "assessments": 5,  # with the objections prefetched
+        "commitments": 5,  # with what each replaces prefetched
         "lending": 3,  # empty here: no member both consents and holds an A
         **dict.fromkeys(["commitments/", "complaints/", "announcements/"], 5),
         **dict.fromkeys(["assessments/", "grades/", "credit/"], 6),

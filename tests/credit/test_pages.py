@@ -35,10 +35,17 @@ def test_a_commitment_from_the_enterprises_page_to_the_public_registry(coop_a, c
     early = client.post(f"/c/coop-a/commitments/{pk}/step/publish/", follow=True)
     assert said(early) == ["您的角色不能执行此操作。"]
     client.force_login(coop_a.admin)
-    published = client.post(f"/c/coop-a/commitments/{pk}/step/publish/", follow=True)
+    # Publishing may withdraw commitments in force: the page says which and asks first.
+    unconfirmed = client.post(f"/c/coop-a/commitments/{pk}/step/publish/", follow=True)
+    assert said(unconfirmed) == ["confirm：请勾选“我已了解”后再发布；未做任何更改。"]
+    published = client.post(
+        f"/c/coop-a/commitments/{pk}/step/publish/", {"confirm": "true"}, follow=True
+    )
     assert said(published) == ["已完成：发布。"]
     again = client.post(f"/c/coop-a/commitments/{pk}/step/publish/", follow=True)
-    assert said(again) == ["质量承诺当前状态为“已公开”，不能发布：只有状态为“待审核”的质量承诺可以。"]
+    assert said(again) == [
+        "质量承诺当前状态为“已公开”，不能发布：只有状态为“待审核”的质量承诺可以。"
+    ]
     client.logout()
     registry = client.get("/commitments/", {"q": coop_a.member.name})
     assert [row.pk for row in registry.context["page"]] == [pk]

@@ -57,27 +57,29 @@ def test_a_grade_stored_as_text_still_reads(coop_a):
 def test_an_automatic_withdrawal_reads_in_both_languages(coop_a, api, client):
     first = published(api, coop_a)
     number = issue_commitment_certificate(coop_a.cooperative.pk, first)
-    published(api, coop_a)  # replaces the first, in Chinese
+    second = published(api, coop_a, replaces=[first])  # replaces the first, in Chinese
     with unscoped():
         document = Document.objects.get(number=number)
         event = StepEvent.objects.get(step="withdraw", object_id=first)
-    assert (document.revoked_code, document.revoked_reason) == ("commitment_replaced", "")
-    assert (event.reason, event.details["reason_code"]) == ("", "commitment_replaced")
+    code = f"commitment_replaced_by:{second}"
+    assert (document.revoked_code, document.revoked_reason) == (code, "")
+    assert (event.reason, event.details["reason_code"]) == ("", code)
+    english = f"replaced by commitment no. {second}"
+    chinese = f"已由第 {second} 号承诺替代"
     page = f"/verify/{document.code}/"
-    assert (
-        "replaced by a new commitment"
-        in client.get(page, HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    )
-    assert "已由新的承诺替代" in client.get(page, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert english in client.get(page, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert chinese in client.get(page, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     client.force_login(coop_a.admin)
     history = f"/c/coop-a/commitments/{first}/"
-    assert (
-        "replaced by a new commitment"
-        in client.get(history, HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    )
-    assert (
-        "已由新的承诺替代" in client.get(history, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
-    )
+    assert english in client.get(history, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert chinese in client.get(history, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+
+
+def test_a_reason_coded_before_references_still_reads(coop_a):
+    with translation.override("zh-hans"):
+        assert reasons.said("commitment_replaced") == "已由新的承诺替代"
+        assert reasons.said("commitment_replaced_by:7") == "已由第 7 号承诺替代"
+    assert reasons.said("", "停产") == "停产"
 
 
 def test_a_member_leaving_revokes_with_a_coded_reason(coop_a, api, client):

@@ -415,6 +415,7 @@ def test_a_commitment_records_one_event_per_step(coop_a, api):
             guarantees="包退包换",
             valid_from=today,
             valid_until=today + timedelta(days=365),
+            replaces=[first],  # as the member says: only then is the first withdrawn
         )
         commitments.submit(commitment=second, actor=coop_a.admin)
         commitments.publish(commitment=second, actor=coop_a.admin)  # withdraws the first
@@ -438,7 +439,10 @@ def test_a_commitment_records_one_event_per_step(coop_a, api):
         )
     assert (returned.actor, returned.reason) == (coop_a.admin, "写明退换期限")
     # The portal's own reason is kept as a code, said in the reader's language when read.
-    assert (withdrawn.reason, withdrawn.details["reason_code"]) == ("", "commitment_replaced")
+    assert (withdrawn.reason, withdrawn.details["reason_code"]) == (
+        "",
+        f"commitment_replaced_by:{second.pk}",
+    )
 
 
 def test_a_complaint_records_one_event_per_step_and_its_page_shows_them(coop_a, api, client):
