@@ -106,6 +106,7 @@ def step_forms(user, workflow, row, url_of):
                 "url": url_of(each.name),
                 "fields": fields,
                 "tag": step_tag(each.name),
+                "multipart": any(field["kind"] == "files" for field in fields),
                 "consequence": consequence_of(each, row) if each.destructive else "",
             }
         )
@@ -158,6 +159,10 @@ def field_spec(name, field, required=False):
         kind, choices = "number", []
     elif isinstance(field, serializers.DictField):
         kind, choices = "custom", []
+    elif isinstance(field, serializers.ListField) and isinstance(
+        field.child, serializers.FileField
+    ):
+        kind, choices = "files", []  # several files, sent with the form (multipart)
     else:
         kind, choices = style.get("input", "text"), []
     return {
@@ -167,6 +172,7 @@ def field_spec(name, field, required=False):
         "choices": choices,
         "required": bool(required or style.get("required") or field.required),
         "help": field.help_text or "",
+        "accept": style.get("accept", ""),
     }
 
 

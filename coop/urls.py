@@ -12,7 +12,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from coop import account_views, accounts_api, api, documents_api, tokens, views
+from coop import account_views, accounts_api, api, attachments_api, documents_api, tokens, views
 
 # A cooperative's resources in the API, as a router prefix (a regular expression).
 COOP = r"coops/(?P<coop_slug>[-a-zA-Z0-9_]+)"
@@ -87,6 +87,7 @@ cooperative_urlpatterns = [
         name="invitation-revoke",
     ),
     path("invitation/<str:token>/", account_views.invitation_accept, name="invitation-accept"),
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment-download"),
 ]
 
 api_urlpatterns = [
@@ -126,6 +127,11 @@ api_urlpatterns = [
         "coops/<slug:coop_slug>/accounts/<int:id>/activate/",
         accounts_api.AccountActiveView.as_view(active=True),
         name="api-account-activate",
+    ),
+    path(
+        "coops/<slug:coop_slug>/attachments/<int:pk>/",
+        attachments_api.AttachmentDownload.as_view(),
+        name="api-attachment-download",
     ),
     path(
         "public/certificates/<str:code>/",

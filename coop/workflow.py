@@ -21,6 +21,7 @@ what this project had three copies of. What is needed fits in this module.
 import datetime
 from dataclasses import dataclass, field
 
+from django.core.files.base import File
 from django.db import models, transaction
 from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils.functional import cached_property
@@ -312,6 +313,8 @@ class Workflow:
                 continue
             if isinstance(value, datetime.date):
                 value = value.isoformat()
+            elif isinstance(value, list) and value and isinstance(value[0], File):
+                value = [each.name for each in value]  # files attached: their names
             elif isinstance(value, models.Model):
                 value = value.pk
             if isinstance(value, (str, int, float, bool, dict, list)) or value is None:

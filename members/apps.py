@@ -6,3 +6,11 @@ class MembersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "members"
     verbose_name = _("member units and people")
+
+    def ready(self):
+        # Who may see the scan of a paper signature (an attachment of the signature): who
+        # may see its member unit.
+        from coop import attachments
+        from members.selectors import signature_visible
+
+        attachments.register("members.conventionsignature", signature_visible)

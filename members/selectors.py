@@ -190,6 +190,13 @@ def as_datetime(moment):
     return timezone.make_aware(datetime.combine(moment, time.min))
 
 
+def signature_visible(user, signature_id):
+    """Whether ``user`` may see the convention signature (and its scan): one of a member
+    unit the user may see."""
+    rows = members_for_user(user).values("pk")
+    return ConventionSignature.objects.filter(pk=signature_id, member__in=rows).exists()
+
+
 def documents_for_user(user):
     """Documents of the members ``user`` may see."""
     return Document.objects.filter(member__in=members_for_user(user).values("pk"))

@@ -13,6 +13,7 @@ from members.tasks import issue_convention_certificate
 from supervision import reports
 from testing_fund.models import Batch
 from testing_fund.reports import issue_test_report
+from testing_fund.sampling_sheets import issue_sampling_sheet
 
 # Rows of each kind one sweep sends per cooperative, newest first: a backlog (records entered
 # without their documents, like the demo's history) is worked off over a few sweeps rather
@@ -47,6 +48,7 @@ def without(kind, rows):
 def documents_lacking():
     """What the rows of the cooperatives in scope need but lack, as (what, task, rows):
     - a batch reported (or since closed) without its test report, or not yet mailed;
+    - a batch sampled without its sampling sheet;
     - a published commitment still in force without its certificate (none is made for one
       that has lapsed);
     - a member's newest convention signature without its certificate, while it is a member
@@ -59,6 +61,7 @@ def documents_lacking():
     unreported = without(Document.Kind.TEST_REPORT, reported) | reported.filter(
         report_mailed_at=None
     )
+    sampled = Batch.objects.filter(sampled_at__isnull=False)
     in_force = Commitment.objects.filter(
         status=Commitment.Status.PUBLISHED, valid_until__gte=timezone.localdate()
     )
@@ -73,6 +76,11 @@ def documents_lacking():
     )
     return [
         (Document.Kind.TEST_REPORT.value, issue_test_report, unreported),
+        (
+            Document.Kind.SAMPLING_SHEET.value,
+            issue_sampling_sheet,
+            without(Document.Kind.SAMPLING_SHEET, sampled),
+        ),
         (
             Document.Kind.COMMITMENT_CERTIFICATE.value,
             issue_commitment_certificate,

@@ -6,3 +6,12 @@ class TestingFundConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "testing_fund"
     verbose_name = _("free-testing fund")
+
+    def ready(self):
+        # Who may see the files attached to a batch (photos of the sample and its seal) and to
+        # its rectification notice (the answer's evidence): who may see the batch.
+        from coop import attachments
+        from testing_fund.selectors import batch_visible, rectification_visible
+
+        attachments.register("testing_fund.batch", batch_visible)
+        attachments.register("testing_fund.rectification", rectification_visible)

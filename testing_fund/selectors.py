@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from coop.periods import asked_year
 from coop.roles import is_enterprise, is_lab, is_staff
 from members.models import Member
-from testing_fund.models import UNDER_WAY, Batch, Result
+from testing_fund.models import UNDER_WAY, Batch, Rectification, Result
 
 Status = Batch.Status
 
@@ -24,6 +24,17 @@ def batches_for(user):
     if is_lab(user):
         return rows.filter(lab=user.institution_id)
     return rows.none()
+
+
+def batch_visible(user, batch_id):
+    """Whether ``user`` may see batch ``batch_id`` (and the files attached to it)."""
+    return batches_for(user).filter(pk=batch_id).exists()
+
+
+def rectification_visible(user, rectification_id):
+    """Whether ``user`` may see the rectification notice (and its answer's evidence)."""
+    rows = batches_for(user).values("pk")
+    return Rectification.objects.filter(pk=rectification_id, batch__in=rows).exists()
 
 
 def with_priority(batches):

@@ -9,9 +9,14 @@ from coop.models import Cooperative
 from standards.models import Standard
 from testing_fund.models import SamplingRound, TestingInstitution
 from testing_fund.reports import issue_test_report
+from testing_fund.sampling_sheets import issue_sampling_sheet
 from testing_fund.services.rounds import preview_round
 
-__all__ = ["issue_test_report", "plan_round"]  # every task of the app, as Celery finds them
+__all__ = [
+    "issue_sampling_sheet",
+    "issue_test_report",
+    "plan_round",
+]  # every task of the app, as Celery finds them
 
 
 @tenant_task

@@ -6,9 +6,9 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from coop import audit, documents, periods
+from coop import attachments, audit, documents, periods
 from coop.errors import Refused
-from coop.models import Document
+from coop.models import Attachment, Document
 from members.models import Convention, ConventionSignature, Member
 from members.services import lifecycle
 from members.tasks import issue_convention_certificate
@@ -93,7 +93,8 @@ def paper_time(day):
 
 
 def check_scan(scan):
-    """A PDF, JPG or PNG file of at most 5 MB whose content is what its name says."""
+    """A PDF, JPG or PNG file of at most 5 MB whose content is what its name says, and is
+    whole: the image or PDF opens (``coop.attachments``)."""
     extension = scan.name.rsplit(".", 1)[-1].lower() if "." in scan.name else ""
     if extension not in SCAN_SIGNATURES:
         raise ValidationError({"scan": _("Upload the scan as a PDF, JPG or PNG file.")})
@@ -111,6 +112,7 @@ def check_scan(scan):
                 % {"type": extension.upper()}
             }
         )
+    attachments.check(scan, Attachment.Purpose.SIGNATURE_SCAN, "scan")
 
 
 @transaction.atomic
@@ -162,9 +164,13 @@ def paper_signature_record(
     signature.signer_position = signer_position
     signature.signed_at = paper_time(signed_on)
     signature.recorded_by = actor
-    signature.scan = scan
     signature.full_clean(exclude=["scan", "signed_by"])
     signature.save()
+    # The scan is kept as an attachment of the signature (its type, size and SHA-256, who
+    # uploaded it), and the signature points at the same file.
+    scanned = attachments.attach(signature, Attachment.Purpose.SIGNATURE_SCAN, scan, actor, "scan")
+    signature.scan.name = scanned.file.name
+    signature.save(update_fields=["scan"])
     if member.status == Member.Status.APPROVED and convention == current:
         lifecycle.MEMBER.take("activate", member, actor=actor, check_who=False)
     if made and convention == current:  # a scan added to a signature changes no certificate

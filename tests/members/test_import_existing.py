@@ -5,11 +5,13 @@ counts independent of the number of rows, isolation, and paper signatures with t
 import io
 from datetime import date, timedelta
 
+import pypdfium2
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook, load_workbook
+from PIL import Image
 
 from coop.models import StepEvent
 from coop.tenancy import scope, unscoped
@@ -24,8 +26,24 @@ from members.models import (
 from members.services import imports
 from tests.factories import MemberFactory, next_uscc
 
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+def real_pdf():
+    document = pypdfium2.PdfDocument.new()
+    document.new_page(595, 842)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def real_png():
+    buffer = io.BytesIO()
+    Image.new("L", (40, 60), 255).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+# Scans that are what they say: the portal opens a scan to check it (coop.attachments).
+PDF = real_pdf()
+PNG = real_png()
 
 
 def adopt(tenant, version=1):
@@ -465,6 +483,8 @@ def test_bad_scans_are_refused_by_name_and_write_nothing(coop_a, api):
     adopt(coop_a)
     cases = [
         (b"MZ\x90\x00 not a pdf", "scan.pdf", "不是其名称所示的 PDF"),
+        # Its first bytes say PDF, but it does not open as one.
+        (b"%PDF-1.4\n1 0 obj <<>> endobj\n%%EOF\n", "scan.pdf", "其内容都不是这类文件"),
         (PDF, "scan.exe", "请上传 PDF、JPG 或 PNG 格式的扫描件"),
         (PDF + b"0" * (5 * 1024 * 1024), "big.pdf", "扫描件大于 5 MB"),
         (PNG, "scan.jpg", "不是其名称所示的 JPG"),

@@ -195,9 +195,7 @@ def test_a_report_whose_worker_was_killed_is_issued_by_the_next_one_within_the_b
 
 
 @pytest.mark.celery_worker
-def test_a_report_whose_pool_process_was_killed_is_run_again_at_once(
-    coop_a, verified, workers
-):
+def test_a_report_whose_pool_process_was_killed_is_run_again_at_once(coop_a, verified, workers):
     # An hour of visibility timeout: only the worker's rejection can bring the task back soon.
     pool = workers(visibility=3600)
     worker = pool.start("--pool", "prefork", "--concurrency", "1")
@@ -254,6 +252,7 @@ def test_the_sweep_issues_what_rows_lack_and_a_second_sweep_nothing_twice(
     request.getfixturevalue("worker")  # a worker from now on
     every_one = {
         "test_report": 1,
+        "sampling_sheet": 1,
         "commitment_certificate": 1,
         "convention_certificate": 1,
         "annual_report": 1,
@@ -271,6 +270,7 @@ def test_the_sweep_issues_what_rows_lack_and_a_second_sweep_nothing_twice(
     assert issued == [
         ("commitment_certificate", commitment.pk),
         ("convention_certificate", signature.pk),
+        ("sampling_sheet", verified.pk),
         ("test_report", verified.pk),
     ]
     reports = [m for m in mail.outbox if "检测报告" in m.subject]
@@ -310,12 +310,14 @@ def test_the_sweep_leaves_rows_that_need_no_document(coop_a, verified, conventio
         new = convention_sign(**sign, signer_position="总经理")
         AnnualReport.objects.create(cooperative=coop_a.cooperative, year=2025)
         lacking = {
-            what: list(rows.values_list("pk", flat=True)) for what, _task, rows in documents_lacking()
+            what: list(rows.values_list("pk", flat=True))
+            for what, _task, rows in documents_lacking()
         }
         assert ConventionSignature.objects.filter(pk=old.pk).exists()
     purge_queue()
     assert lacking == {
         "test_report": [],
+        "sampling_sheet": [verified.pk],  # sampled: its sheet's task was never run here
         "commitment_certificate": [],
         "convention_certificate": [new.pk],
         "annual_report": [],
