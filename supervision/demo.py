@@ -192,6 +192,7 @@ def seed_lab(cooperatives):
             name_en="Nantong Fibre Inspection Institute",
             accreditation="CNAS L0000 (demo)",
             contact="0513-00000000",
+            address="江苏省南通市崇川区工农路 1 号（演示地址）",
         ),
     )
     lab.cooperatives.set(cooperatives)

@@ -31,6 +31,7 @@ pages = [
     path("dashboard/export.xlsx", views.dashboard_xlsx, name="dashboard-xlsx"),
     path("coops/new/", onboarding_views.onboard, name="onboard-cooperative"),
     path("labs/", lab_views.labs, name="labs"),
+    path("labs/<int:pk>/scope/", lab_views.lab_scope, name="lab-scope"),
 ]
 
 cooperative_pages = [

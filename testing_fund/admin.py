@@ -1,7 +1,9 @@
 from django.contrib import admin
 
 from coop.admin import ReadOnlyAdmin, ScopedAdmin, SuperuserWritesAdmin
+from standards.models import Standard
 from testing_fund.models import (
+    AccreditedMethod,
     Appropriation,
     Batch,
     Fund,
@@ -16,11 +18,23 @@ class LabPriceInline(admin.TabularInline):
     extra = 0
 
 
+class AccreditedMethodInline(admin.TabularInline):
+    """The lab's accreditation scope; method standards are the shared catalogue's."""
+
+    model = AccreditedMethod
+    extra = 0
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "method":
+            kwargs["queryset"] = Standard._base_manager.filter(cooperative__isnull=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 @admin.register(TestingInstitution)
 class TestingInstitutionAdmin(SuperuserWritesAdmin):
-    list_display = ["name_zh", "accreditation", "contact", "turnaround_days"]
+    list_display = ["name_zh", "accreditation", "contact", "address", "turnaround_days"]
     filter_horizontal = ["cooperatives"]
-    inlines = [LabPriceInline]
+    inlines = [LabPriceInline, AccreditedMethodInline]
 
 
 @admin.register(Fund)

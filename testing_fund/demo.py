@@ -13,7 +13,7 @@ from coop.models import StepEvent, User
 from members.models import Member
 from standards.models import Indicator, ProductCategory, Standard
 from standards.verdicts import verdict
-from testing_fund.models import Batch, Fund, LabPrice, LedgerEntry, Result
+from testing_fund.models import AccreditedMethod, Batch, Fund, LabPrice, LedgerEntry, Result
 from testing_fund.services import batches
 from testing_fund.services.fund import appropriate
 
@@ -36,6 +36,21 @@ FAILING = {
 PRODUCTS = ["四件套", "被芯", "枕芯", "毛毯", "床笠", "凉席"]
 
 
+# The demo lab's accreditation scope: the home-textile indicators (those GB 18401-2010 and
+# GB/T 22796-2021 limit) by their catalogue methods, but for these, so that its reports show
+# results both within the scope (the CMA mark) and outside it.
+OUTSIDE_SCOPE = {"odour"}
+TEXTILE_STANDARDS = ["GB 18401-2010", "GB/T 22796-2021"]
+
+
+def seed_scope(lab):
+    textile = Indicator.objects.filter(limits__standard__code__in=TEXTILE_STANDARDS).distinct()
+    for indicator in textile.exclude(method=None).exclude(code__in=OUTSIDE_SCOPE):
+        AccreditedMethod.objects.get_or_create(
+            institution=lab, indicator=indicator, method_id=indicator.method_id
+        )
+
+
 def seed(cooperative, lab):
     for indicator in Indicator.objects.all():
         LabPrice.objects.get_or_create(
@@ -43,6 +58,7 @@ def seed(cooperative, lab):
             indicator=indicator,
             defaults={"price": Decimal(PRICES.get(indicator.code, FASTNESS_PRICE))},
         )
+    seed_scope(lab)
     today = timezone.localdate()
     fund, created = Fund.objects.get_or_create(cooperative=cooperative, year=today.year)
     if created:

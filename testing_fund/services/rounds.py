@@ -27,7 +27,9 @@ from coop.errors import Refused
 from coop.figures import grouped_by, thousands
 from coop.models import StepEvent, User
 from members.models import Member, MemberProductCategory
+from standards.models import DeclaredStandard, ProductDeclaration
 from testing_fund import risk, round_words
+from testing_fund.main_products import main_products
 from testing_fund.models import Batch, Fund, LedgerEntry, SamplingRound
 from testing_fund.prices import price_results
 from testing_fund.services.batches import BATCH
@@ -229,9 +231,34 @@ def record_bookings(sampling_round, actor):
         )
 
 
+def booked_products(sampling_round, members):
+    """``CASE`` SQL and its parameters giving each member's main product (``main_products``);
+    a member with nothing to name gets "" and its samplers name what they take."""
+    products = main_products(
+        members,
+        standard_id=sampling_round.standard_id,
+        category=sampling_round.safety_category,
+        models={
+            "Member": Member,
+            "ProductDeclaration": ProductDeclaration,
+            "DeclaredStandard": DeclaredStandard,
+            "MemberProductCategory": MemberProductCategory,
+        },
+    )
+    if not products:
+        return "%s", [""]
+    whens = " ".join(["WHEN %s THEN %s"] * len(products))
+    return f"CASE m.id {whens} ELSE %s END", [
+        *(value for pair in products.items() for value in pair),
+        "",
+    ]
+
+
 def insert_batches(sampling_round, members, fund, cost):
-    """One approved supervisory batch per member lacking one, inserted by the database."""
+    """One approved supervisory batch per member lacking one, inserted by the database, each
+    booked for the member's main product."""
     marks = ", ".join(["%s"] * len(members))
+    product_sql, product_params = booked_products(sampling_round, members)
     with connection.cursor() as cursor:
         cursor.execute(
             f"""INSERT INTO testing_fund_batch
@@ -239,7 +266,7 @@ def insert_batches(sampling_round, members, fund, cost):
                      chain_role, standard_id, lab_id, lot_number, quantity, delivery,
                      sampling_place, seal_number, samplers, backup_kept, cost,
                      free_reinspection, paid_by_member, sampling_round_id, requested_at)
-                SELECT m.cooperative_id, m.id, %s, %s, %s, %s, %s, '', %s, %s, '', '', %s,
+                SELECT m.cooperative_id, m.id, %s, %s, %s, {product_sql}, %s, '', %s, %s, '', '', %s,
                        '', '', '', %s, %s, %s, %s, %s, %s
                 FROM members_member m
                 WHERE m.id IN ({marks}) AND NOT EXISTS (
@@ -249,7 +276,7 @@ def insert_batches(sampling_round, members, fund, cost):
                 fund.pk,
                 Batch.Kind.SUPERVISORY,
                 Batch.Status.APPROVED,
-                _("supervisory sample"),
+                *product_params,
                 sampling_round.safety_category,
                 sampling_round.standard_id,
                 sampling_round.lab_id,

@@ -15,6 +15,7 @@ from openpyxl import Workbook, load_workbook
 
 from coop.models import StepEvent
 from coop.tenancy import scope, unscoped
+from members.models import Member
 from standards.models import Indicator, Standard
 from testing_fund.models import Batch, LabPrice, LedgerEntry
 from testing_fund.services import fund as money
@@ -298,6 +299,7 @@ def test_the_api_records_each_batchs_own_sampling(coop_a, priced, api):
                     "sampling_place": "成品仓库",
                     "samplers": "王建华、李明",
                     "backup_kept": True,
+                    "member_signatory": "张红",
                 },
                 {"id": incomplete.pk, "seal_number": "FY-0102", "samplers": "王建华"},
             ]
@@ -311,6 +313,7 @@ def test_the_api_records_each_batchs_own_sampling(coop_a, priced, api):
     assert (taken.status, taken.sampled_product, taken.product) == ("sampled", "床笠", "四件套")
     assert (taken.lot_number, taken.quantity, taken.seal_number) == ("L-2026-11", "2 套", "FY-0101")
     assert taken.samplers == "王建华、李明" and taken.backup_kept
+    assert taken.member_signatory == "张红"
     assert refused["outcome"] == "refused"
     assert list(refused["errors"]) == ["samplers"]
     assert fresh(incomplete).status == "approved" and fresh(incomplete).seal_number == ""
@@ -335,6 +338,10 @@ def booked_round(coop_a, priced):
         MemberFactory(cooperative=coop_a.cooperative)
     with unscoped():
         standard = Standard.objects.get(code="GB 18401-2010")
+        # What each member registered as its main products: the round books the first.
+        Member.objects.filter(cooperative=coop_a.cooperative, main_products="").update(
+            main_products="床上用品四件套、被芯"
+        )
     with scope({coop_a.cooperative.pk}):
         planned = rounds.preview_round(
             cooperative=coop_a.cooperative,
