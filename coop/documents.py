@@ -118,11 +118,47 @@ def issue(*, kind, source_id, member, public_details, render, edition=1, replace
                 public_details=public_details,
             )
         if not document.file:
+            # An edition numbered ahead (``amend``) gets its public details as it is rendered.
+            document.public_details = public_details
             pdf = render_pdf(render(document))
             document.sha256 = hashlib.sha256(pdf).hexdigest()
             document.file.save(f"{document.number}.pdf", ContentFile(pdf), save=False)
-            document.save(update_fields=["file", "sha256"])
+            document.save(update_fields=["file", "sha256", "public_details"])
     return document
+
+
+def amend(document, *, reason, public_details):
+    """A new edition of ``document`` replacing it, numbered now and rendered later by its
+    kind's task (``issue`` finds the edition and renders its file): the old one is marked
+    superseded with ``reason``, which its verification shows beside the new number. Both stay
+    in the archive. Runs in the caller's transaction, under its lock of the source."""
+    reason = reason.strip()
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    newest = (
+        Document.objects.filter(
+            cooperative_id=document.cooperative_id,
+            kind=document.kind,
+            source_id=document.source_id,
+        )
+        .order_by("-edition")
+        .first()
+    )
+    if newest.pk != document.pk:
+        raise ValueError(f"{document.number} is not the newest edition: {newest.number} is")
+    amended = Document.objects.create(
+        cooperative_id=document.cooperative_id,
+        kind=document.kind,
+        source_id=document.source_id,
+        edition=document.edition + 1,
+        replaces=document,
+        member_id=document.member_id,
+        number=next_number(document.cooperative, timezone.localdate().year),
+        public_details=public_details,
+    )
+    document.superseded_at = document.superseded_at or timezone.now()
+    document.superseded_reason = reason
+    document.save(update_fields=["superseded_at", "superseded_reason"])
+    return amended
 
 
 def supersede(documents):

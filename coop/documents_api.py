@@ -22,6 +22,23 @@ class VerificationSerializer(serializers.Serializer):
     issued_at = serializers.DateTimeField()
     details = serializers.JSONField(source="public_details")
     sha256 = serializers.CharField()
+    revoked_reason = serializers.CharField(
+        source="revocation", help_text="why it was withdrawn; empty unless revoked"
+    )
+    replaces = serializers.CharField(
+        source="replaces.number",
+        default=None,
+        allow_null=True,
+        help_text="the number of the document this amended edition replaces",
+    )
+    replaced_by = serializers.SerializerMethodField(
+        help_text="the number of the amended edition that replaces this one"
+    )
+    superseded_reason = serializers.CharField(help_text="why it was replaced")
+
+    def get_replaced_by(self, document) -> str | None:
+        replacement = getattr(document, "replacement", None)
+        return replacement.number if replacement else None
 
 
 @extend_schema(

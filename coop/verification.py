@@ -27,9 +27,16 @@ def find_document(code):
     if not is_code(code):
         return None
     with unscoped():
-        return (
-            Document.objects.select_related("cooperative")
+        document = (
+            Document.objects.select_related("cooperative", "replaces")
             .filter(code=code)
             .exclude(file="")
             .first()
         )
+        if document is not None:
+            # An amended document's newer edition: its number is shown, never its code (the
+            # new paper carries that), so holding the old one opens only the old one.
+            document.replacement = (
+                Document.objects.filter(replaces=document).only("number", "issued_at").first()
+            )
+        return document

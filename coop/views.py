@@ -3,6 +3,8 @@ that read the apps (home, dashboard, annual reports) are supervision's (``superv
 
 from django.shortcuts import redirect, render
 
+from coop import attachments
+from coop.access import role_required
 from coop.verification import find_document, is_code
 
 
@@ -29,3 +31,10 @@ def verify_lookup(request):
         {"document": None, "asked": bool(code)},
         status=404 if code else 200,
     )
+
+
+@role_required(lambda user: user.is_authenticated)
+def attachment_download(request, coop_slug, pk):
+    """A file attached to a row, for those who may see the row (its app says who): a photo of
+    a sample, rectification evidence, a signature's scan. Anyone else gets a 404."""
+    return attachments.response(request.user, pk)

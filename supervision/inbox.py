@@ -35,6 +35,7 @@ from members.models import Certification, Member
 from members.selectors import members_needing_signature
 from members.services.lifecycle import MEMBER
 from testing_fund.models import UNDER_WAY, Batch, Rectification
+from testing_fund.models import Objection as ReportObjection
 from testing_fund.services.batches import (
     BATCH,
     OBJECTION_DAYS,
@@ -340,6 +341,15 @@ def administrator_inbox(user, cooperative):
 # The enterprise
 
 
+def objection_said(objection):
+    """An objection's decision and, upheld, what its re-test ended in (or that it runs)."""
+    said = objection.get_decision_display()
+    if objection.decision == Objection.Decision.UPHELD:
+        outcome = objection.get_outcome_display() if objection.outcome else ""
+        said = f"{said} · {outcome or _('the backup sample is being re-tested')}"
+    return str(said)
+
+
 def member_inbox(user, member):
     today = timezone.localdate()
     slug = member.cooperative.slug
@@ -426,6 +436,25 @@ def member_inbox(user, member):
                 list_url=address("complaint-list", slug, status="triaged"),
             ),
             objection_windows,
+            group(
+                "objection_decisions",
+                _("Decisions on your objections to test reports"),
+                # Decided in the last 30 days, or upheld and its re-test not ended yet.
+                ReportObjection.objects.filter(batch__member=member)
+                .exclude(decision=Objection.Decision.PENDING)
+                .filter(
+                    Q(decided_at__gte=timezone.now() - datetime.timedelta(days=30))
+                    | Q(decision=Objection.Decision.UPHELD, outcome="")
+                )
+                .select_related("batch"),
+                order=("-decided_at", "-pk"),
+                row=lambda o: Row(
+                    o.batch.product,
+                    address("batch-detail", slug, o.batch_id),
+                    objection_said(o),
+                ),
+                list_url="",
+            ),
             group(
                 "commitments_to_submit",
                 _("Commitments to submit"),

@@ -511,6 +511,9 @@ class Rectification(TenantModel):
     class Status(models.TextChoices):
         NOTIFIED = "notified", _("awaiting the answer")
         ANSWERED = "answered", _("answer sent")
+        # The failed report was corrected to a pass after an upheld objection's re-test:
+        # there is nothing left to rectify.
+        WITHDRAWN = "withdrawn", _("withdrawn: the report was corrected")
 
     batch = models.OneToOneField(Batch, on_delete=models.CASCADE, related_name="rectification")
     status = models.CharField(

@@ -28,7 +28,10 @@ def with_rate(rows, passed="passed", total="total"):
 
 
 def reported(cooperative_id, year):
-    return Batch.objects.filter(cooperative_id=cooperative_id, reported_on__range=year_range(year))
+    # A re-test of a backup sample is not a batch of its own: the original carries its verdict.
+    return Batch.objects.filter(
+        cooperative_id=cooperative_id, reported_on__range=year_range(year)
+    ).exclude(kind=Batch.Kind.RETEST)
 
 
 def grouped(batches, *by):

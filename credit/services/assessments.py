@@ -57,7 +57,10 @@ def assess(*, cooperative_id, start, end):
     """An assessment for every active member lacking one for the period; four queries."""
     check_period(start, end)
     batches = grouped_by(
-        Batch.objects.filter(cooperative_id=cooperative_id, reported_on__range=(start, end)),
+        # A re-test of a backup sample counts through the original, whose verdict follows it.
+        Batch.objects.filter(
+            cooperative_id=cooperative_id, reported_on__range=(start, end)
+        ).exclude(kind=Batch.Kind.RETEST),
         "member",
         sampled=Count("*"),
         failed=Count("passed", filter=Q(passed=False)),

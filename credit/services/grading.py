@@ -104,7 +104,10 @@ def signals(cooperative_id, today):
     convention = current_convention(cooperative_id)
     return {
         "batches": grouped_by(
-            Batch.objects.filter(cooperative_id=cooperative_id, reported_on__gte=two_years),
+            # A re-test of a backup sample counts through the original, whose verdict follows it.
+            Batch.objects.filter(cooperative_id=cooperative_id, reported_on__gte=two_years).exclude(
+                kind=Batch.Kind.RETEST
+            ),
             "member",
             total=Count("*"),
             passes=Count("passed", filter=Q(passed=True)),

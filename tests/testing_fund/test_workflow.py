@@ -140,6 +140,7 @@ def test_the_report_settles_the_fund_and_is_a_verifiable_pdf_mailed_to_the_membe
     assert mail.outbox[0].to == ["quality@example.com"] and number in mail.outbox[0].subject
     public = client.get(f"/api/v1/public/certificates/{document.code}/").json()
     assert public["details"] == {
+        "member": coop_a.member.name,  # the company, under its public name
         "product": "四件套",
         "verdict": "不合格",
         "reported_on": str(date.today()),
@@ -296,6 +297,12 @@ def test_each_step_records_one_event(coop_a, funded, second_technician):
         batches.object_to(batch=batch, actor=coop_a.enterprise, reason="备样合格")
         batches.answer_rectification(batch=batch, actor=coop_a.enterprise, answer="已整改")
         batches.decide_objection(batch=batch, actor=coop_a.admin, upheld=True, reason="复检合格")
+        # Upheld, the backup sample is re-tested; its report (the same verdict) confirms.
+        retest = Batch.objects.get(retest_of=batch)
+        batches.receive(batch=retest, actor=coop_a.lab)
+        batches.enter_results(batch=retest, actor=coop_a.lab, values=BAD)
+        batches.verify(batch=retest, actor=second_technician)
+        batches.report(batch=retest, actor=coop_a.admin)
         batches.close(batch=batch, actor=coop_a.admin)
         again = batches.reinspect(batch=batch, actor=coop_a.admin)
 
@@ -316,8 +323,16 @@ def test_each_step_records_one_event(coop_a, funded, second_technician):
             ("report", "verified", "reported", admin, ""),
             ("rectification", "reported", "reported", admin, ""),
             ("object", "reported", "reported", member, "备样合格"),
+            ("confirmed", "reported", "reported", admin, ""),
             ("close", "reported", "closed", admin, ""),
             ("reinspect", "closed", "closed", admin, ""),
+        ]
+        assert [e[0] for e in events(BATCH, retest)] == [
+            "retest",
+            "receive",
+            "enter",
+            "verify",
+            "report",
         ]
         rectification = Rectification.objects.get(batch=batch)
         assert rectification.status == "answered"
