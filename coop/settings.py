@@ -199,6 +199,10 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "media/"
+# The largest file a person may attach (a photo of a sample or its seal, rectification
+# evidence, a signature's scan): 5 MiB, as the other uploads, so one fits the reverse proxy's
+# 8 MiB body (deploy/Caddyfile) beside the form's other fields.
+ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES") or 5 * 1024 * 1024)
 
 # Redis is the Celery broker and the cache when REDIS_URL is set; without it the embedded
 # default runs tasks in-process, so the portal works on a laptop with no server installed.
@@ -347,6 +351,9 @@ SPECTACULAR_SETTINGS = {
         "AssessmentResultEnum": "credit.models.Assessment.Result",
         "GradeEnum": "credit.models.CreditGrade.Grade",
         "VerdictEnum": ["pass", "warn", "fail"],
+        "BatchStatusEnum": "testing_fund.models.Batch.Status",
+        "BatchKindEnum": "testing_fund.models.Batch.Kind",
+        "BatchSafetyCategoryEnum": [("A", "A"), ("B", "B"), ("C", "C")],
         "AccountRoleEnum": "coop.models.Role",
         "InvitedRoleEnum": "coop.accounts_api.INVITED_ROLES",
     },

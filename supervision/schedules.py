@@ -99,8 +99,8 @@ JOBS = [
         Schedule.Kind.UPKEEP,
         "credit.tasks.daily",
         gettext_lazy(
-            "Makes assessments final once their objection window closed and reminds overdue "
-            "rectification orders."
+            "Makes assessments final once their objection window closed, reminds overdue "
+            "rectification orders and mails members whose commitments run out within 30 days."
         ),
     ),
 ]

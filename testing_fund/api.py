@@ -14,23 +14,28 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from coop import bulk_api
+from coop import attachments, bulk_api
+from coop.attachments_api import AttachmentSerializer
 from coop.periods import asked_year
 from coop.permissions import only
 from coop.roles import is_administrator, is_enterprise, is_lab, is_staff
 from coop.schema import YEAR
 from coop.workflow_api import StepActions
 from members.models import Member
+from standards import exemptions
 from standards.models import Indicator, ProductCategory, Standard
 from testing_fund import round_words
 from testing_fund.models import (
     Batch,
     Fund,
     LedgerEntry,
+    Objection,
+    Rectification,
     Result,
     SamplingRound,
     TestingInstitution,
 )
+from testing_fund.reports import editions
 from testing_fund.selectors import (
     LAB_STATES,
     STAFF_STATES,
@@ -78,6 +83,7 @@ REQUESTED_FIELDS = {
     "standard",
     "lab",
     "indicators",
+    "exemptions",
     "lot_number",
     "quantity",
     "delivery",
@@ -111,6 +117,12 @@ class BatchSerializer(serializers.ModelSerializer):
         queryset=Indicator.objects.all(),
         help_text="codes; by default those the standard limits for the category",
     )
+    exemptions = serializers.ListField(
+        child=serializers.ChoiceField(choices=exemptions.CHOICES),
+        required=False,
+        help_text="GB 18401-2010 exemptions (codes); the indicators they take out are not "
+        "tested or charged",
+    )
 
     class Meta:
         model = Batch
@@ -126,6 +138,7 @@ class BatchSerializer(serializers.ModelSerializer):
             "standard",
             "lab",
             "indicators",
+            "exemptions",
             "lot_number",
             "quantity",
             "delivery",
@@ -135,6 +148,7 @@ class BatchSerializer(serializers.ModelSerializer):
             "seal_number",
             "samplers",
             "backup_kept",
+            "member_signatory",
             "received_on",
             "due_on",
             "overdue",
@@ -143,6 +157,7 @@ class BatchSerializer(serializers.ModelSerializer):
             "free_reinspection",
             "paid_by_member",
             "reinspection_of",
+            "retest_of",
             "requested_at",
             "reported_on",
             "passed",
@@ -163,6 +178,72 @@ class BatchSerializer(serializers.ModelSerializer):
 
     def get_overdue(self, batch) -> bool:
         return batch.overdue_days > 0
+
+
+class ReportEditionSerializer(serializers.Serializer):
+    """One edition of a batch's test report: an amendment is a new edition replacing one."""
+
+    number = serializers.CharField()
+    code = serializers.CharField(help_text="opens its public verification")
+    edition = serializers.IntegerField()
+    status = serializers.CharField()
+    issued_at = serializers.DateTimeField()
+    replaces = serializers.CharField(source="replaces.number", default=None, allow_null=True)
+    withdrawn_reason = serializers.CharField(source="revocation")
+    superseded_reason = serializers.CharField()
+
+
+class ReportObjectionSerializer(serializers.ModelSerializer):
+    retest = serializers.SerializerMethodField(
+        help_text="the re-test of the backup sample an upheld objection ordered"
+    )
+
+    class Meta:
+        model = Objection
+        fields = [
+            "reason",
+            "filed_at",
+            "decision",
+            "decision_reason",
+            "decided_at",
+            "outcome",
+            "outcome_at",
+            "retest",
+        ]
+
+    def get_retest(self, objection) -> int | None:
+        return self.context["retests"][0] if self.context.get("retests") else None
+
+
+class BatchDetailSerializer(BatchSerializer):
+    """A batch with its corrections: the objection to its report (decision and outcome), the
+    re-tests of its backup sample, and every edition of its report."""
+
+    objection = serializers.SerializerMethodField()
+    retests = serializers.SerializerMethodField()
+    reports = serializers.SerializerMethodField()
+
+    class Meta(BatchSerializer.Meta):
+        fields = [*BatchSerializer.Meta.fields, "objection", "retests", "reports"]
+        read_only_fields = [*BatchSerializer.Meta.read_only_fields, "objection", "retests"]
+
+    def get_retests(self, batch) -> list[int]:
+        return list(batch.retests.order_by("pk").values_list("pk", flat=True))
+
+    @extend_schema_field(ReportObjectionSerializer(allow_null=True))
+    def get_objection(self, batch):
+        objection = Objection.objects.filter(batch=batch).first()
+        if objection is None:
+            return None
+        return ReportObjectionSerializer(
+            objection, context={"retests": self.get_retests(batch)}
+        ).data
+
+    @extend_schema_field(ReportEditionSerializer(many=True))
+    def get_reports(self, batch):
+        return ReportEditionSerializer(
+            editions(batch).exclude(file="").select_related("replaces"), many=True
+        ).data
 
 
 class BatchSteps(StepActions):
@@ -191,6 +272,22 @@ class BatchSteps(StepActions):
         workflow.take(verb, row, actor=request.user, **given.validated_data)
         return self.step_response(None, batch)
 
+    @extend_schema(responses=AttachmentSerializer(many=True))
+    @action(detail=True, methods=["get"], url_path="attachments")
+    def attachments(self, request, **kwargs):
+        """The files attached to the batch (photos of the sample and its seal) and to its
+        rectification notice (the answer's evidence), each with its download address."""
+        batch = self.get_object()
+        rows = attachments.of(batch)
+        rectification = Rectification.objects.filter(batch=batch).first()
+        if rectification is not None:
+            rows = rows | attachments.of(rectification)
+        rows = rows.select_related("cooperative").order_by("uploaded_at", "pk")
+        # Paginated as every list is (a batch has a few dozen files at most).
+        page = self.paginate_queryset(rows)
+        found = AttachmentSerializer(page, many=True, context={"request": request})
+        return self.get_paginated_response(found.data)
+
     def step_response(self, made, row):
         if self.kwargs.get("verb") == "reinspect":  # the answer is the batch it ordered
             made = batches.newest_reinspection(row)
@@ -212,6 +309,9 @@ class SamplingRowSerializer(serializers.Serializer):
         required=False, allow_blank=True, default="", help_text="two names, separated by 、"
     )
     backup_kept = serializers.BooleanField(required=False, default=False)
+    member_signatory = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="who signed for the member"
+    )
 
 
 BULK_DESCRIPTION = (
@@ -295,6 +395,9 @@ class BatchViewSet(
     serializer_class = BatchSerializer
     filterset_fields = ["status", "kind", "member"]
     workflow = batches.BATCH
+
+    def get_serializer_class(self):
+        return BatchDetailSerializer if self.action == "retrieve" else BatchSerializer
 
     def get_queryset(self):
         batches = batches_for(self.request.user)

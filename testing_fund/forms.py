@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Member
+from standards import exemptions
 from standards.models import Indicator
 from standards.selectors import visible_standards
 from testing_fund.models import Appropriation, Batch, Fund, SamplingRound, TestingInstitution
@@ -63,6 +64,14 @@ class BatchRequestForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("None ticked: every indicator the standard limits for the safety category."),
     )
+    # GB 18401-2010's exemptions: the indicators they take out are not tested nor charged.
+    exemptions = forms.MultipleChoiceField(
+        choices=exemptions.CHOICES,
+        required=False,
+        label=_("exemptions (GB 18401-2010)"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("What the product is spared: those indicators are not tested or charged."),
+    )
 
     class Meta:
         model = Batch
@@ -70,6 +79,7 @@ class BatchRequestForm(forms.ModelForm):
             "product",
             "category",
             "safety_category",
+            "exemptions",
             "chain_role",
             "lab",
             "lot_number",

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from coop import services, xlsx
+from coop import attachments, services, xlsx
 from coop.access import role_required
 from coop.errors import Refused
 from coop.models import Document
@@ -166,13 +166,31 @@ def batch_request(request, coop_slug):
 def batch_detail(request, coop_slug, pk):
     batch = get_object_or_404(
         batches_for(request.user).select_related(
-            "member", "rectification", "objection", "entered_by", "verified_by", "reinspection_of"
+            "member",
+            "rectification",
+            "objection",
+            "entered_by",
+            "verified_by",
+            "reinspection_of",
+            "retest_of",
         ),
         pk=pk,
     )
-    report = Document.objects.filter(
-        kind=Document.Kind.TEST_REPORT, source_id=batch.pk, member=batch.member_id
+    # Every edition of the report, newest first: an amended one replaces, the old stays listed.
+    editions = list(
+        Document.objects.filter(
+            kind=Document.Kind.TEST_REPORT, source_id=batch.pk, member=batch.member_id
+        )
+        .select_related("replaces")
+        .order_by("-edition")
+    )
+    report = editions[0] if editions else None
+    # Listed once there is more than the one valid edition to tell apart.
+    listed = editions if len(editions) > 1 or (report and report.status != "valid") else []
+    sheet = Document.objects.filter(
+        kind=Document.Kind.SAMPLING_SHEET, source_id=batch.pk, member=batch.member_id
     ).first()
+    rectification = getattr(batch, "rectification", None)
     return render(
         request,
         "testing_fund/batch_detail.html",
@@ -181,8 +199,13 @@ def batch_detail(request, coop_slug, pk):
             "batch": batch,
             "step_forms": batch_step_forms(request.user, batch, coop_slug),
             "report": report if report and report.file else None,
+            "sheet": sheet if sheet and sheet.file else None,
+            "photos": attachments.of(batch),
+            "evidence": attachments.of(rectification) if rectification else [],
             "history": batch_history(batch),
             "reinspections": batch.reinspections.all(),
+            "editions": listed,
+            "retests": batch.retests.all(),
             "is_staff": is_staff(request.user),
         },
     )
@@ -229,15 +252,16 @@ def batch_step(request, coop_slug, pk, verb):
     except Refused as refusal:
         messages.error(request, refusal.message, extra_tags=step_tag(verb))
         return redirect("batch-detail", coop_slug=coop_slug, pk=pk)
-    made = take_from_page(request, workflow, row, verb, step_data(request.POST))
+    made = take_from_page(request, workflow, row, verb, step_data(request.POST, request.FILES))
     if verb == "reinspect" and made is not None:  # the new batch is the next page
         again = batches.newest_reinspection(batch)
         return redirect("batch-detail", coop_slug=coop_slug, pk=again.pk)
     return redirect("batch-detail", coop_slug=coop_slug, pk=pk)
 
 
-def step_data(post):
-    """A step's form as its input reads it: readings come as ``value-<indicator code>``."""
+def step_data(post, files=None):
+    """A step's form as its input reads it: readings come as ``value-<indicator code>``, and
+    files as a list per field."""
     data = {
         name: value
         for name, value in post.items()
@@ -248,8 +272,11 @@ def step_data(post):
         for name, value in post.items()
         if name.startswith("value-")
     }
-    if not data.get("due_on"):
-        data.pop("due_on", None)  # an empty date is no date
+    for name in ("due_on", "tested_from", "tested_until"):
+        if not data.get(name):
+            data.pop(name, None)  # an empty date is no date
+    for name in files or {}:
+        data[name] = files.getlist(name)
     return data
 
 

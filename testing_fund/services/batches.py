@@ -14,23 +14,27 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, DateField, Exists, ExpressionWrapper, OuterRef, Q
 from django.db.models.functions import Now, TruncDate
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
-from coop import objections, periods
+from coop import attachments, objections, periods
 from coop.errors import Refused
+from coop.models import Attachment
 from coop.roles import Party
 from coop.workflow import Workflow, step
 from coop.workflow_api import step_text
 from members.models import Member
+from standards import exemptions
 from standards.selectors import visible_standards
 from standards.verdicts import FAIL, UnreadableResult, verdict
 from testing_fund.models import Batch, Fund, Objection, Rectification, Result
 from testing_fund.prices import price_results
 from testing_fund.reports import issue_test_report
+from testing_fund.sampling_sheets import issue_sampling_sheet
+from testing_fund.services import corrections
 from testing_fund.services import fund as money
 
 Status = Batch.Status
@@ -56,7 +60,9 @@ NEVER_TESTED = [Status.REJECTED, Status.CANCELLED]
 def request_batch(
     *, member, actor, standard, lab, indicators=None, kind=Batch.Kind.REQUEST, **fields
 ):
-    """A batch to test; indicators default to those the standard limits for the category."""
+    """A batch to test; indicators default to those the standard limits for the category. An
+    indicator the batch's exemptions take out (``standards.exemptions``: undyed or bleached,
+    hanging decorative …) is neither tested nor charged, whether by default or chosen."""
     if member.status not in (Member.Status.ACTIVE, Member.Status.SUSPENDED):
         raise Refused(_("Only a member unit of the cooperative has its products tested."))
     if not visible_standards({member.cooperative_id}).filter(pk=standard.pk).exists():
@@ -74,6 +80,12 @@ def request_batch(
             for limit in standard.limits.select_related("indicator")
             if limit.category in (category, "")
         ]
+    try:
+        fields["exemptions"] = exemptions.check(fields.get("exemptions"))
+    except ValidationError as error:
+        raise ValidationError({"exemptions": error.messages}) from None
+    exempt = exemptions.exempted(indicators, fields["exemptions"])
+    indicators = [indicator for indicator in indicators if indicator not in exempt]
     if not indicators:
         raise ValidationError({"indicators": _("Choose at least one indicator to test.")})
     priced = price_results(lab, list({i.pk: i for i in indicators}.values()))
@@ -224,10 +236,15 @@ def record_the_sampling(
     sampled_product="",
     lot_number="",
     quantity="",
+    member_signatory="",
+    sample_photos=(),
+    seal_photos=(),
 ):
     """Sampled at random from stock, sealed, signed by two samplers (a backup kept). What was
     actually taken is recorded: the product (the one requested or booked, unless said), and
-    the lot and quantity where given (they replace the request's)."""
+    the lot and quantity where given (they replace the request's); who signed the sheet for
+    the member; photos of the sample and its seal, kept as attachments of the batch. The
+    sampling sheet (抽样单) is issued by a task after commit."""
     names = [
         name for name in samplers.replace("，", ",").replace("、", ",").split(",") if name.strip()
     ]
@@ -236,6 +253,9 @@ def record_the_sampling(
         errors["samplers"] = _("Name at least two samplers.")
     if not seal_number.strip():
         errors["seal_number"] = _("Give the seal number.")
+    if not (sampled_product.strip() or batch.product.strip()):
+        # A round books a member with no declared or registered product for no product.
+        errors["sampled_product"] = _("Name the product taken: none was booked.")
     taken = {
         "seal_number": seal_number.strip(),
         "samplers": "、".join(n.strip() for n in names),
@@ -243,42 +263,121 @@ def record_the_sampling(
         "sampled_product": sampled_product.strip() or batch.product,
         "lot_number": lot_number.strip() or batch.lot_number,
         "quantity": quantity.strip() or batch.quantity,
+        "member_signatory": member_signatory.strip(),
     }
     for name, value in taken.items():
         longest = Batch._meta.get_field(name).max_length
         if len(value) > longest and name not in errors:
             errors[name] = _("At most %(max)d characters.") % {"max": longest}
+    photos = checked_files(errors, sample_photos=sample_photos, seal_photos=seal_photos)
     if errors:
         raise ValidationError(errors)
     for name, value in taken.items():
         setattr(batch, name, value)
     batch.backup_kept = backup_kept
     batch.sampled_at = timezone.now()
+    store_files(batch, photos, actor)
+    issue_sampling_sheet.delay_on_commit(batch.cooperative_id, batch.pk)
 
 
-def start_the_clock(batch, *, actor):
+# The fields of files the steps take, by name: their label and what they are.
+FILE_FIELDS = {
+    "sample_photos": (gettext_lazy("photos of the sample"), Attachment.Purpose.SAMPLE_PHOTO),
+    "seal_photos": (gettext_lazy("photos of the seal"), Attachment.Purpose.SEAL_PHOTO),
+    "evidence": (gettext_lazy("evidence"), Attachment.Purpose.RECTIFICATION_EVIDENCE),
+}
+
+
+def checked_files(errors, **fields):
+    """The files of each field (``name=files``) checked from their content; a refusal goes
+    into ``errors`` under the field's name, saying its label. Nothing is stored yet: a step
+    checks every field first, so that a refusal writes nothing."""
+    checked = []
+    for field, files in fields.items():
+        label, purpose = FILE_FIELDS[field]
+        try:
+            checked.append((purpose, attachments.check_all(files, purpose, field, label)))
+        except ValidationError as refusal:
+            errors.update(refusal.message_dict)
+    return checked
+
+
+def store_files(row, checked, actor):
+    for purpose, files in checked:
+        attachments.store(row, purpose, files, actor)
+
+
+def intact():
+    """What a receipt records when the lab says nothing of the sample's condition: the report
+    is always in Chinese, so the words are kept in Chinese."""
+    with translation.override("zh-hans"):
+        return _("The sample is intact and its seal unbroken.")
+
+
+def start_the_clock(batch, *, actor, condition_on_receipt=""):
     """The receipt starts the lab's clock: a batch nobody gave a due date is due the lab's
-    turnaround (calendar days) after it. A due date typed with the request is kept."""
+    turnaround (calendar days) after it. A due date typed with the request is kept. The lab
+    says the sample's condition as it found it (GB/T 27025-2019 §7.8.2.1); said nothing, the
+    sample was intact and sealed."""
+    condition = (condition_on_receipt or "").strip() or intact()
+    longest = Batch._meta.get_field("condition_on_receipt").max_length
+    if len(condition) > longest:
+        raise ValidationError(
+            {"condition_on_receipt": _("At most %(max)d characters.") % {"max": longest}}
+        )
+    batch.condition_on_receipt = condition
     batch.received_on = timezone.localdate()
     if batch.due_on is None:
         batch.due_on = batch.received_on + timedelta(days=batch.lab.turnaround_days)
 
 
-def judge_the_readings(batch, *, actor, values=None):
+def testing_dates(batch, tested_from, tested_until):
+    """The dates of testing: from the receipt to today when not said; never before the sample
+    was received, never in the future, and the end not before the start."""
+    today = timezone.localdate()
+    tested_from = tested_from or batch.received_on or today
+    tested_until = tested_until or today
+    errors = {}
+    if tested_from > today:
+        errors["tested_from"] = _("Testing cannot start in the future.")
+    elif batch.received_on and tested_from < batch.received_on:
+        errors["tested_from"] = _(
+            "Testing cannot start before the sample was received (%(day)s)."
+        ) % {"day": batch.received_on.isoformat()}
+    if tested_until > today:
+        errors["tested_until"] = _("Testing cannot end in the future.")
+    elif tested_until < tested_from and "tested_from" not in errors:
+        errors["tested_until"] = _("Testing ends on or after the day it started.")
+    if errors:
+        raise ValidationError(errors)
+    return tested_from, tested_until
+
+
+def judge_the_readings(batch, *, actor, values=None, tested_from=None, tested_until=None):
     """The lab's readings, {indicator code: raw}; every indicator is judged by the standard,
-    and a reading that cannot be read is refused, naming its indicator."""
+    and a reading that cannot be read is refused, naming its indicator. The dates of testing
+    go on the report (``testing_dates``)."""
     values = values or {}
+    tested_from, tested_until = testing_dates(batch, tested_from, tested_until)
     results = list(batch.results.select_related("indicator"))
     errors = {}
     for result in results:
         raw = str(values.get(result.indicator.code, "")).strip()
-        if not raw:
+        # An indicator the batch's exemption takes out needs no reading and is not judged.
+        exempt = exemptions.exempting(result.indicator.code, batch.exemptions)
+        if not raw and not exempt:
             errors[result.indicator.code] = _("Enter the result of %(indicator)s.") % {
                 "indicator": result.indicator.name
             }
             continue
         try:
-            judged = verdict(result.indicator, batch.standard, batch.safety_category, raw)
+            judged = verdict(
+                result.indicator,
+                batch.standard,
+                batch.safety_category,
+                raw,
+                exemptions=batch.exemptions,
+            )
         except (UnreadableResult, ValidationError) as error:
             errors[result.indicator.code] = error.messages
             continue
@@ -291,14 +390,15 @@ def judge_the_readings(batch, *, actor, values=None):
     Result.objects.bulk_update(
         results, ["raw", "verdict", "explanation_code", "explanation_params", "explanation"]
     )
-    batch.entered_by = actor
+    batch.entered_by, batch.entered_at = actor, timezone.now()
+    batch.tested_from, batch.tested_until = tested_from, tested_until
 
 
 def check_by_a_second_person(batch, *, actor):
     """A second person checks the results: never the one who entered them."""
     if actor.pk == batch.entered_by_id:
         raise Refused(_("A second person verifies the results, not the one who entered them."))
-    batch.verified_by = actor
+    batch.verified_by, batch.verified_at = actor, timezone.now()
     batch.passed = not batch.results.filter(verdict=FAIL).exists()
 
 
@@ -306,8 +406,20 @@ def settle_and_issue_the_report(batch, *, actor):
     """Settle the cost; the PDF is rendered and sent by a task after commit."""
     money.settle(batch=batch, actor=actor)
     batch.reported_on = timezone.localdate()
+    batch.reported_by = actor  # the report's approver, its third signature
     batch.results.update(reported_on=batch.reported_on)
     issue_test_report.delay_on_commit(batch.cooperative_id, batch.pk)
+    if batch.kind == Batch.Kind.RETEST:
+        # The re-test's report ends the objection it came from (``corrections``).
+        outcome = corrections.conclude_the_retest(batch, actor=actor)
+        original = Batch.objects.get(pk=batch.retest_of_id)
+        BATCH.record(
+            original,
+            str(outcome),
+            actor=actor,
+            from_state=original.status,
+            details={"retest": batch.pk},
+        )
 
 
 def send_the_notice(batch, *, actor, notice="", due_on=None):
@@ -346,6 +458,7 @@ def request_the_reinspection(failed, *, actor):
         product=failed.product,
         safety_category=failed.safety_category,
         chain_role=failed.chain_role,
+        exemptions=failed.exemptions,
         reinspection_of=failed,
         free_reinspection=free,
         paid_by_member=not free,
@@ -363,13 +476,46 @@ def file_the_objection(batch, *, actor, reason=""):
     )
 
 
-def record_the_answer(rectification, *, actor, answer=""):
-    if not answer.strip():
-        raise ValidationError({"answer": _("Say what was rectified.")})
+def record_the_answer(rectification, *, actor, answer="", evidence=()):
+    """The member says what was rectified, with its evidence (photos or PDFs) attached."""
+    errors = {} if answer.strip() else {"answer": _("Say what was rectified.")}
+    files = checked_files(errors, evidence=evidence)
+    if errors:
+        raise ValidationError(errors)
     rectification.answer, rectification.answered_at = answer.strip(), timezone.now()
+    store_files(rectification, files, actor)
 
 
 # What the steps ask for: one input for the API and the page forms of each workflow.
+
+
+class FileList(serializers.ListField):
+    """Files sent with a form. A file input left empty arrives as an empty string: no file."""
+
+    def to_internal_value(self, data):
+        if data in ("", [""]):
+            return []
+        return super().to_internal_value(data)
+
+
+def files_field(name):
+    """Files a step takes with its form (multipart), checked from their content by the body
+    (``coop.attachments``): it says the rule, naming the field, and stores none on a refusal.
+    Empty files pass here so that the body says so in its words."""
+    label, purpose = FILE_FIELDS[name]
+    return FileList(
+        child=serializers.FileField(allow_empty_file=True, use_url=False),
+        label=label,
+        help_text=lazy(attachments.rule, str)(purpose),
+        required=False,
+        default=list,
+        style={"input": "file", "accept": accept(purpose)},
+    )
+
+
+def accept(purpose):
+    """The file input's ``accept``: the types the purpose takes, for the browser's chooser."""
+    return ",".join(kind[0] for kind in attachments.ALLOWED[purpose])
 
 
 class BatchStepInput(serializers.Serializer):
@@ -395,17 +541,41 @@ class BatchStepInput(serializers.Serializer):
     )
     lot_number = step_text(gettext_lazy("lot number"), required=False, line=True)
     quantity = step_text(gettext_lazy("quantity"), required=False, line=True)
+    member_signatory = step_text(
+        gettext_lazy("signed for the member by"), required=False, line=True
+    )
+    sample_photos = files_field("sample_photos")
+    seal_photos = files_field("seal_photos")
     backup_kept = serializers.BooleanField(
         label=gettext_lazy("backup sample kept"),
         required=False,
         default=False,
         style={"input": "checkbox"},
     )
+    condition_on_receipt = step_text(
+        gettext_lazy("condition of the sample on receipt"),
+        required=False,
+        line=True,
+    )
     values = serializers.DictField(
         child=serializers.CharField(allow_blank=True),
         required=False,
         default=dict,
         help_text="{indicator code: result as entered}",
+    )
+    tested_from = periods.DateField(
+        label=gettext_lazy("testing started"),
+        help_text=gettext_lazy("empty: the day the sample was received"),
+        required=False,
+        allow_null=True,
+        default=None,
+    )
+    tested_until = periods.DateField(
+        label=gettext_lazy("testing ended"),
+        help_text=gettext_lazy("empty: today"),
+        required=False,
+        allow_null=True,
+        default=None,
     )
     notice = step_text(gettext_lazy("notice"))
     due_on = periods.DateField(
@@ -419,6 +589,7 @@ class BatchStepInput(serializers.Serializer):
 
 class RectificationAnswerInput(serializers.Serializer):
     answer = step_text(gettext_lazy("what was rectified"))
+    evidence = files_field("evidence")
 
 
 class ReportObjectionDecisionInput(serializers.Serializer):
@@ -460,10 +631,22 @@ def reinspection_refusal(batch):
     ) % {"number": under_way.pk, "status": under_way.get_status_display()}
 
 
-def objection_window_refusal():
+def objection_window_refusal(batch):
+    if batch.kind == Batch.Kind.RETEST:
+        return _("The re-test of the backup sample is final: it is not objected to.")
     return _("An objection to a report is filed once, within %(days)d days of it.") % {
         "days": OBJECTION_DAYS
     }
+
+
+# A batch whose objection was upheld is closed once its re-test has ended it.
+RETEST_UNDER_WAY = Q(objection__decision=Objection.Decision.UPHELD, objection__outcome="")
+
+
+def closing_refusal(batch):
+    if Objection.objects.filter(batch=batch, decision=Objection.Decision.PENDING).exists():
+        return _("Decide the member's objection before closing the batch.")
+    return _("The re-test of the backup sample is under way: close the batch once it is reported.")
 
 
 BATCH = Workflow(
@@ -544,6 +727,9 @@ BATCH = Workflow(
                 "samplers",
                 "sampling_place",
                 "backup_kept",
+                "member_signatory",
+                "sample_photos",
+                "seal_photos",
             ),
             done=Status.SAMPLED.label,
         ),
@@ -555,6 +741,7 @@ BATCH = Workflow(
             Status.RECEIVED,
             LAB,
             start_the_clock,
+            fields=("condition_on_receipt",),
             done=Status.RECEIVED.label,
         ),
         step(
@@ -565,7 +752,7 @@ BATCH = Workflow(
             Status.ENTERED,
             LAB,
             judge_the_readings,
-            fields=("values",),
+            fields=("values", "tested_from", "tested_until"),
             template="testing_fund/readings.html",
             done=Status.ENTERED.label,
         ),
@@ -596,8 +783,8 @@ BATCH = Workflow(
             [Status.REPORTED],
             Status.CLOSED,
             ADMINISTRATOR,
-            when=~Q(objection__decision=Objection.Decision.PENDING),
-            when_refused=gettext_lazy("Decide the member's objection before closing the batch."),
+            when=~Q(objection__decision=Objection.Decision.PENDING) & ~RETEST_UNDER_WAY,
+            when_refused=closing_refusal,
             done=Status.CLOSED.label,
         ),
         step(
@@ -634,9 +821,68 @@ BATCH = Workflow(
             MEMBER,
             file_the_objection,
             fields=("reason",),
-            when=Q(objection__isnull=True) & OBJECTION_OPEN,
-            when_refused=lazy(objection_window_refusal, str)(),
+            when=Q(objection__isnull=True) & OBJECTION_OPEN & corrections.NOT_A_RETEST,
+            when_refused=objection_window_refusal,
             done=gettext_lazy("objection filed"),
+        ),
+        step(
+            "withdraw",
+            gettext_lazy("Withdraw the report"),
+            gettext_lazy("withdraw the report of"),
+            [Status.REPORTED, Status.CLOSED],
+            None,
+            ADMINISTRATOR,
+            corrections.withdraw_the_report,
+            fields=("reason",),
+            required=("reason",),
+            when=corrections.REPORT_IN_FORCE,
+            when_refused=corrections.withdrawal_refusal,
+            destructive=True,
+            consequence=corrections.withdrawing,
+            done=gettext_lazy("report withdrawn"),
+        ),
+        step(
+            "amend",
+            gettext_lazy("Amend the report"),
+            gettext_lazy("amend the report of"),
+            [Status.REPORTED, Status.CLOSED],
+            None,
+            ADMINISTRATOR,
+            corrections.amend_the_report,
+            fields=("reason",),
+            required=("reason",),
+            when=corrections.REPORT_ISSUED,
+            when_refused=corrections.amendment_refusal,
+            done=gettext_lazy("report amended: a new edition replaces it"),
+        ),
+        # Recorded, not taken: an upheld objection orders the re-test (``order_the_retest``),
+        # and the re-test's report corrects or confirms the original's.
+        step(
+            "retest",
+            gettext_lazy("Re-test the backup sample"),
+            gettext_lazy("re-test"),
+            (),
+            Status.SAMPLED,
+            ADMINISTRATOR,
+            done=gettext_lazy("re-test of the backup sample ordered"),
+        ),
+        step(
+            Objection.Outcome.CORRECTED.value,
+            gettext_lazy("Correct the report"),
+            gettext_lazy("correct the report of"),
+            (),
+            None,
+            ADMINISTRATOR,
+            done=gettext_lazy("report corrected by the re-test of the backup sample"),
+        ),
+        step(
+            Objection.Outcome.CONFIRMED.value,
+            gettext_lazy("Confirm the report"),
+            gettext_lazy("confirm the report of"),
+            (),
+            None,
+            ADMINISTRATOR,
+            done=gettext_lazy("report confirmed by the re-test of the backup sample"),
         ),
     ],
 )
@@ -657,20 +903,29 @@ RECTIFICATION = Workflow(
             Rectification.Status.ANSWERED,
             MEMBER,
             record_the_answer,
-            fields=("answer",),
+            fields=("answer", "evidence"),
             reason="answer",
             done=gettext_lazy("rectification answered"),
         ),
     ],
 )
 
-# What a decision leads to stays with this app: nothing yet beyond the record.
+
+def order_the_retest(objection, *, upheld, actor, **given):
+    """What a decision leads to: upheld, a re-test of the kept backup sample, with its own
+    event (``corrections.start_the_retest``); dismissed, nothing beyond the record."""
+    retest = corrections.start_the_retest(objection, upheld=upheld, actor=actor)
+    if retest is not None:
+        BATCH.record(retest, "retest", actor=actor, details={"retest_of": retest.retest_of_id})
+
+
 REPORT_OBJECTION = objections.objection_workflow(
     "report_objection",
     Objection,
     noun=gettext_lazy("objection to a test report"),
     member_path="batch__member",
     input=ReportObjectionDecisionInput,
+    consequence=order_the_retest,
 )
 
 # Steps offered at a batch's page and address that belong to a row of the batch: its
@@ -718,7 +973,8 @@ def cancel(*, batch, actor, reason=""):
     return BATCH.take("cancel", batch, actor=actor, reason=reason)
 
 
-def sample(*, batch, actor, seal_number, samplers, sampling_place, backup_kept):
+def sample(*, batch, actor, seal_number, samplers, sampling_place, backup_kept, **more):
+    """``more``: what else the step takes (``member_signatory``, ``sample_photos``, …)."""
     return BATCH.take(
         "sample",
         batch,
@@ -727,15 +983,23 @@ def sample(*, batch, actor, seal_number, samplers, sampling_place, backup_kept):
         samplers=samplers,
         sampling_place=sampling_place,
         backup_kept=backup_kept,
+        **more,
     )
 
 
-def receive(*, batch, actor):
-    return BATCH.take("receive", batch, actor=actor)
+def receive(*, batch, actor, condition_on_receipt=""):
+    return BATCH.take("receive", batch, actor=actor, condition_on_receipt=condition_on_receipt)
 
 
-def enter_results(*, batch, actor, values):
-    return BATCH.take("enter", batch, actor=actor, values=values)
+def enter_results(*, batch, actor, values, tested_from=None, tested_until=None):
+    return BATCH.take(
+        "enter",
+        batch,
+        actor=actor,
+        values=values,
+        tested_from=tested_from,
+        tested_until=tested_until,
+    )
 
 
 def verify(*, batch, actor):
