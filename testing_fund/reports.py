@@ -91,6 +91,8 @@ def public_details(batch, verdict):
         "member": batch.member.name,
         "product": tested_product(batch),
         "verdict": str(verdict),
+        # The verdict as a fact too, so verification words it in the reader's language.
+        "passed": bool(batch.passed),
         "reported_on": batch.reported_on.isoformat(),
     }
 

@@ -143,8 +143,12 @@ def test_the_report_settles_the_fund_and_is_a_verifiable_pdf_mailed_to_the_membe
         "member": coop_a.member.name,  # the company, under its public name
         "product": "四件套",
         "verdict": "不合格",
+        "passed": False,
         "reported_on": str(date.today()),
     }
+    # Verification words the verdict in the reader's language.
+    page = client.get(f"/verify/{document.code}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert "<dd>failed</dd>" in page.content.decode()
 
 
 def test_a_failure_leads_to_rectification_and_a_free_first_reinspection(
