@@ -8,6 +8,7 @@ import pytest
 import zxingcpp
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from coop.errors import Refused
 from coop.models import Document
@@ -148,6 +149,7 @@ def test_the_report_settles_the_fund_and_is_a_verifiable_pdf_mailed_to_the_membe
     }
     # Verification words the verdict in the reader's language.
     page = client.get(f"/verify/{document.code}/", HTTP_ACCEPT_LANGUAGE="en")
+    translation.activate("zh-hans")  # the request left English active in this thread
     assert "<dd>failed</dd>" in page.content.decode()
 
 
