@@ -1,7 +1,8 @@
 """The portal's URLs plus the baselines the benchmarks measure against: the member list's
 page as one .values() query with the counts as correlated subqueries, serialised by
 JsonResponse (members_api.py); and the standards collection booklet rendered on every request,
-as the public URL did before it was made once per version (public_documents.py)."""
+as the public URL did before it was made once per version (public_documents.py); and a
+trivial view, the floor the public pages are measured against (public_pages.py)."""
 
 from django.http import HttpResponse, JsonResponse
 from django.urls import path
@@ -28,7 +29,13 @@ def uncached_collection_pdf(request, coop_slug):
     return HttpResponse(documents.render_pdf(html), content_type="application/pdf")
 
 
+def trivial(request):
+    """The floor of public_pages.py: the middleware's cost and nothing else."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
 urlpatterns = [
+    path("bench/trivial/", trivial),
     path("bench/coops/<slug:coop_slug>/members/", plain_members),
     path("bench/coops/<slug:coop_slug>/collection-uncached.pdf", uncached_collection_pdf),
     *portal_urls,

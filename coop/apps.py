@@ -14,7 +14,14 @@ class CoopConfig(AppConfig):
         # registry (inboxes, the structural tests) knows every workflow before any request.
         autodiscover_modules("workflows")
         # API tokens die at a logout from the pages and at a password change: receivers.
-        from coop import tokens  # noqa: F401
+        # The public pages show the cooperatives, their regions and districts (and each app
+        # names its own models): a change throws the cached pages away (coop/public_cache.py).
+        from coop import public_cache, tokens  # noqa: F401
+        from coop.models import Cooperative, District, Document, Region, StepEvent
+
+        # A document issued, and every declared step (its event): what public pages
+        # show changes by these, bulk updates inside a step (a report revoked) included.
+        public_cache.watch(Cooperative, District, Region, Document, StepEvent)
 
 
 class PortalAdminConfig(admin_apps.AdminConfig):

@@ -25,7 +25,7 @@ from django.utils import timezone, translation
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from coop import reasons
+from coop import public_cache, reasons
 from coop.models import Document, DocumentSequence
 
 # Documents see the portal under this address; the fetcher maps its /static/ to files on disk.
@@ -163,6 +163,7 @@ def amend(document, *, reason, public_details):
 
 def supersede(documents):
     """Mark documents replaced by a newer one (a newer convention version was signed)."""
+    public_cache.changed()  # an update() sends no signal: verification and member pages read it
     return documents.filter(superseded_at=None, revoked_at=None).update(
         superseded_at=timezone.now()
     )
@@ -175,4 +176,5 @@ def revoke(documents, reason):
         coded = {"revoked_code": reason.code, "revoked_reason": ""}
     else:
         coded = {"revoked_code": "", "revoked_reason": reason}
+    public_cache.changed()  # an update() sends no signal: verification and member pages read it
     return documents.filter(revoked_at=None).update(revoked_at=timezone.now(), **coded)

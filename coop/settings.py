@@ -104,6 +104,8 @@ MIDDLEWARE = [
     "coop.authentication.TokenUserMiddleware",
     # Before the scope and any view: a NUL in a path, query, form or cookie is a 400 naming it.
     "coop.bad_input.BadInputMiddleware",
+    # Anonymous public pages from the cache, before the scope's cooperative look-up.
+    "coop.public_cache.PublicCacheMiddleware",
     "coop.middleware.TenantScopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -238,7 +240,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        # Django's, with one client per connection pool (coop/redis_cache.py).
+        {"BACKEND": "coop.redis_cache.RedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
@@ -374,3 +377,7 @@ PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 # Public documents rendered on request (a cooperative's standards collection as PDF or XLSX)
 # a client address may ask for per minute, all such URLs together (coop/public_documents.py).
 PUBLIC_DOCUMENTS_PER_MINUTE = int(os.environ.get("PUBLIC_DOCUMENTS_PER_MINUTE") or 30)
+
+# Seconds an anonymous public page stays in the cache at most (coop/public_cache.py): a safety
+# net, since a change to what the pages show throws them away at once. 0 turns the cache off.
+PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS") or 600)

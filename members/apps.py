@@ -14,3 +14,8 @@ class MembersConfig(AppConfig):
         from members.selectors import signature_visible
 
         attachments.register("members.conventionsignature", signature_visible)
+        # Public pages show members, their certifications and honours: a change to any of the
+        # app's rows throws the cached public pages away (coop/public_cache.py).
+        from coop import public_cache
+
+        public_cache.watch(*self.get_models())

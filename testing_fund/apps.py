@@ -15,3 +15,8 @@ class TestingFundConfig(AppConfig):
 
         attachments.register("testing_fund.batch", batch_visible)
         attachments.register("testing_fund.rectification", rectification_visible)
+        # Public pages show test results by product: a change to any of the app's rows throws
+        # the cached public pages away (coop/public_cache.py).
+        from coop import public_cache
+
+        public_cache.watch(*self.get_models())

@@ -42,6 +42,9 @@ def pytest_configure(config):
         test["NAME"] = f"{test.get('NAME') or settings.DATABASES['default']['NAME']}_{run}"
     settings.CACHES["default"]["KEY_PREFIX"] = run
     settings.CELERY_TASK_DEFAULT_QUEUE = run
+    # Public pages are not cached: a test counting a page's queries, or changing data in a
+    # transaction that never commits, sees the view. tests/coop/test_public_cache.py turns it on.
+    settings.PUBLIC_CACHE_SECONDS = 0
     # Documents and uploads made by the tests go to a folder of this run, removed at its end,
     # never into the checkout's media/ (checkout_media_untouched below holds it to that).
     global TEMPORARY_MEDIA

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
-from coop import audit, objections, periods
+from coop import audit, objections, periods, public_cache
 from coop.errors import Refused
 from coop.figures import grouped_by
 from coop.models import StepEvent
@@ -213,6 +213,7 @@ def objection_decided(objection, *, upheld, actor, result=""):
     if result not in Result.values:
         raise ValidationError({"result": _("Choose the result the objection leads to.")})
     Assessment.objects.filter(pk=objection.assessment_id).update(result=result)
+    public_cache.changed()  # an update() sends no signal: the announcements read the results
 
 
 @transaction.atomic
@@ -229,6 +230,7 @@ def finalise_due(*, cooperative_id, today=None):
         return 0
     now = timezone.now()
     Assessment.objects.filter(pk__in=ids).update(status=Status.FINAL, finalised_at=now)
+    public_cache.changed()  # an update() sends no signal: the announcements read the results
     StepEvent.objects.bulk_create(
         ASSESSMENT.event(
             Assessment(pk=pk, cooperative_id=cooperative_id, status=Status.FINAL),
