@@ -18,6 +18,14 @@ WHY = {
     "convention": gettext_noop("signed the current convention"),
 }
 NOT = gettext_noop("not: %(what)s")
+# A yes/no factor not held, said as a sentence of its own ("否：持有效 ISO 9001 证书" read as a
+# contradiction); ``NOT`` stays for a code without one.
+NOT_HELD = {
+    "iso9001": gettext_noop("holds no valid ISO 9001 certificate"),
+    "honours": gettext_noop("no honour in three years"),
+    "draftings": gettext_noop("drafted no standard in three years"),
+    "convention": gettext_noop("has not signed the current convention"),
+}
 
 # Why a violation got its outcome (``Violation.outcome_why``), kept the same way.
 OUTCOMES = {
@@ -40,7 +48,26 @@ ANNOUNCEMENTS = {
             "page. A member may object until %(until)s."
         ),
     ),
+    # A member's exit (``credit.announcements``): its public name, identifier and the date of
+    # the decision; an expulsion's grounds as the portal's coded words, never a typed reason.
+    "withdrawal": (
+        gettext_noop("%(name)s has left the cooperative"),
+        gettext_noop(
+            "%(name)s (%(identifier)s) withdrew from the cooperative by decision of %(date)s. "
+            "It no longer holds the cooperative's quality commitments or credit grade."
+        ),
+    ),
+    "expulsion": (
+        gettext_noop("%(name)s has been expelled from the cooperative"),
+        gettext_noop(
+            "%(name)s (%(identifier)s) was expelled from the cooperative by decision of "
+            "%(date)s, on these grounds: %(grounds)s. It no longer holds the cooperative's "
+            "quality commitments or credit grade."
+        ),
+    ),
 }
+# An expulsion recorded without a proposal's grounds: the convention is the ground.
+CONVENTION_GROUND = gettext_noop("a breach of the cooperative's quality convention")
 
 # An exit proposal's grounds (``ExitProposal.grounds``), kept the same way.
 GROUNDS = {
@@ -65,6 +92,8 @@ def why(row):
     template = WHY.get(why.get("code"))
     if template is None:
         return why.get("code", "")
+    if why.get("held") is False and why.get("code") in NOT_HELD:
+        return _(NOT_HELD[why["code"]])
     text = _(template) % why.get("params", {}) if why.get("params") else _(template)
     if why.get("held") is False:
         text = _(NOT) % {"what": text}
@@ -98,5 +127,7 @@ def announcement(notice):
     templates = ANNOUNCEMENTS.get(words.get("code"))
     if templates is None:
         return notice.title, notice.body
-    params = words.get("params", {})
+    params = dict(words.get("params", {}))
+    if "grounds" in params:
+        params["grounds"] = _("; ").join(grounds(params["grounds"])) or _(CONVENTION_GROUND)
     return tuple(_(template) % params for template in templates)

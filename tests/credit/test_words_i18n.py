@@ -29,11 +29,12 @@ def test_factors_graded_in_chinese_read_in_english_and_back(coop_a, api, client)
     assert stored == {"code": "pass_rate", "params": {"passed": 0, "total": 0}}
     with translation.override("en"):
         assert grading_words.why(factor(grade.factors, "certification")) == (
-            "not: a valid ISO 9001 certificate"
+            "holds no valid ISO 9001 certificate"
         )
     with translation.override("zh-hans"):
         assert (
-            grading_words.why(factor(grade.factors, "certification")) == "否：持有效 ISO 9001 证书"
+            grading_words.why(factor(grade.factors, "certification"))
+            == "未持有有效的 ISO 9001 证书"
         )
     for language, passed in (
         ("en", "0 of 0 batches passed in two years"),
@@ -46,8 +47,9 @@ def test_factors_graded_in_chinese_read_in_english_and_back(coop_a, api, client)
     chinese = client.get(f"/c/coop-a/grades/{grade.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert "0 of 0 batches passed in two years" in english.content.decode()
     assert "0 of 0 batches" not in chinese.content.decode()
-    assert "not: a valid ISO 9001 certificate" in english.content.decode()
-    assert "否：持有效 ISO 9001 证书" in chinese.content.decode()
+    assert "holds no valid ISO 9001 certificate" in english.content.decode()
+    assert "未持有有效的 ISO 9001 证书" in chinese.content.decode()
+    assert "否：持有效 ISO 9001 证书" not in chinese.content.decode()
 
 
 def test_a_grade_stored_as_text_still_reads(coop_a):
