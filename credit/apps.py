@@ -11,6 +11,7 @@ class CreditConfig(AppConfig):
 
     def ready(self):
         # Imported here, not at the top: it reads credit's models, which load after this class.
+        from credit import announcements
         from credit.exports import MEMBER_GRADE
         from credit.sampling import REASONS, RISK_SOURCES
         from members import exports
@@ -20,3 +21,9 @@ class CreditConfig(AppConfig):
             risk.register(source)
         round_words.register(REASONS)
         exports.register(MEMBER_GRADE)
+        announcements.connect()  # a member's exit is announced when it is recorded
+        # Public pages show commitments, grades, announcements, complaints' outcomes: a change
+        # to any of credit's rows throws the cached public pages away (coop/public_cache.py).
+        from coop import public_cache
+
+        public_cache.watch(*self.get_models())

@@ -2,6 +2,7 @@
 cooperative and the bureau's supervision of its members."""
 
 import secrets
+from datetime import timedelta
 from decimal import Decimal
 
 from django.core.validators import MinValueValidator
@@ -143,6 +144,17 @@ class Complaint(TenantModel):
     answer = models.TextField(_("the member's answer"), blank=True)
     resolution = models.TextField(_("resolution"), blank=True)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    # Claimed when the member's users are mailed that staff found it valid: a rerun mails once.
+    member_told_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    # How long the complainant should expect to wait for the handling (triage, the member's
+    # answer, the resolution), in calendar days from receipt: said on the form, when tracking
+    # it and in the public API.
+    HANDLING_DAYS = 15
+
+    @property
+    def expected_by(self):
+        return timezone.localtime(self.received_at).date() + timedelta(days=self.HANDLING_DAYS)
 
     class Meta:
         ordering = ["-received_at", "-id"]

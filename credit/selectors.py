@@ -3,14 +3,17 @@ user may see (``*_for(user)``), which the pages and the API both read."""
 
 from types import SimpleNamespace
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Q, Subquery, Value
+from django.db.models.functions import Replace
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from coop.errors import BadParameter
 from coop.models import Document
 from coop.roles import is_enterprise, is_staff
 from coop.tenancy import unscoped
-from credit import grading_words
+from credit import grading_words, public_page
 from credit.models import (
     Assessment,
     AssessmentObjection,
@@ -23,8 +26,9 @@ from credit.models import (
     RectificationOrder,
     Violation,
 )
-from credit.services.grading import LENDING_GRADES, current_grades
+from credit.services.grading import GRADES, LENDING_GRADES, current_grades
 from members.models import Member
+from standards.product_words import product_terms
 
 FACTOR_LABELS = dict(Factor.choices)
 
@@ -118,13 +122,24 @@ def commitment_registry(text=""):
         rows = in_force(Commitment.objects.all()).select_related("member", "cooperative")
         text = text.strip()
         if text:
+            rows = rows.annotate(standards_joined=Replace("standards", Value(" "), Value("")))
             rows = rows.filter(
                 Q(member__name__icontains=text)
                 | Q(member__uscc__icontains=text)
                 | Q(member__registration_number__icontains=text)
-                | Q(products__icontains=text)
+                | any_of("products", product_terms(text))
+                # A standard's code as typed, with or without its spaces (GB/T22796).
+                | Q(standards_joined__icontains="".join(text.split()))
             )
         return with_certificate(rows).order_by("member__name", "-valid_from", "pk")
+
+
+def any_of(field, terms):
+    """``field`` holds any of ``terms`` (a product's words: standards.product_words)."""
+    found = Q(pk__in=[])
+    for term in terms:
+        found |= Q(**{f"{field}__icontains": term})
+    return found
 
 
 def tracked_complaint(code):
@@ -145,6 +160,21 @@ def public_member(pk):
     return member
 
 
+def public_member_cooperative(pk):
+    """The cooperative of the active member ``pk``, whichever it is, for its public page at an
+    address that names no cooperative (``/api/v1/public/members/<id>/``); else 404. A
+    reviewed read across cooperatives of one public fact: the member's cooperative."""
+    with unscoped():
+        cooperative_id = (
+            Member.objects.filter(pk=pk, status=Member.Status.ACTIVE)
+            .values_list("cooperative_id", flat=True)
+            .first()
+        )
+    if cooperative_id is None:
+        raise Http404
+    return cooperative_id
+
+
 def public_credit_list():
     return (
         current_grades()
@@ -152,6 +182,18 @@ def public_credit_list():
         .select_related("member")
         .order_by("member__name", "pk")
     )
+
+
+def asked_grade(params, name="grade"):
+    """The grade a credit list's ``?grade=`` asks for: "" for every grade, else one of the six,
+    or ``BadParameter`` naming it and the grades (a 400 from a page and the API alike)."""
+    grade = params.get(name, "").strip().upper()
+    if grade and grade not in CreditGrade.Grade.values:
+        raise BadParameter(
+            {name: _("Choose one of the grades %(grades)s.") % {"grades": ", ".join(GRADES)}},
+            code="grade",
+        )
+    return grade
 
 
 def lending_list():
@@ -170,6 +212,7 @@ def public_member_page(pk):
         .select_related("member", "cooperative")
         .order_by("-valid_from", "-pk")
     )
+    grade = current_grades().filter(member=member).select_related("member").first()
     return SimpleNamespace(
         member=member,
         id=member.pk,
@@ -180,7 +223,14 @@ def public_member_page(pk):
         joined_on=member.joined_on,
         commitments=in_force_now,
         commitment=in_force_now[0] if in_force_now else None,
-        grade=current_grades().filter(member=member).select_related("member").first(),
+        grade=grade,
+        # What the page answers first (credit.public_page): the grade on its scale, the latest
+        # result of each product, certificates, honours and trademark licences.
+        scale=public_page.scale(grade),
+        latest_results=public_page.latest_results(member),
+        certifications=public_page.certifications(member),
+        honours=public_page.honours(member),
+        trademark_licences=public_page.trademark_licences(member),
         assessments=list(
             member.assessments.filter(
                 status__in=[Assessment.Status.ANNOUNCED, Assessment.Status.FINAL]

@@ -1,13 +1,18 @@
 import json
 
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
 from coop import documents
 from coop.celery import tenant_task
-from coop.models import Document
+from coop.models import Document, User
 from credit import reminders
-from credit.models import Commitment
+from credit.models import Commitment, Complaint
 from credit.services import assessments, enforcement, grading
 
 
@@ -34,6 +39,48 @@ def issue_commitment_certificate(cooperative_id, commitment_id):
         ),
     )
     return document.number
+
+
+@tenant_task
+def tell_member_of_valid_complaint(cooperative_id, complaint_id):
+    """Mail the member's users that staff found a complaint against it valid, once: the row is
+    claimed before the mail goes, a second run finds it claimed, a failed send rolls the claim
+    back for a rerun. The complainant's contact and words stay out of it: the member reads the
+    complaint on the portal, where it answers it."""
+    with transaction.atomic():
+        claimed = Complaint.objects.filter(
+            pk=complaint_id, triage=Complaint.Triage.VALID, member_told_at=None
+        ).update(member_told_at=timezone.now())
+        if not claimed:
+            return 0
+        complaint = Complaint.objects.select_related("member__cooperative").get(pk=complaint_id)
+        recipients = list(
+            User.objects.filter(member_id=complaint.member_id, is_active=True)
+            .exclude(email="")
+            .values_list("email", flat=True)
+        )
+        if recipients:
+            url = settings.PORTAL_BASE_URL.rstrip("/") + reverse(
+                "complaint-detail", args=[complaint.member.cooperative.slug, complaint.pk]
+            )
+            facts = {
+                "product": complaint.product,
+                "received": timezone.localtime(complaint.received_at).date().isoformat(),
+                "reason": complaint.triage_reason,
+                "url": url,
+            }
+            send_mail(
+                _("A complaint about your %(product)s was found valid") % facts,
+                _(
+                    "The cooperative's staff examined a complaint received on %(received)s "
+                    "about your %(product)s and found it valid: %(reason)s\n\n"
+                    "Read it and send your answer on the portal:\n%(url)s"
+                )
+                % facts,
+                settings.DEFAULT_FROM_EMAIL,
+                recipients,
+            )
+    return len(recipients)
 
 
 @tenant_task

@@ -7,7 +7,7 @@ from rest_framework.routers import SimpleRouter
 
 from coop.access import public_view
 from coop.urls import COOP
-from credit import views
+from credit import feeds, views
 from credit.api import (
     assessments,
     commitments,
@@ -22,6 +22,7 @@ from credit.api import (
 urlpatterns = [
     path("commitments/", views.registry, name="registry"),
     path("complaints/track/", views.track, name="track"),
+    path("announcements/feed/", feeds.PortalFeed(), name="portal-feed"),
 ]
 
 cooperative_urlpatterns = [
@@ -29,6 +30,8 @@ cooperative_urlpatterns = [
     path("directory/<int:pk>/complain/", views.complain, name="complain"),
     path("credit/", views.credit_list, name="credit-list"),
     path("announcements/", views.announcements, name="announcements"),
+    path("announcements/<int:pk>/", views.announcement_detail, name="announcement-detail"),
+    path("announcements/feed/", public_view(feeds.CooperativeFeed()), name="announcements-feed"),
     path("commitments/", views.commitment_list, name="commitment-list"),
     path("commitments/new/", views.commitment_edit, name="commitment-new"),
     path("commitments/<int:pk>/", views.commitment_detail, name="commitment-detail"),
@@ -93,6 +96,11 @@ api_urlpatterns = [
         "public/coops/<slug:coop_slug>/complaints/",
         public_view(public.PublicComplaintView.as_view()),
         name="api-public-complaint",
+    ),
+    path(
+        "public/members/<int:pk>/",
+        public.PublicMemberAnywhereView.as_view(),
+        name="api-public-member-anywhere",
     ),
     path(
         "public/coops/<slug:coop_slug>/members/<int:pk>/",

@@ -8,7 +8,7 @@ from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,6 +24,7 @@ from coop.pages import (
     take_from_page,
 )
 from coop.roles import is_administrator, is_enterprise, is_staff
+from credit import announcements as notice_results
 from credit import exports, selectors
 from credit.evidence import evidence_response
 from credit.forms import (
@@ -96,30 +97,61 @@ def complain(request, coop_slug, pk):
             ),
         )
         if filed:
-            return render(request, "credit/complaint_filed.html", {"complaint": filed})
+            # Post/redirect/get: the tracking page, by its code (the only key to the complaint,
+            # unguessable, and what the complainant keeps), so a refresh shows the complaint
+            # again instead of filing a second one. The session says it was just filed, once.
+            request.session[JUST_FILED] = filed.tracking_code
+            response = redirect(f"{reverse('track')}?{urlencode({'code': filed.tracking_code})}")
+            response.status_code = 303  # See Other: the browser follows with a GET
+            return response
     return render(
         request,
         "credit/complain.html",
-        {"cooperative": request.cooperative, "member": member, "form": form},
+        {
+            "cooperative": request.cooperative,
+            "member": member,
+            "form": form,
+            "handling_days": complaints.HANDLING_DAYS,
+        },
     )
 
 
+JUST_FILED = "complaint_just_filed"
+
+
 def track(request):
-    """A complaint as its complainant follows it, by the tracking code."""
+    """A complaint as its complainant follows it, by the tracking code; right after filing it
+    (``complain``'s redirect) it says the complaint was received and to keep the code."""
     form = TrackingForm(request.GET or None)
     complaint = selectors.tracked_complaint(form.data["code"]) if form.is_valid() else None
+    just_filed = (
+        complaint is not None and request.session.get(JUST_FILED) == complaint.tracking_code
+    )
+    if just_filed:
+        del request.session[JUST_FILED]
     return render(
         request,
         "credit/track.html",
-        {"form": form, "complaint": complaint, "asked": form.is_bound},
+        {
+            "form": form,
+            "complaint": complaint,
+            "asked": form.is_bound,
+            "just_filed": just_filed,
+            "handling_days": complaints.HANDLING_DAYS,
+        },
         status=404 if form.is_bound and complaint is None else 200,
     )
 
 
 @public_view
 def credit_list(request, coop_slug):
+    """The cooperative's members by grade; ``?grade=`` keeps one grade (an unknown one is a 400
+    naming it), and an empty answer says what to try."""
+    asked = selectors.asked_grade(request.GET)
     grades = selectors.public_credit_list()
     distribution = dict(grades.values_list("grade").annotate(n=Count("*")).order_by())
+    if asked:
+        grades = grades.filter(grade=asked)
     return render(
         request,
         "credit/credit_list.html",
@@ -127,16 +159,54 @@ def credit_list(request, coop_slug):
             "cooperative": request.cooperative,
             "page": page_of(request, grades),
             "distribution": [(grade, distribution.get(grade, 0)) for grade in grading.GRADES],
+            "asked_grade": asked,
+            "meanings": grading.MEANINGS,
         },
     )
 
 
+NAMED = 20  # members an assessment's notice names in the list; its own page names all
+
+
 @public_view
 def announcements(request, coop_slug):
+    """The cooperative's notices, newest first; an assessment's names the members whose result
+    was not kept (up to ``NAMED``) and links its page, which lists every member. Three queries."""
+    page = page_of(request, Announcement.objects.all())
+    named = {}
+    for row in notice_results.results_of(
+        [notice.pk for notice in page], exclude=notice_results.Result.FULFILLED
+    ):
+        named.setdefault(row.announcement_id, []).append(row)
+    for notice in page:
+        rows = named.get(notice.pk, [])
+        notice.named, notice.more = rows[:NAMED], max(len(rows) - NAMED, 0)
+    return render(
+        request, "credit/announcements.html", {"cooperative": request.cooperative, "page": page}
+    )
+
+
+@public_view
+def announcement_detail(request, coop_slug, pk):
+    """One notice; an assessment's lists every member by name with its result (``?result=``
+    narrows it), 100 a page."""
+    notice = get_object_or_404(Announcement, pk=pk)
+    result = request.GET.get("result", "")
+    rows = notice_results.results_of([notice.pk], result=result)
     return render(
         request,
-        "credit/announcements.html",
-        {"cooperative": request.cooperative, "page": page_of(request, Announcement.objects.all())},
+        "credit/announcement_detail.html",
+        {
+            "cooperative": request.cooperative,
+            "notice": notice,
+            "page": page_of(request, rows, 100),
+            "result": result,
+            "results": [
+                (code, label)
+                for code, label in Assessment.Result.choices
+                if notice.words.get("code") == "assessment"
+            ],
+        },
     )
 
 

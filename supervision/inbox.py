@@ -432,7 +432,12 @@ def member_inbox(user, member):
                 _("Complaints to answer"),
                 COMPLAINT.due_for(user),
                 order=("received_at", "pk"),
-                row=lambda c: Row(c.product, address("complaint-detail", slug, c.pk)),
+                row=lambda c: Row(
+                    c.product,
+                    address("complaint-detail", slug, c.pk),
+                    str(_("Found valid; received %(date)s"))
+                    % {"date": timezone.localtime(c.received_at).date().isoformat()},
+                ),
                 list_url=address("complaint-list", slug, status="triaged"),
             ),
             objection_windows,

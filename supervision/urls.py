@@ -8,6 +8,7 @@ routes do not overlap, so their order here does not matter."""
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
+from coop import public_cache
 from coop import urls as coop_urls
 from credit import urls as credit_urls
 from members import urls as member_urls
@@ -18,6 +19,7 @@ from supervision import (
     lab_views,
     onboarding_api,
     onboarding_views,
+    public_search_views,
     schedule_views,
     schedules_api,
     views,
@@ -26,6 +28,7 @@ from testing_fund import urls as fund_urls
 
 pages = [
     path("", views.home, name="home"),
+    path("search/", public_search_views.search, name="public-search"),
     path("staff/", views.role_home, name="staff-home"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/export.xlsx", views.dashboard_xlsx, name="dashboard-xlsx"),
@@ -58,6 +61,11 @@ api_routes = [
     ),
     path("me/inbox/", inbox_api.InboxView.as_view(), name="api-inbox"),
     path(
+        "public/search/",
+        public_search_views.PublicSearchView.as_view(),
+        name="api-public-search",
+    ),
+    path(
         "statistics/cooperatives/",
         api.RegionStatisticsView.as_view(),
         name="api-region-statistics",
@@ -75,3 +83,31 @@ urlpatterns = [
     ),
     path("api/v1/", include([*api_routes, *[r for app in APPS for r in app.api_urlpatterns]])),
 ]
+
+# The public pages and public API reads an anonymous visitor gets from the cache, thrown away
+# when what they show changes (coop/public_cache.py). Forms (complaints, applications) and a
+# complaint's tracking are not among them.
+public_cache.cache_routes(
+    urlpatterns,
+    {
+        "home",
+        "public-search",
+        "registry",
+        "cooperative",
+        "directory",
+        "member-page",
+        "credit-list",
+        "announcements",
+        "announcement-detail",
+        "announcements-feed",
+        "portal-feed",
+        "convention",
+        "api-public-search",
+        "api-registry",
+        "api-public-directory",
+        "api-public-member",
+        "api-public-member-anywhere",
+        "api-public-credit",
+        "api-public-announcements",
+    },
+)

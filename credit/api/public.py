@@ -4,7 +4,7 @@ and its tracking."""
 
 from django.http import Http404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import Throttled
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -13,7 +13,8 @@ from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
-from coop import throttle
+from coop import documents, throttle
+from coop.tenancy import scope
 from credit import selectors
 from credit.api.assessments import AnnouncementSerializer
 from credit.api.grades import FactorSerializer
@@ -24,6 +25,7 @@ from credit.models import (
     Complaint,
 )
 from credit.services import complaints
+from credit.services.grading import GRADES
 
 
 class PublicList(generics.ListAPIView):
@@ -77,8 +79,16 @@ class PublicCreditList(PublicList):
 
     serializer_class = PublicGradeSerializer
 
+    @extend_schema(
+        parameters=[OpenApiParameter("grade", str, enum=GRADES, description="One grade only.")]
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self):
-        return selectors.public_credit_list()
+        grades = selectors.public_credit_list()
+        asked = selectors.asked_grade(self.request.query_params)
+        return grades.filter(grade=asked) if asked else grades
 
 
 @extend_schema(parameters=[COOP_SLUG])
@@ -93,6 +103,11 @@ class PublicComplaintSerializer(serializers.ModelSerializer):
     """What the complainant follows with the tracking code: never the contact."""
 
     member_name = serializers.CharField(source="member.name")
+    expected_by = serializers.DateField(
+        read_only=True,
+        help_text=f"When the handling is expected to end: {Complaint.HANDLING_DAYS} calendar days "
+        "from receipt.",
+    )
 
     class Meta:
         model = Complaint
@@ -101,6 +116,7 @@ class PublicComplaintSerializer(serializers.ModelSerializer):
             "member_name",
             "product",
             "received_at",
+            "expected_by",
             "status",
             "triage",
             "triage_reason",
@@ -184,6 +200,61 @@ class PublicAssessmentSerializer(serializers.ModelSerializer):
         ]
 
 
+class GradeStepSerializer(serializers.Serializer):
+    """One grade of the T/CAQ 20301-2023 scale, best first, with what it means."""
+
+    grade = serializers.CharField()
+    meaning = serializers.CharField()
+    held = serializers.BooleanField(help_text="This member's grade in force.")
+
+
+class FailedIndicatorSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text="The indicator, in the reader's language.")
+    reading = serializers.CharField(help_text="What the lab measured, with its unit.")
+    requirement = serializers.CharField(help_text="What the standard requires.")
+
+
+class PublicTestResultSerializer(serializers.Serializer):
+    """A product's latest reported test, as its report's public verification states it."""
+
+    reported_on = serializers.DateField()
+    product = serializers.CharField()
+    passed = serializers.BooleanField()
+    verdict = serializers.CharField(help_text="The verdict in the reader's language.")
+    failed = FailedIndicatorSerializer(many=True)
+    report_number = serializers.CharField(allow_null=True)
+    verification_code = serializers.CharField(
+        allow_null=True, help_text="Opens the report's verification; none for a revoked report."
+    )
+    verification_url = serializers.SerializerMethodField()
+
+    def get_verification_url(self, test) -> str | None:
+        if not test.verification_code:
+            return None
+        return documents.verification_url(test.verification_code)
+
+
+class PublicCertificationSerializer(serializers.Serializer):
+    scheme = serializers.CharField()
+    scheme_label = serializers.CharField(source="get_scheme_display")
+    number = serializers.CharField()
+    body = serializers.CharField()
+    issued_on = serializers.DateField()
+    expires_on = serializers.DateField()
+
+
+class PublicHonourSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    awarded_by = serializers.CharField()
+    awarded_on = serializers.DateField()
+
+
+class PublicTrademarkLicenceSerializer(serializers.Serializer):
+    trademark = serializers.CharField()
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField()
+
+
 class PublicMemberSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
@@ -198,13 +269,27 @@ class PublicMemberSerializer(serializers.Serializer):
         many=True, help_text="Every commitment in force, one per product scope."
     )
     grade = PublicGradeSerializer(allow_null=True)
+    scale = GradeStepSerializer(
+        many=True, help_text="The six grades, AAA to D, each with its meaning; ``held`` marks it."
+    )
+    latest_results = PublicTestResultSerializer(
+        many=True, help_text="The newest reported test of each product, newest first (at most 6)."
+    )
+    certifications = PublicCertificationSerializer(
+        many=True, help_text="Certificates (ISO 9001 and others) not yet expired."
+    )
+    honours = PublicHonourSerializer(many=True, help_text="The latest honours (at most 10).")
+    trademark_licences = PublicTrademarkLicenceSerializer(
+        many=True, help_text="Collective trademark licences in force."
+    )
     assessments = PublicAssessmentSerializer(many=True)
 
 
 @extend_schema(parameters=[COOP_SLUG])
 class PublicMemberView(APIView):
-    """A member's public page: its fields, commitment in force, grade with its factors, and
-    its announced and final assessments."""
+    """A member's public page: its fields, commitments in force, grade with its factors and
+    the scale it sits on, the latest test result of each product, certifications, honours,
+    trademark licences, and its announced and final assessments."""
 
     permission_classes = [AllowAny]
     authentication_classes = []
@@ -212,3 +297,16 @@ class PublicMemberView(APIView):
     @extend_schema(responses=PublicMemberSerializer)
     def get(self, request, coop_slug, pk):
         return Response(PublicMemberSerializer(selectors.public_member_page(pk)).data)
+
+
+class PublicMemberAnywhereView(APIView):
+    """A member's public page by its id alone, whichever its cooperative (what a search result
+    or a shared link names): the same answer as under its cooperative's address."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(responses=PublicMemberSerializer)
+    def get(self, request, pk):
+        with scope({selectors.public_member_cooperative(pk)}):
+            return Response(PublicMemberSerializer(selectors.public_member_page(pk)).data)

@@ -17,11 +17,13 @@ from coop.roles import Party
 from coop.workflow import Workflow, step
 from coop.workflow_api import step_text
 from credit.models import Complaint
+from credit.tasks import tell_member_of_valid_complaint
 from members.models import Member
 
 Status, Triage = Complaint.Status, Complaint.Triage
 MAX_EVIDENCE_BYTES = 5 * 1024 * 1024
 PER_HOUR = 5  # complaints one address may file an hour, on the page and through the API
+HANDLING_DAYS = Complaint.HANDLING_DAYS  # calendar days from receipt (``expected_by``)
 # What an evidence file may be, told by its first bytes, never by its name or declared type.
 SIGNATURES = [
     (b"\xff\xd8\xff", "image/jpeg", "jpg"),
@@ -117,6 +119,8 @@ def triaged(complaint, *, actor, verdict, reason, duplicate_of=None):
         complaint.duplicate_of = original
     complaint.triage, complaint.triage_reason = verdict, reason.strip()
     complaint.status = Status.TRIAGED
+    if verdict == Triage.VALID:  # the member is told, by its home and by mail (once)
+        tell_member_of_valid_complaint.delay_on_commit(complaint.cooperative_id, complaint.pk)
     if verdict != Triage.VALID:  # nothing for the member to answer
         complaint.status, complaint.resolution = Status.RESOLVED, reason.strip()
         complaint.resolved_at = timezone.now()

@@ -144,8 +144,18 @@ def plant(coop_a, api):
             result="mostly",
             reason=value["Assessment.adjustment_reason"],
         )
-        assessments.announce(
+        notice = assessments.announce(
             cooperative=coop_a.cooperative, actor=coop_a.admin, start=start, end=end
+        )
+        # An exit is announced (credit.announcements): its typed reason stays staff's.
+        lifecycle.MEMBER.take(
+            "exit",
+            MemberFactory(cooperative=coop_a.cooperative),
+            actor=coop_a.admin,
+            check_who=False,
+            reason=value["StepEvent.reason"],
+            exit_kind="expulsion",
+            decision_date=date.today(),
         )
         AssessmentObjection.objects.create(
             cooperative=coop_a.cooperative,
@@ -213,6 +223,7 @@ def plant(coop_a, api):
         "standard": standard,
         "invitation": accounts.invitation_token(applicant),
         "invitation_link": link,
+        "announcement": notice,
     }
 
 
@@ -250,8 +261,10 @@ def fills(rows):
     member, document = rows["member"].pk, rows["document"].code
     return {
         "member-page": {"pk": member},
+        "announcement-detail": {"pk": rows["announcement"].pk},
         "complain": {"pk": member},
         "api-public-member": {"pk": member},
+        "api-public-member-anywhere": {"pk": member},
         "standard": {"pk": rows["standard"].pk},
         "standard-file": {"pk": rows["standard"].pk},
         "api-standard-detail": {"pk": rows["standard"].pk},
@@ -276,6 +289,8 @@ QUERIES = {
     "track": {"code": "{tracking}"},
     "verify-lookup": {"code": "{document}"},
     "catalogue": {"q": "床上用品"},
+    "public-search": {"q": "四件套"},
+    "api-public-search": {"q": "四件套"},
 }
 
 
@@ -370,6 +385,8 @@ def test_no_public_page_or_api_response_shows_a_staff_only_field(coop_a, api, cl
         f"/verify/{rows['document'].code}/",
         "/commitments/",
         "/c/coop-a/collection.pdf",
+        "/c/coop-a/announcements/feed/",
+        "/announcements/feed/",
     ):
         assert url in scanned
     assert len(scanned) > 30 and len(refused) > 100

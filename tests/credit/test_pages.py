@@ -67,8 +67,10 @@ def test_a_complaint_from_the_member_page_with_evidence_and_its_tracking(coop_a,
         f"/c/coop-a/directory/{coop_a.member.pk}/complain/",
         {**form, "evidence": SimpleUploadedFile("a.png", PNG, "image/png")},
     )
-    code = filed.context["complaint"].tracking_code
-    assert code in filed.content.decode() and CONTACT not in filed.content.decode()
+    assert filed.status_code == 303  # to the tracking page: a refresh files nothing more
+    landing = client.get(filed["Location"])
+    code = landing.context["complaint"].tracking_code
+    assert code in landing.content.decode() and CONTACT not in landing.content.decode()
     tracked = client.get("/complaints/track/", {"code": code.lower()})
     assert tracked.context["complaint"].status == "received"
     assert CONTACT not in tracked.content.decode()

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import pytest
 
 from coop.tenancy import scope, unscoped
+from credit.models import Complaint
 from credit.services import commitments, grading
 from members.models import Member
 from tests.catalogue_entries import declarable_standards
@@ -199,8 +200,13 @@ def test_the_public_looks_up_a_member_and_complains(coop_a, visit, worker):
     code = page.locator("strong.code").inner_text()
     assert code.startswith("TS")
     visitor.shot("complaint-filed")
-    page.get_by_role("link", name="查询进度").click()
+    # Filed, the browser is on the complaint's tracking page: a reload files nothing more.
+    assert f"/complaints/track/?code={code}" in page.url
     assert "已收到，待甄别" in page.locator("dl").inner_text()
+    page.reload()
+    assert "已收到，待甄别" in page.locator("dl").inner_text()
+    with unscoped():
+        assert Complaint.objects.filter(member=member).count() == 1
     assert "13800001111" not in page.content()
     visitor.shot("tracking")
 
