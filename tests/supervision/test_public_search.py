@@ -292,6 +292,9 @@ def test_the_registry_finds_committed_products_and_standards(api, units, coop_b)
         assert {row["member_name"] for row in rows} == expected, q
     page = api().get("/commitments/", {"q": "床品"}).content.decode()
     assert units["a"].name in page and units["towels"].name not in page
+    # Nothing found: what to try, and the search, which finds units without a commitment.
+    empty = api().get("/commitments/", {"q": "不存在的产品"}).content.decode()
+    assert "统一社会信用代码" in empty and 'href="/search/?q=' in empty
 
 
 # The credit list (point 4): one grade at a time, an unknown grade refused naming it.
