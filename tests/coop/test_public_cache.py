@@ -159,6 +159,22 @@ def test_a_page_from_the_cache_carries_the_visitors_own_csrf_token(coop_a):
     assert switched.status_code == 302
 
 
+def test_a_page_stored_for_a_visitor_with_a_csrf_cookie_keeps_no_token_of_theirs(coop_a):
+    # The first visitor already holds a CSRF cookie (from the login page): its page carries a
+    # token of that cookie's secret, which must neither be stored nor served to anyone else.
+    first = Client(enforce_csrf_checks=True)
+    first.get("/accounts/login/")
+    stored = first.get(page(coop_a))
+    assert stored["X-Public-Cache"] == "miss"
+    visitor = Client(enforce_csrf_checks=True)
+    cached = visitor.get(page(coop_a))
+    assert cached["X-Public-Cache"] == "hit" and csrf(cached) != csrf(stored)
+    switched = visitor.post(
+        "/i18n/setlang/", {"language": "en", "next": "/", "csrfmiddlewaretoken": csrf(cached)}
+    )
+    assert switched.status_code == 302
+
+
 def test_forms_and_staff_pages_are_not_cached(coop_a, client):
     for url in (f"/c/{coop_a.slug}/directory/{coop_a.member.pk}/complain/", "/accounts/login/"):
         client.get(url)
