@@ -4,17 +4,18 @@ staff's review, grading and enforcement. Steps are taken through the workflows' 
 the same the API takes them through; the rows a user may see come from ``credit.selectors``."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from coop import throttle
+from coop import throttle, xlsx
 from coop.access import public_view, role_required
 from coop.pages import (
+    PAGE_SIZE,
     history_of,
     page_of,
     run_step,
@@ -23,6 +24,7 @@ from coop.pages import (
     step_tag,
     take_from_page,
 )
+from coop.pagination import CappedPageByIds, QuerysetByIds
 from coop.roles import is_administrator, is_enterprise, is_staff
 from credit import announcements as notice_results
 from credit import exports, selectors
@@ -58,10 +60,15 @@ def staff_or_member(user):
 def registry(request):
     """The registry of published commitments in force, in every cooperative."""
     query = request.GET.get("q", "")
+    # The page's ids first, then its rows (their certificates read for 50 rows, not for every
+    # row skipped), counted no further than ten pages on (a broad search does not count the
+    # province): the caption then says "more than".
+    ids = selectors.commitment_registry(query).values_list("pk", flat=True)
+    pages = CappedPageByIds(ids, PAGE_SIZE, selectors.registry_rows)
     return render(
         request,
         "credit/registry.html",
-        {"page": page_of(request, selectors.commitment_registry(query)), "query": query},
+        {"page": pages.get_page(request.GET.get("page")), "query": query},
     )
 
 
@@ -152,12 +159,15 @@ def credit_list(request, coop_slug):
     distribution = dict(grades.values_list("grade").annotate(n=Count("*")).order_by())
     if asked:
         grades = grades.filter(grade=asked)
+    # The distribution has counted them already: the list does not count them again.
+    pages = Paginator(grades, PAGE_SIZE)
+    pages.count = distribution.get(asked, 0) if asked else sum(distribution.values())
     return render(
         request,
         "credit/credit_list.html",
         {
             "cooperative": request.cooperative,
-            "page": page_of(request, grades),
+            "page": pages.get_page(request.GET.get("page")),
             "distribution": [(grade, distribution.get(grade, 0)) for grade in grading.GRADES],
             "asked_grade": asked,
             "meanings": grading.MEANINGS,
@@ -225,14 +235,15 @@ KINDS = {
 }
 
 
-def by_status(request, rows, statuses):
-    """A list's page, filtered by ``?status=`` when it names one of ``statuses``."""
+def by_status(request, rows, statuses, pages=Paginator):
+    """A list's page, filtered by ``?status=`` when it names one of ``statuses``; ``pages``
+    makes the paginator (``QuerysetByIds`` when the rows carry computed columns)."""
     status = request.GET.get("status", "")
     if status in statuses.values:
         rows = rows.filter(status=status)
     return {
         "cooperative": request.cooperative,
-        "page": page_of(request, rows),
+        "page": pages(rows, PAGE_SIZE).get_page(request.GET.get("page")),
         "status": status,
         "statuses": statuses.choices,
     }
@@ -266,7 +277,11 @@ def take_step(request, coop_slug, kind, pk, verb):
 
 @role_required(staff_or_member)
 def commitment_list(request, coop_slug):
-    context = by_status(request, selectors.commitments_for(request.user), Commitment.Status)
+    # Ids first, then the page's rows: a commitment's certificate is read for its page's rows
+    # only, not for every row an OFFSET skips, so page 300 costs what page 1 does.
+    context = by_status(
+        request, selectors.commitments_for(request.user), Commitment.Status, QuerysetByIds
+    )
     context["may_draft"] = is_enterprise(request.user) or is_administrator(request.user)
     return render(request, "credit/commitment_list.html", context)
 
@@ -356,7 +371,11 @@ def commitment_detail(request, coop_slug, pk):
 
 @role_required(staff_or_member)
 def complaint_list(request, coop_slug):
-    context = by_status(request, selectors.complaints_for(request.user), Complaint.Status)
+    # Ids first, then the page's rows with their members: with an OFFSET joined to its
+    # members, a deep page read every member of the province (a hash join) instead.
+    context = by_status(
+        request, selectors.complaints_for(request.user), Complaint.Status, QuerysetByIds
+    )
     return render(request, "credit/complaint_list.html", context)
 
 
@@ -512,12 +531,10 @@ def grade_detail(request, coop_slug, pk):
 
 @role_required(is_staff)
 def lending_xlsx(request, coop_slug):
-    response = HttpResponse(
-        exports.lending_xlsx(selectors.lending_list()),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    # Streamed from a temporary file: the list grows with the cooperative's members.
+    return xlsx.streamed(
+        exports.lending_sheets(selectors.lending_list()), f"{coop_slug}-lending.xlsx"
     )
-    response["Content-Disposition"] = f'attachment; filename="{coop_slug}-lending.xlsx"'
-    return response
 
 
 # Enforcement

@@ -19,28 +19,30 @@ What matches (chosen where issue 16 was silent):
 - a standard: a part of a commitment's standards, with or without spaces (GB/T22796).
 """
 
-from django.core.paginator import Paginator
 from django.db.models import (
     Case,
     Exists,
+    F,
+    FilteredRelation,
     IntegerField,
     OuterRef,
     Prefetch,
     Q,
-    Subquery,
     Value,
     When,
 )
 from django.db.models.functions import Replace
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coop.errors import BadParameter
 from coop.models import Document
+from coop.pagination import CappedPaginator
 from coop.tenancy import unscoped
 from credit.models import Commitment
 from credit.selectors import any_of, in_force
-from credit.services.grading import GRADES, MEANINGS, current_grades
+from credit.services.grading import GRADES, MEANINGS
 from members.models import Member, MemberProductCategory
 from standards.models import ProductDeclaration
 from standards.product_words import categories_named, product_terms
@@ -67,37 +69,39 @@ def asked_text(params, name="q"):
 
 def matching(text):
     """Active members of every cooperative that ``text`` finds, best first: the code typed in
-    full, then names that start with the text, other names, then products and standards."""
+    full, then names that start with the text, other names, then products and standards.
+
+    Which members match is read as the union of what each index answers on PostgreSQL (trigram
+    GIN on the upper-cased columns icontains compares: members/0008, credit/0007), not as one
+    OR across the member's and other tables' columns, which would test every member."""
     code = "".join(text.split()).upper()
     terms = product_terms(text)
     categories = categories_named(text)
     name = Q(name__icontains=text)
-    code_match = Q(uscc=code) | Q(registration_number=code)
+    # The whole code in any case (a USCC is kept upper-cased): iexact, which the trigram
+    # index answers as it does a part.
+    code_match = Q(uscc__iexact=code) | Q(registration_number__iexact=code)
     if len(code) >= MIN_CODE_PART:
         code_match |= Q(uscc__icontains=code) | Q(registration_number__icontains=code)
-    commitments = (
-        in_force(Commitment.objects.filter(member=OuterRef("pk")))
+    by_member = Member.objects.filter(name | code_match | any_of("main_products", terms))
+    by_commitment = (
+        in_force(Commitment.objects.all())
         .annotate(standards_joined=Replace("standards", Value(" "), Value("")))
         .filter(any_of("products", terms) | Q(standards_joined__icontains=code))
     )
-    declarations = ProductDeclaration.objects.filter(member=OuterRef("pk")).filter(
-        any_of("product", terms) | Q(category__code__in=categories)
-    )
-    in_category = MemberProductCategory.objects.filter(
-        member=OuterRef("pk"), category__code__in=categories
-    )
-    found = (
-        name
-        | code_match
-        | any_of("main_products", terms)
-        | Exists(commitments)
-        | Exists(declarations)
-    )
+    declared = any_of("product", terms)
     if categories:
-        found |= Exists(in_category)
+        declared |= Q(category__code__in=categories)
+    found = [
+        by_commitment.values("member_id").order_by(),
+        ProductDeclaration.objects.filter(declared).values("member_id").order_by(),
+    ]
+    if categories:
+        in_category = MemberProductCategory.objects.filter(category__code__in=categories)
+        found.append(in_category.values("member_id").order_by())
     return (
         Member.objects.filter(status=Member.Status.ACTIVE)
-        .filter(found)
+        .filter(pk__in=by_member.values("pk").order_by().union(*found, all=True))
         .annotate(
             rank=Case(
                 When(code_match, then=Value(0)),
@@ -130,15 +134,24 @@ def public_verdicts():
 
 def cards(text):
     """The members ``text`` finds, each with what its card shows (a queryset to paginate)."""
-    grade = current_grades().filter(member=OuterRef("pk"))
+    today = timezone.localdate()
     latest = public_verdicts().order_by("member_id", "-reported_on", "-pk")
     return (
         matching(text)
         .select_related("cooperative")
+        # The grade in force (credit.services.grading.current_grades: the member's newest,
+        # when valid today) joined off its partial index: at most one row per member.
         .annotate(
-            grade_letter=Subquery(grade.values("grade")[:1]),
-            grade_until=Subquery(grade.values("valid_until")[:1]),
+            grade_now=FilteredRelation(
+                "credit_grades",
+                condition=Q(
+                    credit_grades__latest=True,
+                    credit_grades__valid_from__lte=today,
+                    credit_grades__valid_until__gte=today,
+                ),
+            )
         )
+        .annotate(grade_letter=F("grade_now__grade"), grade_until=F("grade_now__valid_until"))
         .prefetch_related(
             Prefetch(
                 "commitments",
@@ -212,7 +225,9 @@ def search_page(text, number=None, per_page=PER_PAGE):
     """The page of cards ``number`` asks for (a ``Paginator`` page whose rows are the cards),
     read inside the one unscoped block."""
     with unscoped():
-        page = Paginator(cards(text), per_page).get_page(number)
+        # Counted no further than ten pages on: a word half the province's names hold does not
+        # count them all (``page.paginator.more`` then says there are more).
+        page = CappedPaginator(cards(text), per_page).get_page(number)
         page.object_list = [card(member) for member in page.object_list]
     return page
 

@@ -77,6 +77,10 @@ class CardSerializer(serializers.Serializer):
 
 class SearchAnswerSerializer(serializers.Serializer):
     count = serializers.IntegerField()
+    count_is_lower_bound = serializers.BooleanField(
+        default=False,
+        help_text="The count stopped ten pages past the one asked for: there are more.",
+    )
     next = serializers.CharField(allow_null=True)
     previous = serializers.CharField(allow_null=True)
     query = serializers.CharField()
@@ -119,6 +123,7 @@ class PublicSearchView(APIView):
         url = request.build_absolute_uri()
         answer = {
             "count": page.paginator.count,
+            "count_is_lower_bound": page.paginator.more,
             "next": (
                 replace_query_param(url, "page", page.next_page_number())
                 if page.has_next()

@@ -3,8 +3,10 @@ the steps are ``commitments.COMMITMENT``'s."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.pagination import PageNumberPagination
 
 from coop.owned import MemberOwnedViewSet
+from coop.pagination import QuerysetByIds
 from coop.workflow_api import StepActions
 from credit import selectors
 from credit.api.rows import COOP_SLUG, MadeByService
@@ -56,6 +58,13 @@ class CommitmentSerializer(serializers.ModelSerializer):
         read_only_fields = ["status", "review_note", "published_at"]
 
 
+class CommitmentPagination(PageNumberPagination):
+    """Ids first, then the page's rows: a commitment's certificate (two subqueries) is read for
+    the page's rows only, not for every row an OFFSET skips."""
+
+    django_paginator_class = QuerysetByIds
+
+
 @extend_schema(parameters=[COOP_SLUG])
 class CommitmentViewSet(StepActions, MadeByService, MemberOwnedViewSet):
     """Quality commitments: a member drafts and revises its own (staff may for any member),
@@ -68,6 +77,7 @@ class CommitmentViewSet(StepActions, MadeByService, MemberOwnedViewSet):
     create_with = commitments.draft
     filterset_fields = ["status", "member"]
     http_method_names = ["get", "post", "patch", "head", "options"]
+    pagination_class = CommitmentPagination
 
     def get_queryset(self):
         return selectors.commitments_for(self.request.user).prefetch_related("replaces")

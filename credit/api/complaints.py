@@ -6,7 +6,9 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.pagination import PageNumberPagination
 
+from coop.pagination import QuerysetByIds
 from coop.roles import is_staff
 from credit import selectors
 from credit.api.rows import COOP_SLUG, ReadOnlyOwned
@@ -60,6 +62,13 @@ class MemberComplaintSerializer(ComplaintSerializer):
         read_only_fields = fields
 
 
+class ComplaintPagination(PageNumberPagination):
+    """Ids first, then the page's rows with their members: with an OFFSET joined to its
+    members, a deep page read every member instead (coop.pagination.QuerysetByIds)."""
+
+    django_paginator_class = QuerysetByIds
+
+
 @extend_schema(parameters=[COOP_SLUG])
 class ComplaintViewSet(ReadOnlyOwned):
     """Complaints about members: staff triage and resolve them; the member reads those found
@@ -68,6 +77,7 @@ class ComplaintViewSet(ReadOnlyOwned):
     model = Complaint
     workflow = complaints.COMPLAINT
     filterset_fields = ["status", "triage", "member"]
+    pagination_class = ComplaintPagination
 
     def get_queryset(self):
         return selectors.complaints_for(self.request.user)

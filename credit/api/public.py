@@ -2,11 +2,14 @@
 a cooperative's credit list and announcements, a member's public page, and the complaint form
 and its tracking."""
 
+import functools
+
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import Throttled
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -14,6 +17,7 @@ from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from coop import documents, throttle
+from coop.pagination import CappedPageByIds
 from coop.tenancy import scope
 from credit import selectors
 from credit.api.assessments import AnnouncementSerializer
@@ -51,14 +55,34 @@ class PublicCommitmentSerializer(serializers.Serializer):
     certificate_code = serializers.CharField(allow_null=True)
 
 
+class RegistryPagination(PageNumberPagination):
+    """The registry's pages as the page reads them (``credit.views.registry``): ids first, then
+    the page's rows, counted no further than ten pages on; ``count_is_lower_bound`` says the
+    count stopped there and there are more."""
+
+    django_paginator_class = functools.partial(CappedPageByIds, rows=selectors.registry_rows)
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response.data["count_is_lower_bound"] = self.page.paginator.more
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        schema = super().get_paginated_response_schema(schema)
+        schema["properties"]["count_is_lower_bound"] = {"type": "boolean"}
+        return schema
+
+
 class PublicCommitmentList(PublicList):
-    """The registry of published commitments in force, across the portal; ``?q=`` searches
-    the member's name, its USCC and the products."""
+    """The registry of published commitments in force, across the portal, newest published
+    first; ``?q=`` searches the member's name, its USCC, the products and the standards."""
 
     serializer_class = PublicCommitmentSerializer
+    pagination_class = RegistryPagination
 
     def get_queryset(self):
-        return selectors.commitment_registry(self.request.query_params.get("q", ""))
+        rows = selectors.commitment_registry(self.request.query_params.get("q", ""))
+        return rows.values_list("pk", flat=True)
 
 
 class PublicGradeSerializer(serializers.Serializer):

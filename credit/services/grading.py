@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,6 +18,7 @@ from rest_framework import serializers
 from coop import audit, periods
 from coop.figures import grouped_by
 from coop.roles import Party
+from coop.signals import bulk_written
 from coop.workflow import ANY, Workflow, step
 from coop.workflow_api import step_text
 from credit.grading_words import coded
@@ -241,6 +242,12 @@ def grade_members(*, cooperative_id, today=None):
         )
     )
     members = Member.objects.filter(cooperative_id=cooperative_id, status=Member.Status.ACTIVE)
+    # A grade dated later than ``today`` (a run for an earlier day) stays its member's newest.
+    later = set(
+        CreditGrade.objects.filter(cooperative_id=cooperative_id, valid_from__gt=today).values_list(
+            "member_id", flat=True
+        )
+    )
     grades = []
     for member in members.values_list("pk", flat=True):
         if member in graded:
@@ -258,9 +265,17 @@ def grade_members(*, cooperative_id, today=None):
                 factors=factors,
                 valid_from=today,
                 valid_until=today + timedelta(days=model.validity_days),
+                latest=member not in later,
             )
         )
-    return CreditGrade.objects.bulk_create(grades, batch_size=2000)
+    newest = [grade.member_id for grade in grades if grade.latest]
+    for start in range(0, len(newest), 2000):
+        CreditGrade.objects.filter(
+            cooperative_id=cooperative_id, latest=True, member_id__in=newest[start : start + 2000]
+        ).update(latest=False)
+    created = CreditGrade.objects.bulk_create(grades, batch_size=2000)
+    bulk_written.send(CreditGrade, cooperative_ids={cooperative_id})
+    return created
 
 
 # Entry points for code (other services, the demo data, tasks): like the services before the
@@ -280,6 +295,10 @@ def overridden(grade, *, actor, new_grade, reason):
     if not reason.strip():
         raise ValidationError({"reason": _("An override needs its reason; it is audited.")})
     today = timezone.localdate()
+    # Grade changes of a cooperative take turns on its scoring model's row (as grading runs
+    # do), so two at once cannot both leave their grade the member's newest.
+    ScoringModel.objects.select_for_update().get(pk=scoring_model(grade.cooperative_id).pk)
+    # Saving it makes it the member's newest grade (CreditGrade.save).
     return CreditGrade.objects.create(
         cooperative_id=grade.cooperative_id,
         member_id=grade.member_id,
@@ -294,11 +313,16 @@ def overridden(grade, *, actor, new_grade, reason):
 
 
 def current_grades(today=None):
-    """The grades valid today, the latest one per member: a queryset for lists."""
+    """Each member's newest grade, when it is valid ``today``: a queryset for lists, read off the
+    partial indexes on ``latest`` rather than a subquery per row.
+
+    Before ``latest``, a member whose newest grade was not valid that day fell back to an older
+    one still valid. That can happen only when the cooperative shortened its grades' validity
+    between two gradings (an override keeps at least the replaced grade's end), and the newest
+    grading is the one that counts: once it runs out, the member has no grade in force until
+    the next grading, rather than the one that grading replaced."""
     today = today or timezone.localdate()
-    valid = CreditGrade.objects.filter(valid_from__lte=today, valid_until__gte=today)
-    newest = valid.filter(member=OuterRef("member")).order_by("-valid_from", "-id")
-    return valid.filter(pk=Subquery(newest.values("pk")[:1]))
+    return CreditGrade.objects.filter(latest=True, valid_from__lte=today, valid_until__gte=today)
 
 
 class GradeInput(serializers.Serializer):

@@ -228,14 +228,19 @@ def test_every_credit_list_pins_its_query_count(coop_a, api, client):
     assert few_published == {
         **dict.fromkeys(API_LISTS, 4),
         "assessments": 5,  # with the objections prefetched
-        "commitments": 5,  # with what each replaces prefetched
+        # With what each replaces prefetched; the page's ids read apart from its rows (whose
+        # certificates are read for the page only: coop.pagination.QuerysetByIds).
+        "commitments": 6,
         "lending": 3,  # empty here: no member both consents and holds an A
-        **dict.fromkeys(["commitments/", "complaints/"], 5),
-        **dict.fromkeys(["assessments/", "grades/", "credit/"], 6),
+        "complaints": 5,  # the page's ids apart from its rows, as commitments
+        **dict.fromkeys(["commitments/", "complaints/"], 6),  # the ids apart, as the API
+        **dict.fromkeys(["assessments/", "grades/"], 6),
+        "credit/": 5,  # its count is the distribution's sum
         "announcements/": 6,  # with the members each assessment's notice names
         "enforcement/": 13,  # four paginated lists and the two forms' member choices
-        "/api/v1/public/commitments/": 2,
-        "/commitments/": 2,
+        # The count (capped), the page's ids, its rows (credit.selectors.registry_rows).
+        "/api/v1/public/commitments/": 3,
+        "/commitments/": 3,
         "/api/v1/public/coops/coop-a/credit-grades/": 3,
         "/api/v1/public/coops/coop-a/announcements/": 3,
     }

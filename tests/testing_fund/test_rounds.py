@@ -7,6 +7,7 @@ from django.core import mail
 from coop.errors import Refused
 from coop.tenancy import scope, unscoped
 from credit.models import Complaint, CreditGrade
+from members.models import Member
 from standards.models import Standard
 from testing_fund.models import Batch, LedgerEntry, Result
 from testing_fund.services import rounds
@@ -70,7 +71,9 @@ def test_each_selected_member_shows_why(coop_a, forty, priced):
                 triage=triage,
                 tracking_code=code,
             )
-        for grade, until in [("C", today), ("AA", today - timedelta(days=1))]:
+        # An older AA that ran out yesterday, then the C in force: the newest grade counts
+        # (credit.services.grading.current_grades reads the member's newest, ``latest``).
+        for grade, until in [("AA", today - timedelta(days=1)), ("C", today)]:
             CreditGrade.objects.create(
                 cooperative=cooperative,
                 member=forty[5],
@@ -162,6 +165,34 @@ def test_a_crash_halfway_leaves_nothing_and_a_rerun_books_everything_once(
     monkeypatch.setattr(rounds, "add_results_and_reservations", real)
     confirm(coop_a, sampling_round)
     assert booked(sampling_round) == (4, 4 * 8, 4)
+
+
+def test_confirming_takes_as_many_queries_for_twenty_members_as_for_five(coop_a, forty):
+    """Each statement books every member at once (the products as one list), and asks what
+    the round lacks by its unique index: the count does not grow with the round."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with unscoped():
+        for n, member in enumerate(forty):
+            Member.objects.filter(pk=member.pk).update(main_products=f"产品{n}、被芯")
+    counts = []
+    for coverage, size in (("0.125", 5), ("0.5", 20)):
+        sampling_round = preview(coop_a, coverage=coverage)
+        with CaptureQueriesContext(connection) as queries:
+            confirm(coop_a, sampling_round)
+        counts.append(len(queries))
+        assert booked(sampling_round) == (size, size * 8, size)
+        with unscoped():
+            products = dict(
+                Batch.objects.filter(sampling_round=sampling_round).values_list(
+                    "member_id", "product"
+                )
+            )
+        assert products == {
+            member.pk: f"产品{n}" for n, member in enumerate(forty) if member.pk in products
+        }
+    assert counts[0] == counts[1]
 
 
 def test_a_round_the_fund_cannot_pay_is_refused_saying_both_amounts(coop_a, forty):
