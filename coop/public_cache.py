@@ -41,6 +41,8 @@ from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 
+from coop.signals import bulk_written
+
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "public-cache:generation"
@@ -56,8 +58,13 @@ def cached(view):
     return view
 
 
+# The models watched: a bulk write of their rows (coop.signals) bumps as a save does.
+_watched = set()
+
+
 def watch(*models):
     """A save or delete of any of ``models`` changes what public pages show."""
+    _watched.update(models)
     for model in models:
         uid = f"public-cache-{model._meta.label_lower}"
         post_save.connect(_on_change, sender=model, weak=False, dispatch_uid=uid + "-save")
@@ -66,6 +73,14 @@ def watch(*models):
 
 def _on_change(sender, **kwargs):
     changed()
+
+
+def _on_bulk_write(sender, **kwargs):
+    if sender in _watched:
+        changed()
+
+
+bulk_written.connect(_on_bulk_write, weak=False, dispatch_uid="public-cache-bulk-written")
 
 
 def changed():

@@ -21,3 +21,18 @@ class SupervisionConfig(AppConfig):
 
         # The account menu shows the API to those holding a token, noted once at login.
         user_logged_in.connect(note_api_user, dispatch_uid="supervision-note-api-user")
+
+        # A write to any row of the apps the dashboard counts makes its cooperative's kept
+        # figures stale (supervision/kept_figures.py); so does a step taken (its event), and
+        # an import (its row is saved; its members are inserted in bulk, without signals).
+        from django.apps import apps
+
+        from coop.models import StepEvent
+        from supervision import kept_figures
+
+        kept_figures.watch(
+            StepEvent,
+            *apps.get_app_config("members").get_models(),
+            *apps.get_app_config("testing_fund").get_models(),
+            *apps.get_app_config("credit").get_models(),
+        )

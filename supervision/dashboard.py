@@ -1,83 +1,56 @@
 """The supervision dashboard: every cooperative the user may see, side by side, and the
-region's trends. Each figure is one grouped query over the cooperatives in scope (a region
-supervisor's region, an administrator's own), so the page costs the same for one
-cooperative as for twenty."""
+region's trends. Each cooperative's figures are kept in a row (``supervision.kept_figures``:
+computed per cooperative, stale after a write or a day); the region's quarterly trend,
+failures by indicator and grade distribution are sums of those rows. So the page costs a few
+queries over a row per cooperative, for one cooperative as for a hundred, however many
+members and batches they hold (issue 17)."""
 
+import functools
+import hashlib
+import json
 from decimal import Decimal
+from pathlib import Path
 
-from django.db.models import Count, Q, Sum
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count
 from django.db.models.functions import TruncQuarter
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from coop import xlsx
-from coop.figures import grouped_by, year_range, yuan
+from coop.figures import year_range, yuan
 from coop.models import Cooperative
-from credit.models import Commitment, Complaint
-from credit.selectors import in_force
 from credit.services.grading import GRADES, current_grades
-from members.models import Certification, GrowthEvent, Member, QualityPerson
-from testing_fund.models import Batch, LedgerEntry, Result
-from testing_fund.statistics import PASSED, with_rate
+from standards.models import Indicator
+from supervision import charts, kept_figures
+from testing_fund.models import Batch, Result
+from testing_fund.statistics import PASSED, rate, with_rate
 
-IN_COOPERATIVE = ("active", "suspended")
 
-
-def side_by_side(cooperative_ids, year):
+def side_by_side(cooperative_ids, year, kept=None):
     """One row a cooperative: members, people, certification, growth, testing, the fund,
-    commitments, grades and complaints."""
-    today = timezone.localdate()
-    reported = Batch.objects.filter(reported_on__range=year_range(year))
-    sources = [
-        grouped_by(
-            Member.objects.filter(status="active"),
-            "cooperative_id",
-            members=Count("*"),
-            above_size=Count("scale", filter=Q(scale=Member.Scale.ABOVE_DESIGNATED_SIZE)),
-        ),
-        grouped_by(
-            QualityPerson.objects.filter(ended_on=None, member__status__in=IN_COOPERATIVE),
-            "cooperative_id",
-            officers=Count("role", filter=Q(role=QualityPerson.Role.CHIEF_QUALITY_OFFICER)),
-            specialists=Count("role", filter=Q(role=QualityPerson.Role.QUALITY_SPECIALIST)),
-        ),
-        grouped_by(
-            Certification.objects.filter(scheme="iso9001", expires_on__gte=today),
-            "cooperative_id",
-            iso9001=Count("member", distinct=True),
-        ),
-        grouped_by(GrowthEvent.objects.all(), "cooperative_id", conversions=Count("*")),
-        grouped_by(reported, "cooperative_id", batches=Count("*"), passed=PASSED),
-        grouped_by(
-            LedgerEntry.objects.filter(fund__year=year),
-            "cooperative_id",
-            appropriated=Sum("amount", filter=Q(kind__in=["appropriation", "adjustment"])),
-            spent=Sum("amount", filter=Q(kind="settlement")),
-            remaining=Sum("amount"),
-        ),
-        grouped_by(in_force(Commitment.objects.all()), "cooperative_id", commitments=Count("*")),
-        grouped_by(
-            Complaint.objects.all(),
-            "cooperative_id",
-            complaints_open=Count("status", filter=~Q(status=Complaint.Status.RESOLVED)),
-            complaints_closed=Count("status", filter=Q(status=Complaint.Status.RESOLVED)),
-        ),
-    ]
-    trends = quarterly_rates(year)
-    grades = {}
-    for cooperative_id, grade, n in (
-        current_grades().values_list("cooperative_id", "grade").annotate(n=Count("*")).order_by()
-    ):
-        grades.setdefault(cooperative_id, {})[grade] = n
+    commitments, grades and complaints, from its kept figures (``kept``, when the caller
+    has them already)."""
+    if kept is None:
+        kept = kept_figures.kept(cooperative_ids, year)
     rows = []
     for cooperative in Cooperative.objects.filter(pk__in=cooperative_ids).order_by("established"):
-        row = {"cooperative": cooperative}
-        for source in sources:
-            row.update(source.get(cooperative.pk, {}))
-        row["grades"] = [grades.get(cooperative.pk, {}).get(grade, 0) for grade in GRADES]
-        row["quarters"] = trends.get(cooperative.pk, [None] * 4)
-        rows.append(with_money(with_defaults(row)))
+        figures = kept[cooperative.pk]
+        row = {"cooperative": cooperative, **{name: figures[name] for name in FIGURES}}
+        row["appropriated"] = yuan(money(figures["appropriated"]))
+        row["spent"] = yuan(-money(figures["spent"]))
+        row["remaining"] = yuan(money(figures["remaining"]))
+        row["grades"] = [figures["grades"].get(grade, 0) for grade in GRADES]
+        row["quarters"] = [rate(passed, total) for total, passed in figures["quarters"]]
+        rows.append(row)
     return with_rate(rows, total="batches")
+
+
+def money(text):
+    return Decimal(text or 0)
 
 
 # The side-by-side table's columns after the cooperative, as the page and the export head them.
@@ -119,17 +92,8 @@ FIGURES = [
 ]
 
 
-def with_defaults(row):
-    for name in FIGURES:
-        row.setdefault(name, 0)
-    return row
-
-
-def with_money(row):
-    row["appropriated"] = yuan(row.get("appropriated"))
-    row["spent"] = yuan(-(row.get("spent") or 0))
-    row["remaining"] = yuan(row.get("remaining"))
-    return row
+# The annual report's figures (supervision/reports.py), counted in the scope of its one
+# cooperative by a task; the dashboard sums the kept rows instead (``trend_of`` and after).
 
 
 def quarterly_trend(year):
@@ -144,21 +108,6 @@ def quarterly_trend(year):
     return with_rate(
         [{**found.get(n, {"total": 0, "passed": 0}), "quarter": f"Q{n}"} for n in range(1, 5)]
     )
-
-
-def quarterly_rates(year):
-    """``{cooperative_id: [pass rate of Q1 … Q4, None where nothing was reported]}``."""
-    rows = (
-        Batch.objects.filter(reported_on__range=year_range(year))
-        .annotate(quarter=TruncQuarter("reported_on"))
-        .values("cooperative_id", "quarter")
-        .annotate(total=Count("*"), passed=PASSED)
-        .order_by()
-    )
-    rates = {}
-    for row in with_rate(list(rows)):
-        rates.setdefault(row["cooperative_id"], [None] * 4)[row["quarter"].month // 3] = row["rate"]
-    return rates
 
 
 def failures_by_indicator(year):
@@ -176,15 +125,112 @@ def grade_distribution():
     return [(grade, counts.get(grade, 0)) for grade in GRADES]
 
 
+def trend_of(kept):
+    """``quarterly_trend`` summed from the kept figures of the cooperatives in scope."""
+    totals = [[0, 0] for _quarter in range(4)]
+    for figures in kept:
+        for quarter, (total, passed) in enumerate(figures["quarters"]):
+            totals[quarter][0] += total
+            totals[quarter][1] += passed
+    return with_rate(
+        [
+            {"quarter": f"Q{n}", "total": total, "passed": passed}
+            for n, (total, passed) in enumerate(totals, start=1)
+        ]
+    )
+
+
+def failures_of(kept):
+    """``failures_by_indicator`` summed from the kept figures; the indicators' codes and
+    names are read now (one query), so a renamed indicator shows its new name."""
+    counts = {}
+    for figures in kept:
+        for indicator, n in figures["failures"].items():
+            counts[int(indicator)] = counts.get(int(indicator), 0) + n
+    named = Indicator.objects.filter(pk__in=counts).values_list("pk", "code", "name_zh")
+    rows = [
+        {"indicator__code": code, "indicator__name_zh": name, "failures": counts[pk]}
+        for pk, code, name in named
+    ]
+    return sorted(rows, key=lambda row: (-row["failures"], row["indicator__code"]))
+
+
+def grades_of(kept):
+    """``grade_distribution`` summed from the kept figures."""
+    counts = {}
+    for figures in kept:
+        for grade, n in figures["grades"].items():
+            counts[grade] = counts.get(grade, 0) + n
+    return [(grade, counts.get(grade, 0)) for grade in GRADES]
+
+
 def figures(cooperative_ids, year):
     """Everything the dashboard shows, and the XLSX export writes."""
+    kept = kept_figures.kept(cooperative_ids, year)
     return {
         "year": year,
-        "cooperatives": side_by_side(cooperative_ids, year),
-        "trend": quarterly_trend(year),
-        "failures": failures_by_indicator(year),
-        "grades": grade_distribution(),
+        "cooperatives": side_by_side(cooperative_ids, year, kept),
+        "trend": trend_of(kept.values()),
+        "failures": failures_of(kept.values()),
+        "grades": grades_of(kept.values()),
     }
+
+
+# What the figures' HTML is made from besides the figures: a change to either (a release)
+# renders it anew rather than serving what the old code made.
+FRAGMENT = "supervision/dashboard_figures.html"
+FRAGMENT_SOURCES = [
+    Path(settings.BASE_DIR) / "templates" / FRAGMENT,
+    Path(charts.__file__),
+    Path(__file__),
+]
+FRAGMENT_SECONDS = 3600
+
+
+@functools.cache
+def fragment_release():
+    digest = hashlib.sha256()
+    for source in FRAGMENT_SOURCES:
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _plain(value):
+    if isinstance(value, Cooperative):
+        return [value.pk, value.slug, value.name]
+    return str(value)
+
+
+def figures_html(data):
+    """The dashboard's tables and charts as HTML, rendered once for each distinct set of
+    figures and language. Drawn from the kept rows the page's SQL costs a few milliseconds, but
+    a hundred cooperatives' table and three charts took some 90 ms to render on every request
+    (bench/README.md, region.py). The key is a digest of everything the fragment shows, so a
+    changed figure, name or language renders it anew: no invalidation to forget."""
+    source = json.dumps([fragment_release(), get_language(), data], default=_plain, sort_keys=True)
+    key = "dashboard-figures:" + hashlib.sha256(source.encode()).hexdigest()
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string(
+            FRAGMENT,
+            {
+                **data,
+                "columns": COLUMNS,
+                "quarters": QUARTERS,
+                "grade_names": GRADES,
+                "trend_chart": charts.line(
+                    gettext("Pass rate by quarter"),
+                    [(r["quarter"], r["rate"]) for r in data["trend"]],
+                ),
+                "failure_chart": charts.bars(
+                    gettext("Failures by indicator"),
+                    [(r["indicator__name_zh"], r["failures"]) for r in data["failures"][:10]],
+                ),
+                "grade_chart": charts.bars(gettext("Grade distribution"), data["grades"]),
+            },
+        )
+        cache.set(key, html, FRAGMENT_SECONDS)
+    return mark_safe(html)  # noqa: S308 - rendered by the template engine, escaped there
 
 
 def sheet_value(key, value):

@@ -58,3 +58,43 @@ class Schedule(TenantModel):
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.cooperative_id})"
+
+
+class CooperativeFigures(TenantModel):
+    """A cooperative's dashboard figures of a year, kept rather than counted over every row
+    on each request (issue 17): what ``supervision.kept_figures`` computes for one
+    cooperative, read by the dashboard, the public home and the cooperative's page.
+
+    ``version`` is bumped after each commit that wrote the cooperative's rows; the figures
+    are current while ``computed_version`` equals it and they were computed today
+    (certifications, commitments in force and grades depend on the day). A counter, not a
+    flag: a write committed while the figures were being computed bumps it past the version
+    they were computed at, so they are stale again rather than marked current."""
+
+    # Not the tenant rows' PROTECT link: these rows are derived, and never keep a cooperative
+    # from being deleted. The unique constraint leads with it, so it needs no index of its own.
+    cooperative = models.ForeignKey(
+        "coop.Cooperative",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("cooperative"),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    figures = models.JSONField(_("figures"), default=dict)
+    version = models.PositiveBigIntegerField(_("version"), default=0)
+    computed_version = models.PositiveBigIntegerField(_("computed at version"), null=True)
+    computed_on = models.DateField(_("computed on"), null=True)
+    computed_at = models.DateTimeField(_("computed at"), null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cooperative", "year"], name="one_figures_row_per_cooperative_year"
+            )
+        ]
+        verbose_name = _("cooperative figures")
+        verbose_name_plural = _("cooperative figures")
+
+    def __str__(self):
+        return f"{self.cooperative_id} {self.year}"

@@ -10,7 +10,7 @@ from credit.models import Commitment
 from credit.tasks import issue_commitment_certificate
 from members.models import ConventionSignature, Member
 from members.tasks import issue_convention_certificate
-from supervision import reports
+from supervision import kept_figures, reports
 from testing_fund.models import Batch
 from testing_fund.reports import issue_test_report
 from testing_fund.sampling_sheets import issue_sampling_sheet
@@ -122,3 +122,10 @@ def issue_missing_documents_everywhere():
     its own scope."""
     for cooperative_id in Cooperative.objects.values_list("pk", flat=True):
         issue_missing_documents.delay(cooperative_id)
+
+
+@app.task
+def refresh_kept_figures():
+    """The schedule's entry (supervision/migrations/0004): compute the kept figures that a
+    write or a new day made stale, so the pages that read them rarely compute them."""
+    return kept_figures.refresh_due()

@@ -6,7 +6,6 @@ from django.db.models import Prefetch
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from coop import xlsx
 from coop.access import public_view, role_required
@@ -14,54 +13,59 @@ from coop.models import AnnualReport, Cooperative, Region
 from coop.pages import page_of
 from coop.periods import asked_year
 from coop.roles import is_administrator, is_staff, is_supervisor
-from credit.models import Announcement, Commitment
-from credit.selectors import in_force
-from credit.services.grading import GRADES
-from members.models import Member
+from credit.models import Announcement
 from standards.models import CollectionEntry
-from supervision import charts
-from supervision.dashboard import COLUMNS, QUARTERS
 from supervision.dashboard import figures as dashboard_figures
+from supervision.dashboard import figures_html as dashboard_figures_html
 from supervision.dashboard import sheets as dashboard_sheets
 from supervision.inbox import inbox_for
+from supervision.kept_figures import kept
 from supervision.statistics import active_member_counts
 from supervision.tasks import build_annual_report
-from testing_fund.statistics import pass_rate
+from testing_fund.statistics import with_rate
 
 
 def home(request):
-    """The public home: the regions and their cooperatives with their active member counts."""
+    """The public home: the regions and their cooperatives with their active member counts,
+    read from the cooperatives' kept figures: the same few queries for any number of them."""
     regions = list(
         Region.objects.prefetch_related(
-            Prefetch("cooperatives", queryset=Cooperative.objects.order_by("established"))
+            Prefetch(
+                "cooperatives",
+                queryset=Cooperative.objects.select_related("district").order_by("established"),
+            )
         )
     )
-    counts = active_member_counts()
-    for region in regions:
-        for cooperative in region.cooperatives.all():
-            cooperative.active_members = counts.get(cooperative.id, 0)
+    shown = [cooperative for region in regions for cooperative in region.cooperatives.all()]
+    counts = active_member_counts([cooperative.id for cooperative in shown])
+    for cooperative in shown:
+        cooperative.active_members = counts.get(cooperative.id, 0)
     return render(request, "coop/home.html", {"regions": regions})
 
 
 @public_view
 def cooperative_page(request, coop_slug):
-    """A cooperative's public page: what it is and who founded it."""
+    """A cooperative's public page: what it is and who founded it. Its active members,
+    pass rate and commitments in force come from its kept figures, not from counting."""
     cooperative = request.cooperative
-    active = Member.objects.filter(status=Member.Status.ACTIVE).count()
     staff_of_this = is_staff(request.user) and (cooperative.id in request.visible_cooperative_ids)
     collection = CollectionEntry.objects.select_related("standard__superseded_by")
     year = timezone.localdate().year
+    figures = kept([cooperative.pk], year)[cooperative.pk]
     return render(
         request,
         "coop/cooperative.html",
         {
             "cooperative": cooperative,
-            "active_members": active,
+            "active_members": figures["members"],
             "show_members": staff_of_this,
             "collection": collection,
             "year": year,
-            "testing": pass_rate(cooperative.pk, year),
-            "commitments": in_force(Commitment.objects.all()).count(),
+            # As testing_fund.statistics.pass_rate counts it: re-tests left out.
+            "testing": with_rate(
+                [{"total": figures["tested"], "passed": figures["tested_passed"]}]
+            )[0],
+            "commitments": figures["commitments"],
             "announcements": Announcement.objects.all()[:3],
         },
     )
@@ -92,20 +96,7 @@ def dashboard(request):
     return render(
         request,
         "coop/dashboard.html",
-        {
-            **data,
-            "columns": COLUMNS,
-            "quarters": QUARTERS,
-            "grade_names": GRADES,
-            "trend_chart": charts.line(
-                _("Pass rate by quarter"), [(r["quarter"], r["rate"]) for r in data["trend"]]
-            ),
-            "failure_chart": charts.bars(
-                _("Failures by indicator"),
-                [(r["indicator__name_zh"], r["failures"]) for r in data["failures"][:10]],
-            ),
-            "grade_chart": charts.bars(_("Grade distribution"), data["grades"]),
-        },
+        {**data, "figures_html": dashboard_figures_html(data)},
     )
 
 
