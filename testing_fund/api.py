@@ -11,11 +11,13 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import GenericAPIView
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from coop import attachments, bulk_api
 from coop.attachments_api import AttachmentSerializer
+from coop.pagination import QuerysetByIds
 from coop.periods import asked_year
 from coop.permissions import only
 from coop.roles import is_administrator, is_enterprise, is_lab, is_staff
@@ -380,6 +382,13 @@ def in_state(request, rows, states, default):
     return worklist_state(states, request.query_params, default).rows(rows)
 
 
+class BatchPagination(PageNumberPagination):
+    """The page's ids first, then its rows with their results: a deep page reads no row it
+    skips (each default order has its index, testing_fund/models.py)."""
+
+    django_paginator_class = QuerysetByIds
+
+
 @extend_schema(parameters=[COOP_SLUG])
 @extend_schema_view(list=extend_schema(parameters=[state_parameter(STAFF_STATES, "all")]))
 class BatchViewSet(
@@ -393,6 +402,7 @@ class BatchViewSet(
     """The cooperative's batches; an enterprise requests free tests for its own unit."""
 
     serializer_class = BatchSerializer
+    pagination_class = BatchPagination
     filterset_fields = ["status", "kind", "member"]
     workflow = batches.BATCH
 
@@ -406,7 +416,7 @@ class BatchViewSet(
         # All by default, as before the worklists had states: clients count on it.
         batches = in_state(self.request, batches, STAFF_STATES, "all")
         if self.request.query_params.get("status") == Batch.Status.REQUESTED:
-            return with_priority(batches).order_by("-priority", "requested_at")
+            return with_priority(batches).order_by("-priority", "requested_at", "pk")
         return batches
 
     def perform_create(self, serializer):
@@ -450,6 +460,7 @@ class LabBatchViewSet(
     earliest due first; ``?state=closed`` or ``?state=all`` for the rest."""
 
     serializer_class = BatchSerializer
+    pagination_class = BatchPagination
     filterset_fields = ["status"]
     workflow = batches.BATCH
     permission_classes = only(is_lab, gettext_lazy("This is a lab's worklist."))

@@ -373,13 +373,36 @@ class Batch(TenantModel):
 
     class Meta:
         ordering = ["-requested_at", "-id"]
+        # An index for each order a list opens on, tie-breaker id included, so that a page,
+        # deep or not, reads only its own entries rather than sorting the cooperative's
+        # batches (bench/README.md). Each leads with the cooperative: every read is within
+        # one, and a cooperative's year is read alone, however many others share the table.
         indexes = [
-            models.Index(fields=["cooperative", "status"]),
-            models.Index(fields=["cooperative", "member", "requested_at"]),
-            models.Index(fields=["cooperative", "reported_on"]),
+            # A status asked for, newest request first; with the due date, the list's tabs
+            # are counted from this index alone.
+            models.Index(fields=["cooperative", "status", "requested_at", "id", "due_on"]),
+            # Every batch, or the closed ones, newest request first (the API's default).
+            models.Index(fields=["cooperative", "requested_at", "id", "status"]),
+            # The work under way, earliest due first (the staff list's default), and overdue.
+            models.Index(
+                fields=["cooperative", "due_on", "requested_at", "id"],
+                condition=models.Q(
+                    status__in=[
+                        "requested",
+                        "approved",
+                        "sampled",
+                        "received",
+                        "entered",
+                        "verified",
+                    ]
+                ),
+                name="batch_under_way_by_due",
+            ),
+            # A member's batches (an enterprise's list), newest request first.
+            models.Index(fields=["cooperative", "member", "requested_at", "id"]),
+            # A cooperative's year, and a region's pass rates by cooperative, from the index.
+            models.Index(fields=["cooperative", "reported_on", "passed"]),
             models.Index(fields=["lab", "status"]),
-            # A region's pass rates by cooperative, read from the index alone.
-            models.Index(fields=["reported_on", "cooperative", "passed"]),
         ]
         constraints = [
             # One sample of a member per round: what makes confirming a round idempotent.

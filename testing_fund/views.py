@@ -17,6 +17,7 @@ from coop.access import role_required
 from coop.errors import Refused
 from coop.models import Document
 from coop.pages import (
+    PAGE_SIZE,
     history_of,
     page_of,
     run_step,
@@ -25,6 +26,7 @@ from coop.pages import (
     step_tag,
     take_from_page,
 )
+from coop.pagination import QuerysetByIds
 from coop.periods import asked_year
 from coop.roles import is_administrator, is_enterprise, is_lab, is_staff
 from members.models import Member
@@ -73,22 +75,28 @@ def batch_list(request, coop_slug):
     )
     rows = state.rows(filtered(mine, request.GET))
     if status == Batch.Status.REQUESTED:
-        rows = with_priority(rows).order_by("-priority", "requested_at")
+        rows = with_priority(rows).order_by("-priority", "requested_at", "pk")
     narrowed = [
         (name, request.GET[name])
         for name in NARROWING
         if name != "status" and request.GET.get(name)
     ]
+    states = tabs(STAFF_STATES, mine, shown=None if narrowed or status else state)
+    # The page's ids first, then its rows: a deep page reads no row it skips (each default
+    # order has its index, testing_fund/models.py). Unnarrowed, its count is its tab's.
+    pages = QuerysetByIds(rows, PAGE_SIZE)
+    if not narrowed and not status:
+        pages.count = next(count for each, count, _shown in states if each == state)
     return render(
         request,
         "testing_fund/batch_list.html",
         {
             "cooperative": request.cooperative,
-            "page": page_of(request, rows),
+            "page": pages.get_page(request.GET.get("page")),
             "status": status,
             "statuses": Batch.Status.choices,
             "state": state.name,
-            "states": tabs(STAFF_STATES, mine, shown=None if narrowed or status else state),
+            "states": states,
             "may_request": is_enterprise(request.user) or is_administrator(request.user),
             "may_approve": is_administrator(request.user),
             "narrowed": narrowed,

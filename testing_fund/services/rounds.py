@@ -165,7 +165,12 @@ def confirm_round(*, sampling_round, actor):
     again, or after a crash, adds only what is missing: one batch per member and round."""
     locked = SamplingRound.objects.select_for_update().get(pk=sampling_round.pk)
     selected = [row["member"] for row in locked.selection]
-    existing = set(Batch.objects.filter(sampling_round=locked).values_list("member_id", flat=True))
+    # By the columns of the unique index on (cooperative, round, member), read alone.
+    existing = set(
+        Batch.objects.filter(
+            cooperative_id=locked.cooperative_id, sampling_round=locked
+        ).values_list("member_id", flat=True)
+    )
     missing = [member for member in selected if member not in existing]
     if missing:
         book(locked, missing, actor)
@@ -198,8 +203,11 @@ def book(sampling_round, members, actor):
         )
     if fund is None:  # a round that costs nothing, with no fund yet
         fund, _created = Fund.objects.get_or_create(cooperative_id=cooperative_id, year=year)
-    for start in range(0, len(members), 5000):  # SQLite allows some 32,000 parameters
-        insert_batches(sampling_round, members[start : start + 5000], fund, cost)
+    # One statement on PostgreSQL whatever the round's size; SQLite allows some 32,000
+    # parameters (two a member).
+    chunk = len(members) if connection.vendor == "postgresql" else 5000
+    for start in range(0, len(members), chunk):
+        insert_batches(sampling_round, members[start : start + chunk], fund, cost)
     add_results_and_reservations(sampling_round, priced, fund, actor, cost)
     record_bookings(sampling_round, actor)
 
@@ -215,7 +223,7 @@ def record_bookings(sampling_round, actor):
                      reason, details, at)
                 SELECT b.cooperative_id, %s, b.id, %s, '', b.status, %s, '', '{{}}', %s
                 FROM testing_fund_batch b
-                WHERE b.sampling_round_id = %s AND NOT EXISTS (
+                WHERE b.cooperative_id = %s AND b.sampling_round_id = %s AND NOT EXISTS (
                     SELECT 1 FROM {StepEvent._meta.db_table} e
                     WHERE e.cooperative_id = b.cooperative_id AND e.workflow = %s
                       AND e.object_id = b.id AND e.step = %s)""",
@@ -224,6 +232,7 @@ def record_bookings(sampling_round, actor):
                 booked,
                 actor.pk if actor is not None else None,
                 timezone.now(),
+                sampling_round.cooperative_id,
                 sampling_round.pk,
                 workflow,
                 booked,
@@ -232,8 +241,10 @@ def record_bookings(sampling_round, actor):
 
 
 def booked_products(sampling_round, members):
-    """``CASE`` SQL and its parameters giving each member's main product (``main_products``);
-    a member with nothing to name gets "" and its samplers name what they take."""
+    """Each member with its main product (``main_products``) as SQL rows ``(member_id,
+    product)`` and their parameters; a member with nothing to name gets "" and its samplers
+    name what they take. A list joined by the member's id: a ``CASE`` with a branch per member
+    was tried once per row, a round's cost growing with the square of its size."""
     products = main_products(
         members,
         standard_id=sampling_round.standard_id,
@@ -245,20 +256,20 @@ def booked_products(sampling_round, members):
             "MemberProductCategory": MemberProductCategory,
         },
     )
-    if not products:
-        return "%s", [""]
-    whens = " ".join(["WHEN %s THEN %s"] * len(products))
-    return f"CASE m.id {whens} ELSE %s END", [
-        *(value for pair in products.items() for value in pair),
-        "",
-    ]
+    # VALUES names its columns column1, column2 on PostgreSQL and SQLite alike.
+    rows = ", ".join(["(%s, %s)"] * len(members))
+    return (
+        f"(SELECT column1 AS member_id, column2 AS product FROM (VALUES {rows}) AS v)",
+        [value for member in members for value in (member, products.get(member, ""))],
+    )
 
 
 def insert_batches(sampling_round, members, fund, cost):
     """One approved supervisory batch per member lacking one, inserted by the database, each
-    booked for the member's main product."""
-    marks = ", ".join(["%s"] * len(members))
-    product_sql, product_params = booked_products(sampling_round, members)
+    booked for the member's main product. "Lacking one" is asked on exactly the columns of
+    the unique index on (cooperative, round, member): on the round alone PostgreSQL read the
+    round's batches again for every member (bench/README.md)."""
+    products_sql, products_params = booked_products(sampling_round, members)
     with connection.cursor() as cursor:
         cursor.execute(
             f"""INSERT INTO testing_fund_batch
@@ -266,17 +277,18 @@ def insert_batches(sampling_round, members, fund, cost):
                      chain_role, standard_id, lab_id, lot_number, quantity, delivery,
                      sampling_place, seal_number, samplers, backup_kept, cost,
                      free_reinspection, paid_by_member, sampling_round_id, requested_at)
-                SELECT m.cooperative_id, m.id, %s, %s, %s, {product_sql}, %s, '', %s, %s, '', '', %s,
+                SELECT m.cooperative_id, m.id, %s, %s, %s, p.product, %s, '', %s, %s, '', '', %s,
                        '', '', '', %s, %s, %s, %s, %s, %s
-                FROM members_member m
-                WHERE m.id IN ({marks}) AND NOT EXISTS (
+                FROM {products_sql} p
+                JOIN members_member m ON m.id = p.member_id
+                WHERE m.cooperative_id = %s AND NOT EXISTS (
                     SELECT 1 FROM testing_fund_batch b
-                    WHERE b.sampling_round_id = %s AND b.member_id = m.id)""",
+                    WHERE b.cooperative_id = m.cooperative_id AND b.sampling_round_id = %s
+                      AND b.member_id = m.id)""",
             [
                 fund.pk,
                 Batch.Kind.SUPERVISORY,
                 Batch.Status.APPROVED,
-                *product_params,
                 sampling_round.safety_category,
                 sampling_round.standard_id,
                 sampling_round.lab_id,
@@ -287,7 +299,8 @@ def insert_batches(sampling_round, members, fund, cost):
                 False,
                 sampling_round.pk,
                 timezone.now(),
-                *members,
+                *products_params,
+                sampling_round.cooperative_id,
                 sampling_round.pk,
             ],
         )
@@ -304,25 +317,27 @@ def add_results_and_reservations(sampling_round, priced, fund, actor, cost):
                     (cooperative_id, batch_id, indicator_id, price, raw, verdict, explanation)
                 SELECT b.cooperative_id, b.id, p.indicator_id, p.price, '', '', ''
                 FROM testing_fund_batch b, ({prices}) p
-                WHERE b.sampling_round_id = %s AND NOT EXISTS (
+                WHERE b.cooperative_id = %s AND b.sampling_round_id = %s AND NOT EXISTS (
                     SELECT 1 FROM testing_fund_result r WHERE r.batch_id = b.id)""",
             [value for indicator, price in priced for value in (indicator.pk, price)]
-            + [sampling_round.pk],
+            + [sampling_round.cooperative_id, sampling_round.pk],
         )
         cursor.execute(
             """INSERT INTO testing_fund_ledgerentry
                    (cooperative_id, fund_id, batch_id, actor_id, kind, amount, reason, at)
                SELECT b.cooperative_id, %s, b.id, %s, %s, %s, '', %s
                FROM testing_fund_batch b
-               WHERE b.sampling_round_id = %s AND NOT EXISTS (
+               WHERE b.cooperative_id = %s AND b.sampling_round_id = %s AND NOT EXISTS (
                    SELECT 1 FROM testing_fund_ledgerentry e
-                   WHERE e.batch_id = b.id AND e.kind = %s)""",
+                   WHERE e.cooperative_id = b.cooperative_id AND e.batch_id = b.id
+                     AND e.kind = %s)""",
             [
                 fund.pk,
                 actor.pk if actor else None,
                 LedgerEntry.Kind.RESERVATION,
                 -cost,
                 timezone.now(),
+                sampling_round.cooperative_id,
                 sampling_round.pk,
                 LedgerEntry.Kind.RESERVATION,
             ],

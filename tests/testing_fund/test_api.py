@@ -166,12 +166,13 @@ def test_the_batch_lists_pin_their_queries(coop_a, priced, api, django_assert_nu
     for _ in range(3):
         api(coop_a.enterprise).post(BATCHES, request_body(coop_a), format="json")
     admin, lab = api(coop_a.admin), api(coop_a.lab)
-    # token and user, the URL's cooperative, count, page, results with their indicators
-    with django_assert_num_queries(5):
+    # token and user, the URL's cooperative, count, the page's ids, its rows, results with
+    # their indicators (a deep page the same: test_batch_pages.py)
+    with django_assert_num_queries(6):
         assert admin.get(BATCHES).json()["count"] == 3
-    # token and user, visible cooperatives, count, page, results with their indicators (the
-    # requests are no work of the lab's yet: only in its list of every batch)
-    with django_assert_num_queries(5):
+    # token and user, visible cooperatives, count, the page's ids, its rows, results with their
+    # indicators (the requests are no work of the lab's yet: only in its list of every batch)
+    with django_assert_num_queries(6):
         assert lab.get("/api/v1/labs/batches/", {"state": "all"}).json()["count"] == 3
     with django_assert_num_queries(4):  # ... count, page
         admin.get("/api/v1/coops/coop-a/ledger/")

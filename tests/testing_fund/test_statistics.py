@@ -71,10 +71,10 @@ def reported(coop_a, coop_b, priced):
 
 def test_a_cooperatives_statistics(coop_a, reported, api, django_assert_num_queries):
     client = api(coop_a.admin)
-    # token, cooperative, overall, category, district, town, quarter, indicator, problem map,
-    # the labs' turnaround, the ledger's sums, the settled count, spending by month and by
-    # indicator
-    with django_assert_num_queries(14):
+    # token, cooperative, overall, category, district, town, quarter, indicator (counted,
+    # then named), problem map, the labs' turnaround, the ledger's sums, the settled count,
+    # spending by month and by indicator
+    with django_assert_num_queries(15):
         body = client.get("/api/v1/coops/coop-a/statistics/", {"year": YEAR}).json()
     assert body["overall"] == {"total": 4, "passed": 3, "rate": 75.0}
     assert {row["member__town"]: row["rate"] for row in body["by_town"]} == {
