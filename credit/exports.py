@@ -10,13 +10,18 @@ from members import exports as member_exports
 HEADINGS = ["成员单位", "统一社会信用代码", "信用等级", "得分", "有效期至"]
 
 
-def lending_xlsx(grades):
-    """Members graded A or better that consented, for quality-based lending (质量贷)."""
+def lending_sheets(grades):
+    """Members graded A or better that consented, for quality-based lending (质量贷): read
+    500 at a time as the file is written."""
     rows = (
         [grade.member.name, grade.member.identifier, grade.grade, grade.score, grade.valid_until]
         for grade in grades.iterator(chunk_size=500)
     )
-    return xlsx.workbook([("质量贷推荐名单", HEADINGS, rows)])
+    return [("质量贷推荐名单", HEADINGS, rows)]
+
+
+def lending_xlsx(grades):
+    return xlsx.workbook(lending_sheets(grades))
 
 
 def with_grade(members):

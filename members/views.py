@@ -249,12 +249,9 @@ def member_list(request, coop_slug):
 
 @role_required(is_staff)
 def member_export(request, coop_slug):
-    response = HttpResponse(
-        exports.members_xlsx(filtered_members(request).qs.select_related("district")),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return exports.members_download(
+        filtered_members(request).qs.select_related("district"), f"{coop_slug}-members.xlsx"
     )
-    response["Content-Disposition"] = f'attachment; filename="{coop_slug}-members.xlsx"'
-    return response
 
 
 @role_required(lambda user: user.is_authenticated)

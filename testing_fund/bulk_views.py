@@ -77,7 +77,7 @@ def lab_bulk_receive(request):
 def round_sampling_sheet(request, coop_slug, pk):
     """The round's sampling sheet, pre-filled with its batches awaiting sampling."""
     sampling_round = get_object_or_404(SamplingRound, pk=pk)
-    return xlsx.download(
+    return xlsx.streamed(
         bulk.sampling_template(sampling_round), f"{coop_slug}-round-{pk}-sampling.xlsx"
     )
 

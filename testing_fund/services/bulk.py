@@ -91,8 +91,9 @@ def awaiting_sampling(sampling_round):
 
 def sampling_template(sampling_round):
     """The sheets of the round's template: its batches awaiting sampling, pre-filled with the
-    booked product, lot and quantity, and a sheet saying what each column holds."""
-    rows = [
+    booked product, lot and quantity, and a sheet saying what each column holds. The rows are
+    read 500 at a time as the file is written (a round may book tens of thousands)."""
+    rows = (
         [
             batch.pk,
             batch.member.name,
@@ -105,8 +106,8 @@ def sampling_template(sampling_round):
             batch.samplers,
             "是" if batch.backup_kept else "否",
         ]
-        for batch in awaiting_sampling(sampling_round)
-    ]
+        for batch in awaiting_sampling(sampling_round).iterator(chunk_size=500)
+    )
     return [
         ("抽样记录", [heading for _field, heading in SHEET_COLUMNS], rows),
         ("填写说明", ["列", "说明"], EXPLANATION),

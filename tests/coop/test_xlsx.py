@@ -4,6 +4,9 @@ export, from text typed where it is typed (the public application form, the API'
 staff's forms); numbers stay numbers."""
 
 import io
+import os
+import secrets
+import tracemalloc
 from datetime import date
 from decimal import Decimal
 
@@ -90,7 +93,7 @@ def test_the_members_export(coop_a, client, api):
     )
     assert edited.status_code == 200
     client.force_login(coop_a.admin)
-    content = client.get("/c/coop-a/members/export.xlsx").content
+    content = client.get("/c/coop-a/members/export.xlsx").getvalue()
     # Forms and the API trim the tab and carriage return; what is left begins with "=".
     stored = [getattr(member, field) for field in TYPED]
     assert stored[TYPED_FIELDS.index("address")] == "=1+1"
@@ -114,7 +117,7 @@ def test_the_lending_export(coop_a, client):
         grade = CreditGrade.objects.get(member=member)
         grading.override(grade=grade, actor=coop_a.admin, new_grade="AAA", reason="示例")
     client.force_login(coop_a.admin)
-    found = assert_no_formula(client.get("/c/coop-a/grades/lending.xlsx").content, LINK)
+    found = assert_no_formula(client.get("/c/coop-a/grades/lending.xlsx").getvalue(), LINK)
     score = next(c for c in found if c.row == 2 and c.column == 4)
     assert (score.data_type, score.value) == ("n", float(grade.score))  # numbers stay numbers
 
@@ -335,7 +338,7 @@ def graded_and_signed(tenant):
 
 def export_rows(client, tenant, **filters):
     client.force_login(tenant.admin)
-    content = client.get(f"/c/{tenant.slug}/members/export.xlsx", filters).content
+    content = client.get(f"/c/{tenant.slug}/members/export.xlsx", filters).getvalue()
     assert_laid_out(content)
     sheet = sheets_of(content)[0]
     headings = [c.value for c in next(sheet.iter_rows(max_row=1))]
@@ -379,21 +382,69 @@ def test_the_members_export_says_when_no_convention_is_adopted(coop_a, client):
 QUERIES = 4
 
 
-def test_the_members_export_makes_as_many_queries_for_one_unit_as_for_many(
+def test_the_members_export_makes_as_many_queries_for_two_units_as_for_twenty(
     coop_a, client, django_assert_num_queries
 ):
     from tests.factories import MemberFactory
 
     client.force_login(coop_a.admin)
     url = f"/c/{coop_a.slug}/members/export.xlsx"
-    client.get(url)  # the session and the user are read once on the first request
+    MemberFactory(cooperative=coop_a.cooperative)
+    client.get(url).getvalue()  # the session and the user are read once on the first request
     with django_assert_num_queries(QUERIES):
-        assert len(sheets_of(client.get(url).content)[0]["A"]) == 2
-    graded_and_signed(coop_a)
-    for _ in range(6):
+        response = client.get(url)
+        # Streamed from a file: the rows were read (in chunks) while it was written.
+        assert response.streaming and response["Content-Type"] == xlsx.XLSX
+        assert len(sheets_of(response.getvalue())[0]["A"]) == 1 + 2
+    graded_and_signed(coop_a)  # three more units with their grades and signatures
+    for _ in range(15):
         MemberFactory(cooperative=coop_a.cooperative)
     with django_assert_num_queries(QUERIES):
-        assert len(sheets_of(client.get(url).content)[0]["A"]) == 11
+        assert len(sheets_of(client.get(url).getvalue())[0]["A"]) == 1 + 20
+
+
+def test_a_list_export_is_streamed_from_a_file_on_disk():
+    rows = ([n, f"社员{n}"] for n in range(3000))
+    response = xlsx.streamed([("社员", ["序号", "名称"], rows)], "coop-a-members.xlsx")
+    spool = response.file_to_stream
+    # A real file (gunicorn sends it with sendfile), not a buffer in the worker's memory.
+    assert os.fstat(spool.fileno()).st_size == int(response["Content-Length"]) > 0
+    assert response["Content-Disposition"] == 'attachment; filename="coop-a-members.xlsx"'
+    sheet = sheets_of(response.getvalue())[0]
+    assert [c.value for c in sheet["B"]][-1] == "社员2999" and sheet.max_row == 3001
+    spool.close()  # (closing the response would also signal the request's end)
+
+
+def write_peak(make, rows):
+    """The most Python memory held at once while ``make`` writes ``rows`` rows of text that
+    hardly compresses (the rows themselves come from a generator, so they are not counted)."""
+    sheet_rows = ([secrets.token_hex(16) for _ in range(8)] for _ in range(rows))
+    tracemalloc.start()
+    try:
+        made = make([("表", list("甲乙丙丁戊己庚辛"), sheet_rows)])
+        return tracemalloc.get_traced_memory()[1], made
+    finally:
+        tracemalloc.stop()
+
+
+def test_a_streamed_export_holds_no_more_memory_for_more_rows():
+    small, large = 1500, 8000  # both past the rows sampled for the column widths
+
+    def streamed(sheets):
+        response = xlsx.streamed(sheets, "x.xlsx")
+        size = int(response["Content-Length"])
+        response.file_to_stream.close()
+        return size
+
+    small_peak, small_size = write_peak(streamed, small)
+    large_peak, large_size = write_peak(streamed, large)
+    grown = large_size - small_size
+    assert grown > 1_000_000  # a megabyte more file...
+    assert large_peak - small_peak < grown / 4  # ...and hardly any more memory
+    # The same measure sees a file built in memory grow with it (its buffer).
+    small_peak, _ = write_peak(xlsx.workbook, small)
+    large_peak, _ = write_peak(xlsx.workbook, large)
+    assert large_peak - small_peak > grown / 2
 
 
 def test_the_members_export_with_grades_and_signatures_imports_back(coop_a, api, client):
@@ -439,7 +490,7 @@ def test_every_export_is_laid_out_with_typed_cells(coop_a, client):
             reason="示例",
         )
     client.force_login(coop_a.admin)
-    lending = client.get("/c/coop-a/grades/lending.xlsx").content
+    lending = client.get("/c/coop-a/grades/lending.xlsx").getvalue()
     assert_laid_out(lending)
     sheet = sheets_of(lending)[0]
     assert column(sheet, "得分")[0].number_format == "#,##0.0"

@@ -128,7 +128,7 @@ def test_the_public_list_and_the_lending_export(coop_a, api, client):
     assert [row["member"] for row in lending["results"]] == [consenting.pk]
     assert api(coop_a.enterprise).get("/api/v1/coops/coop-a/lending/").status_code == 403
     client.force_login(coop_a.admin)
-    sheet = load_workbook(BytesIO(client.get("/c/coop-a/grades/lending.xlsx").content)).active
+    sheet = load_workbook(BytesIO(client.get("/c/coop-a/grades/lending.xlsx").getvalue())).active
     rows = list(sheet.values)
     assert rows[0][0] == "成员单位" and [row[0] for row in rows[1:]] == [consenting.name]
     page = client.get("/c/coop-a/credit/")

@@ -88,7 +88,7 @@ def test_the_export_writes_the_labels_and_round_trips(coop_a, api, client):
     )
     assert confirm(api, coop_a, upload(api, coop_a, content).json()["id"]).status_code == 200
     client.force_login(coop_a.admin)
-    exported = client.get("/c/coop-a/members/export.xlsx?town=常乐镇").content
+    exported = client.get("/c/coop-a/members/export.xlsx?town=常乐镇").getvalue()
     sheet = load_workbook(io.BytesIO(exported)).active
     rows = list(sheet.iter_rows(values_only=True))
     column = rows[0].index("产品类别")

@@ -176,7 +176,7 @@ def test_the_template_has_both_sheets_and_round_trips(coop_a, api, client):
     report = upload(api, coop_a, filled(api, coop_a, history_rows(coop_a))).json()
     assert report["valid"] is True, report["errors"]
     assert confirm(api, coop_a, report["id"]).status_code == 200
-    exported = load_workbook(io.BytesIO(client.get("/c/coop-a/members/export.xlsx").content))
+    exported = load_workbook(io.BytesIO(client.get("/c/coop-a/members/export.xlsx").getvalue()))
     sheet = exported.active
     for index, row in enumerate(sheet.iter_rows(values_only=True), start=1):
         if row[0] == coop_a.member.name:  # entered otherwise, not by this import

@@ -149,14 +149,14 @@ def test_the_filtered_list_exports_to_xlsx_that_imports_again(coop_a, api, clien
     MemberFactory(cooperative=coop_a.cooperative, name="南通常乐家纺有限公司", town="常乐镇")
     MemberFactory(cooperative=coop_a.cooperative, status="suspended")
     client.force_login(coop_a.admin)
-    response = client.get("/c/coop-a/members/export.xlsx?town=常乐镇")
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    content = client.get("/c/coop-a/members/export.xlsx?town=常乐镇").getvalue()
+    sheet = load_workbook(io.BytesIO(content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:3] == ("名称", "类型", "统一社会信用代码")
     assert [row[0] for row in rows[1:]] == ["南通常乐家纺有限公司"]
     with unscoped():
         Member.objects.filter(name="南通常乐家纺有限公司").delete()
-    exported = io.BytesIO(response.content)
+    exported = io.BytesIO(content)
     assert upload(api, coop_a, exported, "again.xlsx").json()["valid"] is True
 
 
