@@ -167,6 +167,20 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"].setdefault("TEST", {})["NAME"] = DATABASES["default"]["NAME"] + "_test"
+# Statistics that may read from a replica (besides the public pages): views by URL name.
+REPLICA_READ_VIEWS = ["statistics", "problem-map", "api-statistics", "api-region-statistics"]
+# Opt-in: a PostgreSQL read replica for the public pages and the statistics
+# (coop/db_routers.py; README, "When one machine is not enough"). Unset, nothing changes.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=60, conn_health_checks=True
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # tests read what they wrote
+    DATABASE_ROUTERS = ["coop.db_routers.ReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("coop.middleware.TenantScopeMiddleware") + 1,
+        "coop.db_routers.ReplicaReadsMiddleware",
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

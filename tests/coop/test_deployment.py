@@ -297,3 +297,22 @@ def test_the_proxy_takes_the_largest_upload_and_refuses_larger_bodies(proxy):
             )
             assert secure.recv(4096).startswith(b"HTTP/1.1 413 ")
     assert [seen["length"] for seen in Echo.received] == [largest]
+
+
+def test_compose_sizes_web_and_workers_from_the_environment():
+    """README, "When one machine is not enough": the process counts are set in .env, and a
+    replica only when DATABASE_REPLICA_URL is (empty, as compose passes it unset, is none)."""
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    web, worker = (compose["services"][name]["command"] for name in ("web", "worker"))
+    assert web[web.index("--workers") + 1] == "${WEB_CONCURRENCY:-3}"
+    assert worker[worker.index("--concurrency") + 1] == "${WORKER_CONCURRENCY:-2}"
+    replica = compose["services"]["web"]["environment"]["DATABASE_REPLICA_URL"]
+    assert replica == "${DATABASE_REPLICA_URL:-}"
+    shown = run([sys.executable, "-c", SHOW_DATABASES], DATABASE_REPLICA_URL="")
+    assert shown.returncode == 0 and json.loads(shown.stdout) == ["default"], shown.stderr
+
+
+SHOW_DATABASES = (
+    "import django, json; django.setup(); from django.conf import settings as s; "
+    "print(json.dumps(sorted(s.DATABASES)))"
+)
