@@ -163,7 +163,9 @@ def preview_round(
 def confirm_round(*, sampling_round, actor):
     """Book a batch and its reservation for every selected member, all or nothing. Running it
     again, or after a crash, adds only what is missing: one batch per member and round."""
-    locked = SamplingRound.objects.select_for_update().get(pk=sampling_round.pk)
+    # The preview's inputs (every candidate with its signals) are not needed to book: a round
+    # of 50,000 members would hold them in memory beside the selection.
+    locked = SamplingRound.objects.select_for_update().defer("inputs").get(pk=sampling_round.pk)
     selected = [row["member"] for row in locked.selection]
     # By the columns of the unique index on (cooperative, round, member), read alone.
     existing = set(

@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test import RequestFactory
 from django.urls import resolve
 
@@ -109,16 +109,16 @@ def test_with_a_replica_public_reads_go_to_it_and_the_rest_stays_on_the_primary(
     assert {alias for alias, _ in with_replica["post /"]} <= {"default"}
 
 
-def test_the_router_sends_only_marked_reads_outside_transactions_to_the_replica(monkeypatch):
+def test_the_router_sends_only_marked_reads_outside_transactions_to_the_replica(
+    transactional_db,
+):
     router = db_routers.ReplicaRouter()
     assert router.db_for_read(Member) is None  # the primary, unless a request asks
     with db_routers.reads_on_replica():
         assert router.db_for_read(Member) == "replica"
         assert router.db_for_read(User) is None  # who the visitor is
-        # In a transaction (as every test with the database is): about to write from it.
-        monkeypatch.setattr(connection, "in_atomic_block", True)
-        assert router.db_for_read(Member) is None
-    monkeypatch.undo()
+        with transaction.atomic():  # about to write from what it reads
+            assert router.db_for_read(Member) is None
     assert router.db_for_read(Member) is None
     assert router.db_for_write(Member) == "default"
     assert router.allow_migrate("replica", "members") is False
