@@ -35,6 +35,7 @@ ENV = {
     "SECRET_KEY": secrets.token_urlsafe(50),
     "ALLOWED_HOSTS": "127.0.0.1",
     "REDIS_URL": "",
+    "HTTPS": "0",  # plain http on the loopback: no redirect to https
 }
 os.environ.update(ENV)
 MEMBERS = 20_000
