@@ -157,3 +157,16 @@ def test_documents_revoked_before_codes_get_their_code(coop_a, api):
     assert (document.revoked_code, document.revoked_reason) == ("member_left", "")
     with translation.override("en"):
         assert document.revocation == "The member unit left the cooperative."
+
+
+def test_the_cooperative_page_names_a_coded_notice_and_links_it(coop_a, api, client):
+    """A notice the portal wrote keeps its title as a code (title empty): the cooperative's
+    public page must read it in words, as the list of notices does, not show the blank."""
+    from tests.credit.test_assessments import ASSESSMENTS, PERIOD
+
+    api(coop_a.admin).post(f"{ASSESSMENTS}run/", PERIOD, format="json")
+    assert api(coop_a.admin).post(f"{ASSESSMENTS}announce/", PERIOD).status_code == 201
+    with unscoped():
+        notice = Announcement.objects.get()
+    page = client.get("/c/coop-a/").content.decode()
+    assert f'href="/c/coop-a/announcements/{notice.pk}/">2025-01-01 至 2025-12-31' in page
