@@ -77,19 +77,9 @@ QUARTERS = [
     _("Q3 pass rate (%)"),
     _("Q4 pass rate (%)"),
 ]
-FIGURES = [
-    "members",
-    "above_size",
-    "officers",
-    "specialists",
-    "iso9001",
-    "conversions",
-    "batches",
-    "passed",
-    "commitments",
-    "complaints_open",
-    "complaints_closed",
-]
+# The kept counts the side-by-side table shows: all but the public page's pass rate, which
+# leaves out re-tests (``tested``, ``tested_passed``).
+FIGURES = [name for name in kept_figures.COUNTS if not name.startswith("tested")]
 
 
 # The annual report's figures (supervision/reports.py), counted in the scope of its one
