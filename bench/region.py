@@ -8,10 +8,11 @@ commitments in force, a credit grade per member and a few thousand complaints, g
 Then, on gunicorn (bench.settings, DEBUG off, persistent connections, Redis as the cache),
 each page and API list of the issue's table is loaded by ``wrk -t2 -c16`` side by side with
 the trivial view behind the same middleware, alternating trivial view and page, three rounds:
-requests/s, p99 and the share of the trivial view (median and spread). Anonymous pages twice:
-from the public cache (as deployed, where the target applies) and with PUBLIC_CACHE_SECONDS=0
-(every request rendered, where the query count must stay constant). In-process, through
-Django's test client: each page's query count and its slowest query.
+requests/s, p99 and the share of the trivial view (median and spread). Public pages and staff
+lists twice: from the public and staff caches (as deployed, where the target applies) and with
+PUBLIC_CACHE_SECONDS=0 and STAFF_CACHE_SECONDS=0 (every request rendered, where the query count
+must stay constant). In-process, through Django's test client: each page's query count and its
+slowest query.
 
 Then growth (round confirmation at 1 k, 10 k, 50 k members and the statistics at 100 k, 1 M and
 3 M batches, in bench/fund.py's databases) and memory (each gunicorn worker's and a real Celery
@@ -70,6 +71,7 @@ os.environ["BENCH_SECRET_KEY"] = ENV["SECRET_KEY"]
 # In this process pages are rendered, never taken from the cache: its query counts are the
 # work of a request the cache missed.
 os.environ["PUBLIC_CACHE_SECONDS"] = "0"
+os.environ["STAFF_CACHE_SECONDS"] = "0"
 
 PORT = 8770
 LOG = Path(tempfile.gettempdir()) / "bench-region-gunicorn.log"
@@ -571,9 +573,10 @@ def look_in_process(client, path):
 def serve(cache_seconds=None):
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
     env = {**os.environ, **ENV}
-    env.pop("PUBLIC_CACHE_SECONDS", None)  # the deployment's default
+    env.pop("PUBLIC_CACHE_SECONDS", None)  # the deployment's defaults
+    env.pop("STAFF_CACHE_SECONDS", None)
     if cache_seconds is not None:
-        env["PUBLIC_CACHE_SECONDS"] = str(cache_seconds)
+        env["PUBLIC_CACHE_SECONDS"] = env["STAFF_CACHE_SECONDS"] = str(cache_seconds)
     log = open(LOG, "a")  # closed with the server, in stop()
     server = subprocess.Popen(
         [gunicorn, "bench.wsgi_app", "--bind", f"127.0.0.1:{PORT}", "--workers", str(WORKERS)]
@@ -614,7 +617,7 @@ def stop(server):
 
 
 def get(path, headers):
-    """One GET, redirects not followed: (status, X-Public-Cache)."""
+    """One GET, redirects not followed: (status, X-Public-Cache or X-Staff-Cache)."""
     import http.client
 
     connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=300)
@@ -622,7 +625,8 @@ def get(path, headers):
         connection.request("GET", path, headers=headers)
         response = connection.getresponse()
         response.read()
-        return response.status, response.getheader("X-Public-Cache", "-")
+        state = response.getheader("X-Public-Cache") or response.getheader("X-Staff-Cache")
+        return response.status, state or "-"
     finally:
         connection.close()
 
@@ -710,7 +714,7 @@ def measure(server_label, rows, headers, options):
 def pages(options):
     rows = [row for row in cases() if not options.only or any(o in row[0] for o in options.only)]
     headers, clients = credentials()
-    print("\nin-process, the median of three requests each (test client, the public cache off):")
+    print("\nin-process, the median of three requests each (test client, the caches off):")
     looks = {}
     for name, path, who, _target, other in rows:
         looks[name] = look = look_in_process(clients[who], quote(path))
@@ -725,7 +729,8 @@ def pages(options):
             count = look_in_process(clients[who], quote(other))["queries"]
             same = "the same" if count == look["queries"] else "DIFFERS"
             print(f"  {'':30}     {count:3d} queries at {other} (half the data): {same}")
-    anonymous = [row for row in rows if row[2] is None]
+    # Uncached: every row but the dashboard's (whose tables are kept per set of figures).
+    uncached = [row for row in rows if row[3] != DASHBOARD]
     results, memory = [], {}
     print(
         f"\ngunicorn {WORKERS} sync workers, DEBUG off, Redis cache; wrk -t2 -c16, "
@@ -734,11 +739,12 @@ def pages(options):
     )
     for label, cache_seconds, measured in (
         ("cached", None, rows),
-        ("uncached", 0, anonymous),
+        ("uncached", 0, uncached),
     ):
         if not measured:
             continue
-        print(f" {label} (PUBLIC_CACHE_SECONDS={'default' if cache_seconds is None else 0}):")
+        seconds = "default" if cache_seconds is None else 0
+        print(f" {label} (PUBLIC_CACHE_SECONDS and STAFF_CACHE_SECONDS {seconds}):")
         server = serve(cache_seconds)
         try:
             results += measure(label, measured, headers, options)

@@ -23,6 +23,14 @@ class CoopConfig(AppConfig):
         # show changes by these, bulk updates inside a step (a report revoked) included.
         public_cache.watch(Cooperative, District, Region, Document, StepEvent)
 
+        # Staff lists kept per person are thrown away by any write to their cooperative's
+        # tables, seen in the SQL each connection runs (coop/staff_cache.py).
+        from django.db.backends.signals import connection_created
+
+        from coop import staff_cache
+
+        connection_created.connect(staff_cache.install, dispatch_uid="staff-cache-install")
+
 
 class PortalAdminConfig(admin_apps.AdminConfig):
     """The admin, with the portal's site that lets staff in by role (coop.admin_site)."""

@@ -130,11 +130,7 @@ class PublicCacheMiddleware:
         seconds = settings.PUBLIC_CACHE_SECONDS
         if not seconds or request.method not in ("GET", "HEAD") or not _anonymous(request):
             return self.get_response(request)
-        try:
-            match = resolve(request.path_info)
-        except Resolver404:
-            return self.get_response(request)
-        if not getattr(match.func, "public_cache", False):
+        if not marked(request, "public_cache"):
             return self.get_response(request)
         key = _key(request)
         try:
@@ -179,19 +175,35 @@ class PublicCacheMiddleware:
     @staticmethod
     def answer(request, stored):
         _, status, headers, content = stored
-        if PLACEHOLDER in content:
-            content = content.replace(PLACEHOLDER, get_token(request).encode())
-        response = HttpResponse(content, status=status)
-        for name, value in headers:
-            response[name] = value
+        response = replay(request, status, headers, content)
         response["X-Public-Cache"] = "hit"
         patch_cache_control(response, no_cache=True)
         return response
 
 
-def cache_routes(patterns, names):
-    """Mark the views of the routes named ``names`` in ``patterns`` (nested includes too) as
-    ``cached``; a name that no route has is an error, so a renamed route is not left out."""
+def marked(request, attribute):
+    """Whether the view the request's path resolves to carries ``attribute`` (a ``cached``'s)."""
+    try:
+        return getattr(resolve(request.path_info).func, attribute, False)
+    except Resolver404:
+        return False
+
+
+def replay(request, status, headers, content):
+    """A stored response made again, the visitor's own CSRF token put in (also the staff
+    cache's)."""
+    if PLACEHOLDER in content:
+        content = content.replace(PLACEHOLDER, get_token(request).encode())
+    response = HttpResponse(content, status=status)
+    for name, value in headers:
+        response[name] = value
+    return response
+
+
+def cache_routes(patterns, names, mark=cached):
+    """Mark the views of the routes named ``names`` in ``patterns`` (nested includes too) with
+    ``mark`` (this module's ``cached``, or coop.staff_cache's); a name that no route has is an
+    error, so a renamed route is not left out."""
     from django.core.exceptions import ImproperlyConfigured
     from django.urls import URLResolver
 
@@ -202,9 +214,10 @@ def cache_routes(patterns, names):
             if isinstance(entry, URLResolver):
                 walk(entry.url_patterns)
             elif entry.name in names:
-                cached(entry.callback)
+                mark(entry.callback)
                 found.add(entry.name)
 
     walk(patterns)
     if missing := set(names) - found:
-        raise ImproperlyConfigured(f"public_cache: no route named {', '.join(sorted(missing))}")
+        names = ", ".join(sorted(missing))
+        raise ImproperlyConfigured(f"{mark.__module__}: no route named {names}")

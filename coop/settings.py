@@ -106,8 +106,12 @@ MIDDLEWARE = [
     "coop.bad_input.BadInputMiddleware",
     # Anonymous public pages from the cache, before the scope's cooperative look-up.
     "coop.public_cache.PublicCacheMiddleware",
+    # Staff lists from the cache for their person, before the scope's look-up too; they are
+    # stored after the messages, inside the scope (coop/staff_cache.py).
+    "coop.staff_cache.StaffCacheMiddleware",
     "coop.middleware.TenantScopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "coop.staff_cache.StaffCacheStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a login refused for too many failures into the
     # lockout answer (coop.logins.lockout_response).
@@ -395,3 +399,7 @@ PUBLIC_DOCUMENTS_PER_MINUTE = int(os.environ.get("PUBLIC_DOCUMENTS_PER_MINUTE") 
 # Seconds an anonymous public page stays in the cache at most (coop/public_cache.py): a safety
 # net, since a change to what the pages show throws them away at once. 0 turns the cache off.
 PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS") or 600)
+
+# Seconds a staff list stays in the cache for its person at most (coop/staff_cache.py): a safety
+# net, since any write in its cooperative throws it away at once. 0 turns the cache off.
+STAFF_CACHE_SECONDS = int(os.environ.get("STAFF_CACHE_SECONDS") or 600)

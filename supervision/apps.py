@@ -27,8 +27,13 @@ class SupervisionConfig(AppConfig):
         # an import (its row is saved; its members are inserted in bulk, without signals).
         from django.apps import apps
 
+        from coop import staff_cache
         from coop.models import StepEvent
         from supervision import kept_figures
+        from supervision.models import CooperativeFigures
+
+        # The kept figures are written while the dashboard reads: no staff list shows them.
+        staff_cache.ignore(CooperativeFigures)
 
         kept_figures.watch(
             StepEvent,

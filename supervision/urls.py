@@ -8,7 +8,7 @@ routes do not overlap, so their order here does not matter."""
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from coop import public_cache
+from coop import public_cache, staff_cache
 from coop import urls as coop_urls
 from credit import urls as credit_urls
 from members import urls as member_urls
@@ -109,5 +109,21 @@ public_cache.cache_routes(
         "api-public-member-anywhere",
         "api-public-credit",
         "api-public-announcements",
+    },
+)
+
+# Staff lists, pages and API, kept per person until their cooperative is written
+# (coop/staff_cache.py): the lists staff open most, each 50 rows a page.
+staff_cache.cache_routes(
+    urlpatterns,
+    {
+        "batch-list",
+        "api-batch-list",
+        "member-list",
+        "api-member-list",
+        "complaint-list",
+        "api-complaint-list",
+        "commitment-list",
+        "api-commitment-list",
     },
 )

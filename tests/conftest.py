@@ -45,6 +45,8 @@ def pytest_configure(config):
     # Public pages are not cached: a test counting a page's queries, or changing data in a
     # transaction that never commits, sees the view. tests/coop/test_public_cache.py turns it on.
     settings.PUBLIC_CACHE_SECONDS = 0
+    # Nor staff lists (coop/staff_cache.py), but in tests/coop/test_staff_cache.py.
+    settings.STAFF_CACHE_SECONDS = 0
     # Documents and uploads made by the tests go to a folder of this run, removed at its end,
     # never into the checkout's media/ (checkout_media_untouched below holds it to that).
     global TEMPORARY_MEDIA
