@@ -133,6 +133,29 @@ def test_confirming_twice_books_each_selected_member_once(coop_a, forty):
     assert members == {row["member"] for row in sampling_round.selection}
 
 
+def test_a_member_added_to_a_booked_round_gets_its_batch_and_the_others_nothing_more(
+    coop_a, forty
+):
+    """The results, reservation and event go to the batches booked by this call alone (those
+    with an id above the largest before it), not to every batch of the round again."""
+    from coop.models import StepEvent
+
+    sampling_round = preview(coop_a)
+    confirm(coop_a, sampling_round)
+    chosen = {row["member"] for row in sampling_round.selection}
+    added = next(member for member in forty if member.pk not in chosen)
+    with unscoped():
+        sampling_round.refresh_from_db()
+        sampling_round.selection = [*sampling_round.selection, {"member": added.pk}]
+        sampling_round.save(update_fields=["selection"])
+    confirm(coop_a, sampling_round)
+    assert booked(sampling_round) == (5, 5 * 8, 5)
+    with unscoped():
+        ids = Batch.objects.filter(sampling_round=sampling_round).values_list("pk", flat=True)
+        assert StepEvent.objects.filter(workflow="batch", object_id__in=ids).count() == 5
+        assert Batch.objects.filter(sampling_round=sampling_round, member=added).count() == 1
+
+
 def test_each_booked_batch_records_its_booking_once(coop_a, forty):
     from coop.models import StepEvent
 
