@@ -14,6 +14,8 @@ import re
 
 from django.db.models import Min
 
+from coop.id_lists import any_of
+
 # How people list their main products: "床上用品、毛巾，浴巾; 窗帘".
 SEPARATORS = re.compile(r"[、，,;；/／\s]+")
 
@@ -30,13 +32,13 @@ def main_products(member_ids, *, standard_id, category, models):
     member_ids = list(member_ids)
     declared_standard = set(
         models["DeclaredStandard"]
-        .objects.filter(declaration__member_id__in=member_ids, standard_id=standard_id)
+        .objects.filter(declaration__member_id__in=any_of(member_ids), standard_id=standard_id)
         .values_list("declaration_id", flat=True)
     )
     chosen = {}
     declarations = (
         models["ProductDeclaration"]
-        .objects.filter(member_id__in=member_ids)
+        .objects.filter(member_id__in=any_of(member_ids))
         .order_by("declared_on", "id")
         .values_list("id", "member_id", "product", "safety_category")
     )
@@ -50,8 +52,8 @@ def main_products(member_ids, *, standard_id, category, models):
     chosen.update({member_id: product for member_id, (_rank, product) in best.items()})
     registered = (
         models["Member"]
-        .objects.filter(pk__in=member_ids)
-        .exclude(pk__in=list(chosen))
+        .objects.filter(pk__in=any_of(member_ids))
+        .exclude(pk__in=any_of(chosen))
         .values_list("pk", "main_products")
     )
     for member_id, listed in registered:
@@ -59,7 +61,7 @@ def main_products(member_ids, *, standard_id, category, models):
             chosen[member_id] = first
     categories = (
         models["MemberProductCategory"]
-        .objects.filter(member_id__in=[m for m in member_ids if m not in chosen])
+        .objects.filter(member_id__in=any_of(m for m in member_ids if m not in chosen))
         .values("member_id")
         .annotate(first=Min("category__name_zh"))
     )
