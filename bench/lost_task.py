@@ -167,8 +167,9 @@ def main():
         )
         lacking = [
             batch
-            for batch in Batch.objects.filter(status="closed", reported_on__isnull=False)
-            .order_by("-pk")[:200]
+            for batch in Batch.objects.filter(status="closed", reported_on__isnull=False).order_by(
+                "-pk"
+            )[:200]
             if batch.pk not in reported
         ][: options.kills]
     print(
@@ -178,8 +179,9 @@ def main():
     seconds = []
     with tempfile.TemporaryDirectory(prefix="bench-lost-task-") as workdir:
         for batch in lacking:
-            seconds.append(kill_and_recover(batch, options.visibility, options.restore,
-                                            Path(workdir)))
+            seconds.append(
+                kill_and_recover(batch, options.visibility, options.restore, Path(workdir))
+            )
             print(f"batch {batch.pk}: issued {seconds[-1]:.1f} s after the kill")
     with app.connection_for_write() as conn:
         conn.default_channel.queue_purge(QUEUE)

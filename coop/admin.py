@@ -5,7 +5,16 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from coop import services
-from coop.models import AuditRecord, Cooperative, District, Document, Region, TenantModel, User
+from coop.models import (
+    AuditRecord,
+    Cooperative,
+    District,
+    Document,
+    Holiday,
+    Region,
+    TenantModel,
+    User,
+)
 from coop.roles import is_administrator, is_staff
 
 
@@ -161,3 +170,31 @@ class AuditRecordAdmin(ReadOnlyAdmin):
     list_display = ["at", "cooperative", "actor", "action", "object_type", "object_id"]
     list_filter = ["action", "object_type"]
     list_select_related = ["cooperative", "actor"]
+
+
+@admin.register(Holiday)
+class HolidayAdmin(admin.ModelAdmin):
+    """The calendar of working days (coop.workdays): staff read it; the portal's operator (a
+    superuser) corrects it and adds a year's arrangement when the State Council publishes it.
+    One calendar serves every cooperative, so no cooperative's administrator moves another's
+    deadlines."""
+
+    list_display = ["date", "name", "working"]
+    list_filter = ["working"]
+    date_hierarchy = "date"
+    search_fields = ["name"]
+
+    def has_module_permission(self, request):
+        return is_staff(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_staff(request.user)
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser

@@ -40,6 +40,7 @@ ALLOWED = {
     Purpose.SEAL_PHOTO: PHOTOS,
     Purpose.RECTIFICATION_EVIDENCE: (*PHOTOS, PDF),
     Purpose.SIGNATURE_SCAN: (JPEG, PNG, PDF),
+    Purpose.INFRINGEMENT_EVIDENCE: (*PHOTOS, PDF),
 }
 # Pillow's name of each image format it verifies.
 IMAGE_FORMATS = {"JPEG": JPEG, "PNG": PNG, "WEBP": WEBP}

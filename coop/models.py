@@ -578,6 +578,7 @@ class Attachment(TenantModel):
         SEAL_PHOTO = "seal_photo", _("photo of the seal")
         RECTIFICATION_EVIDENCE = "rectification_evidence", _("rectification evidence")
         SIGNATURE_SCAN = "signature_scan", _("scan of the paper signature")
+        INFRINGEMENT_EVIDENCE = "infringement_evidence", _("evidence of a trademark infringement")
 
     target = models.CharField(_("attached to"), max_length=60)
     target_id = models.PositiveBigIntegerField()
@@ -600,3 +601,26 @@ class Attachment(TenantModel):
 
     def __str__(self):
         return self.name
+
+
+class Holiday(models.Model):
+    """A date that breaks the week's rule of working days (``coop.workdays``): a public holiday
+    off (春节, 国庆节 …), or a weekend day worked to make up for one (调休上班). Published each
+    year by the State Council; kept as data so staff correct or extend the calendar in the
+    admin. Reference data shared by every cooperative, not tenant-owned."""
+
+    date = models.DateField(_("date"), unique=True)
+    name = models.CharField(_("name"), max_length=60)
+    working = models.BooleanField(
+        _("worked (make-up working day)"),
+        default=False,
+        help_text=_("A weekend day worked to make up for a holiday (调休上班); else a day off."),
+    )
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("holiday or make-up working day")
+        verbose_name_plural = _("holidays and make-up working days")
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.name}"

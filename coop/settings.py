@@ -85,6 +85,9 @@ INSTALLED_APPS = [
     "standards",
     "testing_fund",
     "credit",
+    "exports",
+    "brands",
+    "consultation",
     "supervision",
 ]
 

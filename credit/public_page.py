@@ -163,11 +163,20 @@ def honours(member):
     return list(member.honours.order_by("-awarded_on", "-pk")[:HONOURS_SHOWN])
 
 
+# What an app above credit adds to each licence the page shows, in the same query: brands
+# (its AppConfig.ready()) appends a function of the licences' queryset that annotates
+# ``registration_number`` (of the collective mark) and ``licence_number``. credit imports
+# nothing above it; the page shows "—" where no such detail is kept.
+LICENCE_DETAILS = []
+
+
 def trademark_licences(member):
-    """The collective trademark licences in force today."""
+    """The collective trademark licences in force today, with their mark's registration
+    number and the licence's number where kept (``LICENCE_DETAILS``): one query."""
     today = timezone.localdate()
-    return list(
-        member.trademark_licences.filter(starts_on__lte=today, ends_on__gte=today).order_by(
-            "ends_on", "pk"
-        )
+    rows = member.trademark_licences.filter(starts_on__lte=today, ends_on__gte=today).order_by(
+        "ends_on", "pk"
     )
+    for detail in LICENCE_DETAILS:
+        rows = detail(rows)
+    return list(rows)

@@ -17,7 +17,7 @@ class MemberAdmin(ScopedAdmin):
         "scale",
         "cooperative",
     ]
-    list_filter = ["status", "kind", "scale", "chain_role"]
+    list_filter = ["status", "kind", "scale", "chain_role", "chain_link"]
     search_fields = ["name", "uscc", "registration_number", "town"]
     list_select_related = ["cooperative", "district"]
     fields = ["cooperative", "status", *member_services.EDITABLE_FIELDS]
@@ -38,6 +38,14 @@ class MemberAdmin(ScopedAdmin):
                 cooperative=data["cooperative"], actor=request.user, **fields
             )
         obj.pk = saved.pk
+
+
+@admin.register(models.ChainLink)
+class ChainLinkAdmin(admin.ModelAdmin):
+    """The links of each industry's chain: reference data, kept by the portal's superusers."""
+
+    list_display = ["industry", "order", "code", "name_zh", "name_en"]
+    list_filter = ["industry"]
 
 
 @admin.register(models.QualityPerson)

@@ -11,6 +11,7 @@ from coop.models import StepEvent
 from members.models import (
     Attendance,
     Certification,
+    ChainLink,
     Convention,
     ConventionSignature,
     GrowthEvent,
@@ -425,3 +426,37 @@ def issue_demo_certificate(member):
     """The demo enterprise's convention certificate, rendered like any other (once)."""
     signature = ConventionSignature.objects.filter(member=member).order_by("-signed_at").first()
     issue_convention_certificate(member.cooperative_id, signature.pk)
+
+
+# The links of the textile chain the demo members work in (ChainLink, members/migrations/0010),
+# as shares of each of their three roles: Haimen's cluster is mostly makers of finished home
+# textiles selling through traders and shops, fed by fewer fibre, fabric, dyeing and accessory
+# units (its 15/15/70 split of raw, auxiliary and finished, CHAIN_WEIGHTS).
+CHAIN_LINK_WEIGHTS = {
+    Member.ChainRole.RAW_MATERIAL: [("fibre-yarn", 1), ("fabric", 1)],
+    Member.ChainRole.AUXILIARY_MATERIAL: [("dyeing-finishing", 1), ("accessories", 2)],
+    Member.ChainRole.FINISHED_PRODUCT: [("finished-goods", 6), ("trade-ecommerce", 1)],
+}
+TEXTILE_INDUSTRY = "textile"
+
+
+def seed_chain_links(haimen, enterprise=None, log=print):
+    """Place the textile cooperative's members not placed yet in a link of the chain, by their
+    role, in the shares above; the same members get the same links on every run (seeded by the
+    member's id), and a second run places none (it changes only members without a link). One
+    read, and one UPDATE a link."""
+    links = dict(ChainLink.objects.filter(industry=TEXTILE_INDUSTRY).values_list("code", "pk"))
+    unplaced = Member.objects.filter(cooperative=haimen, chain_link__isnull=True).values_list(
+        "pk", "chain_role"
+    )
+    chosen = {}
+    for pk, role in unplaced:
+        code = pick(
+            random.Random(pk), CHAIN_LINK_WEIGHTS.get(role, CHAIN_LINK_WEIGHTS["finished_product"])
+        )
+        chosen.setdefault(code, []).append(pk)
+    for code, ids in chosen.items():
+        Member.objects.filter(pk__in=ids).update(chain_link=links[code])
+    placed = sum(len(ids) for ids in chosen.values())
+    log(f"Chain links: {placed} members of {haimen.slug} placed in the textile chain")
+    return placed

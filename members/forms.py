@@ -84,7 +84,10 @@ class ApplicationForm(forms.ModelForm):
     class Meta:
         model = Member
         # What staff may enter, less the shop links an applicant adds once it is a member.
-        fields = [f for f in EDITABLE_FIELDS if f not in ("ecommerce_seller", "shop_links")]
+        # The link in the chain staff place it in once admitted.
+        fields = [
+            f for f in EDITABLE_FIELDS if f not in ("ecommerce_seller", "shop_links", "chain_link")
+        ]
 
     def __init__(self, *args, cooperative, **kwargs):
         super().__init__(*args, **kwargs)

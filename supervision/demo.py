@@ -10,9 +10,12 @@ from datetime import date
 
 from django.db import transaction
 
+from brands import demo as brands_demo
+from consultation import demo as consultation_demo
 from coop.models import Cooperative, District, Region, Role, User
 from coop.tenancy import unscoped
 from credit import demo as credit_demo
+from exports import demo as exports_demo
 from members import demo as member_demo
 from standards import catalogue
 from standards import demo as standards_demo
@@ -153,6 +156,12 @@ def seed(*, haimen_members=HAIMEN_DEFAULT_MEMBERS, log=print):
         standards_demo.seed(haimen, enterprise)
         fund_demo.seed(haimen, lab)
         credit_demo.seed(haimen, enterprise)
+        # The other seed programmes (issue 18): the members' links in the industry chain,
+        # export alerts and same-line products, IP and brands, the consultation line.
+        member_demo.seed_chain_links(haimen, enterprise, log=log)
+        exports_demo.seed(haimen, enterprise, log=log)
+        brands_demo.seed(haimen, enterprise, log=log)
+        consultation_demo.seed(haimen, enterprise, log=log)
         # Every cooperative's schedules, as an onboarded one gets them: Haimen's round with its
         # lab and GB 18401; the Tongzhou ones have no lab, so their rounds wait, paused.
         standard = Standard.objects.get(code="GB 18401-2010")

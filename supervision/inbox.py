@@ -21,6 +21,9 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from brands.services.design_reviews import DESIGN_REVIEW
+from brands.services.infringements import INFRINGEMENT
+from consultation.services import QUESTION
 from coop.access import cooperative_ids_for
 from coop.models import Cooperative, Objection
 from coop.roles import is_administrator, is_enterprise, is_lab, is_supervisor
@@ -31,6 +34,7 @@ from credit.services.commitments import COMMITMENT
 from credit.services.complaints import COMPLAINT
 from credit.services.enforcement import EXIT_PROPOSAL, ORDER
 from credit.services.grading import MEANINGS, current_grades
+from exports.services.measures import ALERT as TRADE_ALERT
 from members.models import Certification, Member
 from members.selectors import members_needing_signature
 from members.services.lifecycle import MEMBER
@@ -270,6 +274,14 @@ def administrator_inbox(user, cooperative):
                 list_url=address("complaint-list", slug, status="received"),
             ),
             group(
+                "questions",
+                _("Questions awaiting an answer"),
+                QUESTION.due_for(user, verbs=["answer"]).select_related("member"),
+                order=("waiting_since", "pk"),
+                row=lambda q: Row(q.subject, address("question-detail", slug, q.pk), q.member.name),
+                list_url=address("question-list", slug, status="asked"),
+            ),
+            group(
                 "commitments",
                 _("Commitments to review"),
                 COMMITMENT.due_for(user, verbs=["publish", "return"]).select_related("member"),
@@ -317,6 +329,36 @@ def administrator_inbox(user, cooperative):
                 order=("proposed_at", "pk"),
                 row=lambda p: Row(p.member.name, address("enforcement", slug)),
                 list_url=address("enforcement", slug),
+            ),
+            # Due 15 working days after receipt (brands, coop.workdays); the list behind the
+            # link says the working days left, here the calendar days as for the other groups.
+            group(
+                "design_reviews",
+                _("Design-patent pre-reviews to handle"),
+                DESIGN_REVIEW.due_for(user, verbs=["forward", "pass", "return"]).select_related(
+                    "member"
+                ),
+                order=due_first("due_on"),
+                row=lambda r: Row(
+                    r.design_name,
+                    address("design-review-detail", slug, r.pk),
+                    r.member.name,
+                    r.due_on,
+                    days_left(r.due_on, today),
+                ),
+                list_url=address("design-review-list", slug),
+            ),
+            group(
+                "infringements",
+                _("Trademark infringement reports to handle"),
+                INFRINGEMENT.due_for(user, verbs=["investigate", "refer"]).select_related("member"),
+                order=("reported_at", "pk"),
+                row=lambda r: Row(
+                    r.get_channel_display(),
+                    address("infringement-detail", slug, r.pk),
+                    r.member.name,
+                ),
+                list_url=address("infringement-list", slug),
             ),
             group(
                 "certificates",
@@ -439,6 +481,31 @@ def member_inbox(user, member):
                     % {"date": timezone.localtime(c.received_at).date().isoformat()},
                 ),
                 list_url=address("complaint-list", slug, status="triaged"),
+            ),
+            group(
+                "answered_questions",
+                _("Answers to your questions"),
+                QUESTION.due_for(user, verbs=["close"]),
+                order=(F("answered_at").desc(nulls_last=True), "-pk"),
+                row=lambda q: Row(
+                    q.subject,
+                    address("question-detail", slug, q.pk),
+                    str(_("Answered: close it, or ask a follow-up")),
+                ),
+                list_url=address("question-list", slug, status="answered"),
+            ),
+            group(
+                "trade_measures",
+                _("Trade measure alerts to acknowledge"),
+                TRADE_ALERT.due_for(user).select_related("measure"),
+                order=("alerted_at", "pk"),
+                # No deadline: the date of effect is said, not counted down as overdue.
+                row=lambda a: Row(
+                    a.measure.title,
+                    address("trade-measure-detail", slug, a.measure_id),
+                    str(_("Date of effect %(date)s")) % {"date": a.measure.effective_on},
+                ),
+                list_url=address("trade-measure-list", slug),
             ),
             objection_windows,
             group(

@@ -29,6 +29,7 @@ GROUPS = [
             (pgettext_lazy("menu", "Convention and signatures"), "conventions", "", is_staff),
             (pgettext_lazy("menu", "Quality people"), "people", "", is_staff),
             (pgettext_lazy("menu", "Product declarations"), "declarations", "", is_staff),
+            (pgettext_lazy("menu", "Consultation line"), "question-list", "", is_staff),
         ],
     ),
     (
@@ -56,10 +57,28 @@ GROUPS = [
         ],
     ),
     (
+        pgettext_lazy("menu", "IP and brands"),
+        [
+            (pgettext_lazy("menu", "Trademark licences"), "licence-list", "", is_staff),
+            (pgettext_lazy("menu", "Design pre-reviews"), "design-review-list", "", is_staff),
+            (pgettext_lazy("menu", "Infringement reports"), "infringement-list", "", is_staff),
+        ],
+    ),
+    (
+        pgettext_lazy("menu", "Export quality"),
+        [
+            (pgettext_lazy("menu", "Export products"), "export-product-list", "", is_staff),
+            (pgettext_lazy("menu", "Trade measures"), "trade-measure-list", "", is_staff),
+            (pgettext_lazy("menu", "Same-line products"), "same-line-list", "", is_staff),
+        ],
+    ),
+    (
         pgettext_lazy("menu", "Reports"),
         [
             (pgettext_lazy("menu", "Testing statistics"), "statistics", "", is_staff),
             (pgettext_lazy("menu", "Quality problem map"), "problem-map", "", is_staff),
+            (pgettext_lazy("menu", "Industry-chain map"), "chain-map", "", is_staff),
+            (pgettext_lazy("menu", "Indicator trends"), "coop-trends", "", is_staff),
             (pgettext_lazy("menu", "Annual reports"), "annual-reports", "", is_staff),
         ],
     ),
@@ -88,9 +107,23 @@ PARENT = {
     "commitment-new": "commitment-list",
     "commitment-edit": "commitment-list",
     "complaint-detail": "complaint-list",
+    "question-detail": "question-list",
+    "question-new": "question-list",
     "assessment-detail": "assessment-list",
     "grade-detail": "grade-list",
+    "design-review-new": "design-review-list",
+    "design-review-detail": "design-review-list",
+    "infringement-new": "infringement-list",
+    "infringement-detail": "infringement-list",
     "annual-report": "annual-reports",
+    "chain-batches": "chain-map",
+    "export-product-new": "export-product-list",
+    "export-product-edit": "export-product-list",
+    "trade-measure-new": "trade-measure-list",
+    "trade-measure-import": "trade-measure-list",
+    "trade-measure-detail": "trade-measure-list",
+    "same-line-new": "same-line-list",
+    "same-line-detail": "same-line-list",
 }
 
 

@@ -12,7 +12,8 @@ from coop.figures import yuan_shown
 from coop.models import AnnualReport, Cooperative
 from credit.models import Complaint, Violation
 from members.selectors import membership_by_month
-from supervision import charts, dashboard
+from supervision import charts, dashboard, trends
+from supervision.chain_map import last_years
 from testing_fund import statistics
 
 
@@ -43,6 +44,13 @@ def gather(cooperative, year):
             .order_by()
         ),
         "complaints": Complaint.objects.filter(received_at__year=year).count(),
+        # The key indicators' failure rates over the report's year and the two before it.
+        "indicator_trends": trends.indicator_trends(
+            [cooperative.pk],
+            trends.KEY_INDICATORS,
+            *last_years(year),
+            strict=False,
+        ),
     }
 
 

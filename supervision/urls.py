@@ -8,13 +8,19 @@ routes do not overlap, so their order here does not matter."""
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
+from brands import urls as brand_urls
+from consultation import urls as consultation_urls
 from coop import public_cache, staff_cache
 from coop import urls as coop_urls
+from coop.access import public_view
 from credit import urls as credit_urls
+from exports import urls as export_urls
 from members import urls as member_urls
 from standards import urls as standards_urls
 from supervision import (
     api,
+    chain_api,
+    chain_views,
     inbox_api,
     lab_views,
     onboarding_api,
@@ -35,6 +41,9 @@ pages = [
     path("coops/new/", onboarding_views.onboard, name="onboard-cooperative"),
     path("labs/", lab_views.labs, name="labs"),
     path("labs/<int:pk>/scope/", lab_views.lab_scope, name="lab-scope"),
+    path("chain/", chain_views.region_map, name="region-chain-map"),
+    path("chain/batches/", chain_views.region_batches, name="region-chain-batches"),
+    path("trends/", chain_views.region_trends, name="indicator-trends"),
 ]
 
 cooperative_pages = [
@@ -44,6 +53,10 @@ cooperative_pages = [
     path("schedules/", schedule_views.schedule_list, name="schedules"),
     path("schedules/<int:pk>/<str:verb>/", schedule_views.schedule_step, name="schedule-step"),
     path("onboarded/", onboarding_views.onboarded, name="onboarded"),
+    path("chain/", chain_views.public_map, name="public-chain-map"),
+    path("chain-map/", chain_views.cooperative_map, name="chain-map"),
+    path("chain-map/batches/", chain_views.cooperative_batches, name="chain-batches"),
+    path("trends/", chain_views.cooperative_trends, name="coop-trends"),
 ]
 
 schedule_router = SimpleRouter()
@@ -70,9 +83,33 @@ api_routes = [
         api.RegionStatisticsView.as_view(),
         name="api-region-statistics",
     ),
+    path(
+        "statistics/indicator-trends/",
+        chain_api.IndicatorTrendsView.as_view(),
+        name="api-indicator-trends",
+    ),
+    path(
+        "coops/<slug:coop_slug>/chain-map/",
+        chain_api.ChainMapView.as_view(),
+        name="api-chain-map",
+    ),
+    path(
+        "public/coops/<slug:coop_slug>/chain-map/",
+        public_view(chain_api.PublicChainMapView.as_view()),
+        name="api-public-chain-map",
+    ),
 ]
 
-APPS = [coop_urls, member_urls, standards_urls, fund_urls, credit_urls]
+APPS = [
+    coop_urls,
+    member_urls,
+    standards_urls,
+    fund_urls,
+    credit_urls,
+    export_urls,
+    brand_urls,
+    consultation_urls,
+]
 
 urlpatterns = [
     *pages,
@@ -109,6 +146,16 @@ public_cache.cache_routes(
         "api-public-member-anywhere",
         "api-public-credit",
         "api-public-announcements",
+        # the industry-chain map in aggregate (supervision/chain_map.py)
+        "public-chain-map",
+        "api-public-chain-map",
+        # exports: the public list of same-line products (同线同标同质)
+        "same-line-public",
+        "api-public-same-line",
+        # consultation: the FAQ of a cooperative and of the portal
+        "cooperative-faq",
+        "portal-faq",
+        "api-public-faq",
     },
 )
 

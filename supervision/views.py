@@ -15,6 +15,8 @@ from coop.periods import asked_year
 from coop.roles import is_administrator, is_staff, is_supervisor
 from credit.models import Announcement
 from standards.models import CollectionEntry
+from supervision import trends
+from supervision.chain_map import last_years
 from supervision.dashboard import figures as dashboard_figures
 from supervision.dashboard import figures_html as dashboard_figures_html
 from supervision.dashboard import sheets as dashboard_sheets
@@ -93,10 +95,20 @@ def dashboard(request):
     """The supervision dashboard over the cooperatives the user may see: a region
     supervisor's region, an administrator's own cooperative."""
     data = dashboard_figures(request.visible_cooperative_ids, asked_year(request.GET))
+    # The key indicators' failure rates over the last three years (supervision/trends.py):
+    # two grouped queries, whatever the cooperatives and results.
+    key_trends = trends.with_charts(
+        trends.indicator_trends(
+            request.visible_cooperative_ids,
+            trends.KEY_INDICATORS,
+            *last_years(data["year"]),
+            strict=False,
+        )
+    )
     return render(
         request,
         "coop/dashboard.html",
-        {**data, "figures_html": dashboard_figures_html(data)},
+        {**data, "figures_html": dashboard_figures_html(data), "trends": key_trends},
     )
 
 

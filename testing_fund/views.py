@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from coop import attachments, services, xlsx
@@ -30,6 +31,7 @@ from coop.pagination import QuerysetByIds
 from coop.periods import asked_year
 from coop.roles import is_administrator, is_enterprise, is_lab, is_staff
 from members.models import Member
+from standards.models import Indicator
 from testing_fund import round_words, statistics
 from testing_fund.bulk_views import sampling_section
 from testing_fund.forms import (
@@ -54,12 +56,44 @@ from testing_fund.selectors import (
 from testing_fund.services import batches, rounds
 from testing_fund.services import fund as money
 
+# The names of what a link narrows the batch list by, as the page shows them.
+NARROWED_LABELS = {
+    "round": pgettext_lazy("narrowed by", "round"),
+    "year": pgettext_lazy("narrowed by", "year reported"),
+    "town": pgettext_lazy("narrowed by", "town"),
+    "chain_role": pgettext_lazy("narrowed by", "role in the chain"),
+    "passed": pgettext_lazy("narrowed by", "verdict"),
+    "indicator": pgettext_lazy("narrowed by", "failed indicator"),
+}
+
 
 def sees_batches(user):
     return user.is_authenticated and (is_staff(user) or is_enterprise(user) or is_lab(user))
 
 
 # Batches: every role, each seeing its own
+
+
+def narrowed_in_words(params):
+    """What a link narrowed the list by, as the page says it: the filter's name and its value in
+    words (not ``passed = false``). The indicator, given by its code, is named: one query, only
+    when a link narrows by it (the problem map's and the chain map's cells)."""
+    said = []
+    for name in NARROWING:
+        value = params.get(name)
+        if name == "status" or not value:
+            continue
+        if name == "passed":
+            words = {"true": _("passed"), "false": _("failed")}.get(value, value)
+        elif name == "chain_role" and value in Member.ChainRole.values:
+            words = Member.ChainRole(value).label
+        elif name == "indicator":
+            found = Indicator.objects.filter(code=value).first()
+            words = found.name if found else value
+        else:
+            words = value
+        said.append((NARROWED_LABELS[name], words))
+    return said
 
 
 @role_required(sees_batches)
@@ -76,11 +110,7 @@ def batch_list(request, coop_slug):
     rows = state.rows(filtered(mine, request.GET))
     if status == Batch.Status.REQUESTED:
         rows = with_priority(rows).order_by("-priority", "requested_at", "pk")
-    narrowed = [
-        (name, request.GET[name])
-        for name in NARROWING
-        if name != "status" and request.GET.get(name)
-    ]
+    narrowed = narrowed_in_words(request.GET)
     states = tabs(STAFF_STATES, mine, shown=None if narrowed or status else state)
     # The page's ids first, then its rows: a deep page reads no row it skips (each default
     # order has its index, testing_fund/models.py). Unnarrowed, its count is its tab's.

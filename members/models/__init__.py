@@ -1,3 +1,4 @@
+from members.models.chain import ChainLink
 from members.models.convention import Convention, ConventionSignature
 from members.models.imports import MemberImport
 from members.models.member import (
@@ -15,6 +16,7 @@ from members.models.people import Attendance, QualityPerson, TrainingRecord, Wor
 __all__ = [
     "Attendance",
     "Certification",
+    "ChainLink",
     "Convention",
     "ConventionSignature",
     "GrowthEvent",

@@ -105,6 +105,16 @@ class Member(TenantModel):
         choices=ChainRole.choices,
         default=ChainRole.FINISHED_PRODUCT,
     )
+    # Where in its industry's chain the unit works (fibre and yarn, fabric …): the chain map's
+    # rows. Empty for a unit not placed yet, and in industries without links.
+    chain_link = models.ForeignKey(
+        "members.ChainLink",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("link in the industry chain"),
+    )
     main_products = models.CharField(_("main products"), max_length=300, blank=True)
     product_categories = models.ManyToManyField(
         "standards.ProductCategory",
@@ -186,8 +196,7 @@ class Member(TenantModel):
     def clash_message(field):
         if field == "uscc":
             return _(
-                "A member unit with this unified social credit code is already in this "
-                "cooperative."
+                "A member unit with this unified social credit code is already in this cooperative."
             )
         return _("A member unit with this registration number is already in this cooperative.")
 

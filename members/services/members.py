@@ -21,6 +21,7 @@ EDITABLE_FIELDS = (
     "town",
     "scale",
     "chain_role",
+    "chain_link",
     "main_products",
     "ecommerce_seller",
     "shop_links",

@@ -75,7 +75,9 @@ def test_a_word_where_a_rows_id_goes_is_a_404_not_a_step(coop_a, api):
 
 
 def test_a_fields_lone_message_is_answered_as_its_list(coop_a, api):
-    response = api(coop_a.admin).post("/api/v1/coops/coop-a/member-imports/", {}, format="multipart")
+    response = api(coop_a.admin).post(
+        "/api/v1/coops/coop-a/member-imports/", {}, format="multipart"
+    )
     assert response.status_code == 400
     assert list(response.json()) == ["file"]
     assert isinstance(response.json()["file"], list)

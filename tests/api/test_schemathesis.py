@@ -148,7 +148,9 @@ def resource_values(path, cooperative):
             return []
         cls = getattr(view, "cls", None)
         serializer = getattr(cls, "serializer_class", None)
-        model = getattr(cls, "model", None) or getattr(getattr(serializer, "Meta", None), "model", None)
+        model = getattr(cls, "model", None) or getattr(
+            getattr(serializer, "Meta", None), "model", None
+        )
         if listed.endswith("/members/"):  # a member's events, its public page
             model = Member
         if model is None:

@@ -78,9 +78,7 @@ def test_recorded_events_name_declared_steps(coop_a):
 
 
 @pytest.mark.parametrize("name", sorted(REGISTRY))
-def test_due_for_is_one_query_for_every_role(
-    name, coop_a, coop_b, django_assert_max_num_queries
-):
+def test_due_for_is_one_query_for_every_role(name, coop_a, coop_b, django_assert_max_num_queries):
     """One query at most: none at all for a role that takes no step of the workflow."""
     workflow = REGISTRY[name]
     with scope({coop_a.cooperative.pk}):

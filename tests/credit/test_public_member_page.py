@@ -311,6 +311,8 @@ def test_the_page_and_api_read_in_a_fixed_number_of_queries(coop_a, answered, la
     reported(coop_a, lab_ready, "被芯", {**SAFETY, "formaldehyde": "120"}, paid_by_member=True)
     committed(coop_a, products="枕芯")
     standing(coop_a)
+    # The licences' mark and licence numbers (brands, credit.public_page.LICENCE_DETAILS) are
+    # joined into the licences' one query: no query more (tests/brands pins it with numbers).
     assert counts() == one
     results = client.get(api_path(coop_a)).json()["latest_results"]
     assert len(results) == 4  # newest per product: one 被芯 of two

@@ -111,7 +111,9 @@ def test_the_numbers_agree_with_direct_queries(coop_a, coop_b, tested, client):
     assert row_of(page, "coop-b")["quarters"] == [0.0, None, None, None]
     assert page.context["trend"][0] == {"quarter": "Q1", "total": 5, "passed": 2, "rate": 40.0}
     html = page.content.decode()
-    assert html.count('<svg xmlns="http://www.w3.org/2000/svg"') == 3
+    # the quarters, failures by indicator, grades; and a trend chart per key indicator
+    # (formaldehyde, azo dyes, pH: supervision/trends.py)
+    assert html.count('<svg xmlns="http://www.w3.org/2000/svg"') == 6
     assert 'role="img" aria-label="各季度合格率"' in html
 
 
@@ -242,12 +244,13 @@ def test_the_dashboard_costs_the_same_for_one_cooperative_or_two(coop_a, coop_b,
         return len(captured)
 
     # session, user, the cooperatives in reach; the kept rows (supervision/kept_figures.py),
-    # the cooperatives, the indicators; and when a row is missing: the row made, ten grouped
-    # queries for the cooperatives that lack theirs, one upsert
-    assert (queries(), queries()) == (6 + 12, 6)
+    # the cooperatives, the indicators; the key indicators' trend (their names, the results
+    # grouped); and when a row is missing: the row made, ten grouped queries for the
+    # cooperatives that lack theirs, one upsert
+    assert (queries(), queries()) == (8 + 12, 8)
     coop_b.cooperative.region = coop_a.cooperative.region
     coop_b.cooperative.save()
-    assert (queries(), queries()) == (6 + 12, 6)  # coop A's row kept, coop B's computed
+    assert (queries(), queries()) == (8 + 12, 8)  # coop A's row kept, coop B's computed
 
 
 def test_on_the_demo_data_the_dashboard_agrees_with_direct_queries(db, client):

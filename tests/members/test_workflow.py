@@ -42,9 +42,7 @@ def test_the_api_refuses_a_step_in_the_wrong_status_naming_step_status_and_allow
     assert events_of(member) == []
 
 
-def test_the_page_refuses_a_step_in_the_wrong_status_naming_step_status_and_allowed(
-    coop_a, client
-):
+def test_the_page_refuses_a_step_in_the_wrong_status_naming_step_status_and_allowed(coop_a, client):
     member = MemberFactory(cooperative=coop_a.cooperative, status="under_review")
     client.force_login(coop_a.admin)
     response = client.post(
@@ -239,7 +237,12 @@ def test_each_step_records_one_event_with_from_to_actor_and_reason(coop_a, conve
         assert Member.objects.get(pk=member.pk).joined_on == today
     history = admin.get(f"/api/v1/coops/coop-a/members/{member.pk}/events/").json()["results"]
     assert [row["verb"] for row in history] == [
-        "review", "approve", "activate", "suspend", "reinstate", "exit"
+        "review",
+        "approve",
+        "activate",
+        "suspend",
+        "reinstate",
+        "exit",
     ]
     assert {k: history[-1][k] for k in ("exit_kind", "decision_date", "actor")} == {
         "exit_kind": "withdrawal",
@@ -320,7 +323,16 @@ def test_the_migration_copies_every_lifecycle_event_into_step_events(coop_a, old
     )
     migration.forward(old_events_table, None)
     copied = [
-        (e.cooperative_id, e.step, e.from_status, e.to_status, e.actor_id, e.reason, e.details, e.at)
+        (
+            e.cooperative_id,
+            e.step,
+            e.from_status,
+            e.to_status,
+            e.actor_id,
+            e.reason,
+            e.details,
+            e.at,
+        )
         for e in events_of(member)
     ]
     assert copied == [

@@ -140,6 +140,9 @@ def test_the_administrator_sees_each_kind_of_work_with_its_count_and_first_rows(
         "overdue_orders": 0,
         "exit_proposals": 0,
         "certificates": 2,
+        "questions": 0,
+        "design_reviews": 0,
+        "infringements": 0,
     }
     groups = {group.key: group for group in inbox.groups}
     overdue = groups["overdue_rectifications"].rows[0]
@@ -149,7 +152,14 @@ def test_the_administrator_sees_each_kind_of_work_with_its_count_and_first_rows(
     assert groups["certificates"].rows[0].days_left == 12
     assert groups["to_approve"].list_url == "/c/coop-a/tests/?status=requested"
     assert groups["applications"].list_url == "/c/coop-a/members/?status=applied"
-    assert [g.key for g in inbox.quiet] == ["objections", "overdue_orders", "exit_proposals"]
+    assert [g.key for g in inbox.quiet] == [
+        "questions",
+        "objections",
+        "overdue_orders",
+        "exit_proposals",
+        "design_reviews",
+        "infringements",
+    ]
 
 
 def test_a_group_lists_its_first_five_and_links_to_the_rest(coop_a, funded):
@@ -192,11 +202,12 @@ def test_the_administrators_queries_do_not_grow_with_the_rows_waiting(
     client.force_login(coop_a.admin)
     admin_work(coop_a)
     # session, user, visible cooperatives; the user's cooperative; one query per group (two
-    # for the objections: reports' and assessments')
-    with django_assert_num_queries(15):
+    # for the objections: reports' and assessments'); the consultation line's questions and
+    # the IP groups (design pre-reviews, infringement reports) one each
+    with django_assert_num_queries(18):
         client.get("/staff/")
     admin_work(coop_a, n=3)
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(18):
         page = client.get("/staff/")
     assert page.context["inbox"].groups[1].count == 4
 
@@ -281,7 +292,8 @@ def test_the_enterprise_queries_do_not_grow(
     enterprise_work(coop_a, convention)
     client.force_login(coop_a.enterprise)
     client.get("/staff/")
-    with django_assert_num_queries(17) as captured:  # +1: decisions on objections
+    # +1: decisions on objections; +2: answers to questions, trade-measure alerts
+    with django_assert_num_queries(19) as captured:
         client.get("/staff/")
     more = request(coop_a)
     with in_scope(coop_a):

@@ -126,6 +126,18 @@ def stored_strings():
                     if value and CJK.search(value):
                         found.add(" ".join(value.split()))
                         found.update(" ".join(line.split()) for line in value.splitlines())
+        # A reason a member of staff typed when rejecting a same-line declaration is user data,
+        # though its column is called a reason (GENERATED): on the record and its history.
+        from coop.models import StepEvent
+        from exports.models import SameLineProduct
+
+        typed = [
+            *SameLineProduct._base_manager.values_list("review_reason", flat=True),
+            *StepEvent._base_manager.filter(workflow="same_line_product").values_list(
+                "reason", flat=True
+            ),
+        ]
+        found.update(" ".join(value.split()) for value in typed if value and CJK.search(value))
     return sorted((s for s in found if s), key=len, reverse=True)
 
 

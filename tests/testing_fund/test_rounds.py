@@ -133,9 +133,7 @@ def test_confirming_twice_books_each_selected_member_once(coop_a, forty):
     assert members == {row["member"] for row in sampling_round.selection}
 
 
-def test_a_member_added_to_a_booked_round_gets_its_batch_and_the_others_nothing_more(
-    coop_a, forty
-):
+def test_a_member_added_to_a_booked_round_gets_its_batch_and_the_others_nothing_more(coop_a, forty):
     """The results, reservation and event go to the batches booked by this call alone (those
     with an id above the largest before it), not to every batch of the round again."""
     from coop.models import StepEvent

@@ -1,0 +1,467 @@
+"""Foreign technical trade measures and their alerts.
+
+The administrator enters a measure (or imports a sheet of them); ``save_measure`` matches it to
+the cooperative's members exporting a touched product (its HS code starts with one of the
+measure's prefixes, or it is of a touched category) to the notifying country (an EU measure
+reaches every member state) and alerts each such member once: a row of ``MeasureAlert``, a
+group in its inbox and, when the transaction commits, a mail to its accounts with an address.
+The member's enterprise account acknowledges the alert (``ALERT``'s declared step); staff see
+who has and who has not. A member that adds an export product a measure touches is alerted
+the same way (``match_product``).
+
+Matching only adds alerts: a measure narrowed later keeps the alerts it already sent (the
+members were told; the record of what they were told stays)."""
+
+import datetime
+import io
+from collections import defaultdict
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, override, pgettext_lazy
+from openpyxl import load_workbook
+from rest_framework import serializers
+
+from coop import audit, periods, xlsx
+from coop.models import StepEvent, User
+from coop.roles import Party
+from coop.tenancy import scope
+from coop.workflow import Workflow, step
+from coop.workflow_api import step_text
+from exports import countries
+from exports.models import (
+    ExportProduct,
+    MeasureAlert,
+    MeasureCategory,
+    TradeMeasure,
+    validate_country,
+    validate_hs_prefixes,
+)
+from members.models import Member
+from standards.models import ProductCategory
+
+Status = MeasureAlert.Status
+# Members no longer (or not yet) in the cooperative are not alerted.
+NOT_ALERTED = (Member.Status.REJECTED, Member.Status.EXITED)
+
+
+def prefixes_of(values):
+    """The HS prefixes as given (a list, or one text separated by commas, spaces or 、)."""
+    if isinstance(values, str):
+        values = values.replace("，", ",").replace("、", ",").replace(" ", ",").split(",")
+    cleaned = []
+    for value in values or []:
+        value = str(value).strip().replace(".", "")
+        if value and value not in cleaned:
+            cleaned.append(value)
+    try:
+        validate_hs_prefixes(cleaned)
+    except ValidationError as error:
+        raise ValidationError({"hs_prefixes": error.messages}) from None
+    return cleaned
+
+
+@transaction.atomic
+def save_measure(
+    *,
+    cooperative,
+    actor,
+    country,
+    title,
+    text,
+    effective_on,
+    reference="",
+    hs_prefixes=(),
+    categories=(),
+    measure=None,
+    notify=True,
+):
+    """Make (or change) a measure, then alert the members it touches (by mail too, unless
+    ``notify`` is off: the demo data). Returns the measure."""
+    prefixes = prefixes_of(list(hs_prefixes) if not isinstance(hs_prefixes, str) else hs_prefixes)
+    categories = list(categories)
+    if not prefixes and not categories:
+        raise ValidationError(
+            {"hs_prefixes": _("Name the products touched: HS code prefixes or categories.")}
+        )
+    if measure is None:
+        measure = TradeMeasure(cooperative=cooperative, created_by=actor)
+        action = "trademeasure_create"
+    else:
+        action = "trademeasure_update"
+    measure.country = (country or "").strip().upper()
+    measure.title = (title or "").strip()
+    measure.text = (text or "").strip()
+    measure.effective_on = effective_on
+    measure.reference = (reference or "").strip()
+    measure.hs_prefixes = prefixes
+    measure.full_clean()
+    measure.save()
+    MeasureCategory.objects.filter(measure=measure).delete()
+    MeasureCategory.objects.bulk_create(
+        MeasureCategory(cooperative_id=measure.cooperative_id, measure=measure, category=category)
+        for category in dict.fromkeys(categories)
+    )
+    audit.record(instance=measure, actor=actor, action=action)
+    match_measure(measure, notify=notify)
+    return measure
+
+
+def touching(measure, category_ids):
+    """The condition on export products touched by ``measure`` (None when it names none)."""
+    found = None
+    for prefix in measure.hs_prefixes:
+        q = Q(hs_code__startswith=prefix)
+        found = q if found is None else found | q
+    if category_ids:
+        q = Q(category_id__in=category_ids)
+        found = q if found is None else found | q
+    return found
+
+
+def touched_products(measure, products=None):
+    """The export products (of ``products``, by default all the cooperative's) ``measure``
+    touches: a touched product going to a touched market, of a member still in the cooperative."""
+    category_ids = list(
+        MeasureCategory.objects.filter(measure=measure).values_list("category_id", flat=True)
+    )
+    condition = touching(measure, category_ids)
+    rows = ExportProduct.objects.filter(cooperative_id=measure.cooperative_id)
+    if products is not None:
+        rows = rows.filter(pk__in=[p.pk for p in products])
+    if condition is None:
+        return rows.none()
+    return (
+        rows.filter(condition)
+        .filter(markets__country__in=countries.markets_touched(measure.country))
+        .exclude(member__status__in=NOT_ALERTED)
+        .distinct()
+        .order_by("member_id", "name", "pk")
+    )
+
+
+def match_measure(measure, notify=True):
+    """Alert every member ``measure`` touches and has not yet alerted; the new alerts."""
+    by_member = defaultdict(list)
+    for product in touched_products(measure):
+        by_member[product.member_id].append(product)
+    return alert(measure, by_member, notify)
+
+
+def match_product(product, notify=True):
+    """Alert ``product``'s member of every measure of its cooperative that touches it."""
+    made = []
+    for measure in TradeMeasure.objects.filter(cooperative_id=product.cooperative_id):
+        if touched_products(measure, [product]).exists():
+            made += alert(measure, {product.member_id: [product]}, notify)
+    return made
+
+
+def alert(measure, by_member, notify=True):
+    """One alert per member of ``by_member`` (member id → its touched products) not yet
+    alerted of ``measure``, each with its recorded step and, on commit, its mail."""
+    already = set(
+        MeasureAlert.objects.filter(measure=measure, member_id__in=by_member).values_list(
+            "member_id", flat=True
+        )
+    )
+    now = timezone.now()
+    made = MeasureAlert.objects.bulk_create(
+        MeasureAlert(
+            cooperative_id=measure.cooperative_id,
+            measure=measure,
+            member_id=member_id,
+            products=said_products(products),
+            alerted_at=now,
+        )
+        for member_id, products in by_member.items()
+        if member_id not in already
+    )
+    if made:
+        StepEvent.objects.bulk_create(ALERT.event(row, "alert", actor=None) for row in made)
+        ids = [row.pk for row in made]
+        cooperative_id = measure.cooperative_id
+        if notify:
+            transaction.on_commit(lambda: mail_alerts(cooperative_id, ids))
+    return made
+
+
+def said_products(products):
+    text = "、".join(f"{p.name}（{p.hs_code}）" for p in products)
+    return text[:500]
+
+
+def mail_alerts(cooperative_id, alert_ids):
+    """Mail each alerted member's accounts with an address: one message per member, in
+    Chinese (the portal's language), with the link to the measure. Run once, when the alerts'
+    transaction commits; returns the number of messages."""
+    with scope({cooperative_id}), override(settings.LANGUAGE_CODE):
+        alerts = list(
+            MeasureAlert.objects.filter(pk__in=alert_ids).select_related(
+                "measure", "member__cooperative"
+            )
+        )
+        recipients = defaultdict(list)
+        for user in (
+            User.objects.filter(member_id__in=[a.member_id for a in alerts], is_active=True)
+            .exclude(email="")
+            .order_by("pk")
+        ):
+            recipients[user.member_id].append(user.email)
+        base = settings.PORTAL_BASE_URL.rstrip("/")
+        messages = []
+        for each in alerts:
+            if not recipients.get(each.member_id):
+                continue
+            measure = each.measure
+            facts = {
+                "country": countries.name(measure.country),
+                "title": measure.title,
+                "effective": measure.effective_on.isoformat(),
+                "reference": measure.reference or "—",
+                "products": each.products,
+                "url": base
+                + reverse("trade-measure-detail", args=[each.member.cooperative.slug, measure.pk]),
+            }
+            messages.append(
+                (
+                    _("Trade measure alert: %(country)s, %(title)s") % facts,
+                    _(
+                        "%(country)s has notified a technical trade measure touching products "
+                        "you export there: %(products)s.\n\n%(title)s\nDate of effect: "
+                        "%(effective)s\nReference: %(reference)s\n\n"
+                        "Read it and acknowledge it on the portal:\n%(url)s"
+                    )
+                    % facts,
+                    settings.DEFAULT_FROM_EMAIL,
+                    recipients[each.member_id],
+                )
+            )
+        return send_mass_mail(messages) if messages else 0
+
+
+# The alert's steps
+
+
+def acknowledged(alert, *, actor, note=""):
+    alert.acknowledged_at, alert.acknowledged_by = timezone.now(), actor
+    alert.note = (note or "").strip()
+
+
+def acknowledge(*, alert, actor, note="", check_who=True):
+    return ALERT.take("acknowledge", alert, actor=actor, check_who=check_who, note=note)
+
+
+class AlertInput(serializers.Serializer):
+    note = step_text(gettext_lazy("note (optional)"), required=False)
+
+
+ALERT = Workflow(
+    name="trade_measure_alert",
+    model=MeasureAlert,
+    noun=gettext_lazy("a trade measure alert"),
+    input=AlertInput,
+    steps=[
+        # Recorded when a measure is matched to the member (``alert``).
+        step(
+            "alert",
+            gettext_lazy("Alert the member"),
+            pgettext_lazy("exports", "alert"),
+            (),
+            Status.PENDING,
+            (),
+            done=gettext_lazy("member alerted"),
+        ),
+        step(
+            "acknowledge",
+            pgettext_lazy("exports", "Acknowledge"),
+            pgettext_lazy("exports", "acknowledge"),
+            [Status.PENDING],
+            Status.ACKNOWLEDGED,
+            Party.MEMBER,
+            acknowledged,
+            fields=("note",),
+            reason="note",
+            done=pgettext_lazy("exports", "acknowledged"),
+        ),
+    ],
+)
+
+
+# Importing a sheet of measures
+
+MAX_BYTES = 2 * 1024 * 1024
+MAX_ROWS = 500
+# (field, heading): the template's columns, read by their headings in any order.
+COLUMNS = [
+    ("country", "通报国家"),
+    ("title", "标题"),
+    ("text", "措施内容"),
+    ("hs_prefixes", "HS编码前缀"),
+    ("categories", "产品类别"),
+    ("effective_on", "生效日期"),
+    ("reference", "通报编号"),
+]
+REQUIRED = {"country", "title", "text", "effective_on"}
+BY_NAME = {zh: code for code, (zh, en) in countries.COUNTRIES.items()} | {
+    en.lower(): code for code, (zh, en) in countries.COUNTRIES.items()
+}
+
+
+def template_sheet():
+    """The import template's sheet: headings and one example row."""
+    return [
+        (
+            _("Trade measures"),
+            [heading for _field, heading in COLUMNS],
+            [
+                [
+                    "EU",
+                    "REACH 附件十七偶氮染料限制",
+                    "纺织品中不得使用可分解出附录所列芳香胺（>30 mg/kg）的偶氮染料。",
+                    "6302, 9404",
+                    "",
+                    datetime.date(2026, 1, 1),
+                    "G/TBT/N/EU/1234",
+                ]
+            ],
+        )
+    ]
+
+
+def read_sheet(content):
+    if len(content) > MAX_BYTES:
+        raise ValidationError({"file": _("The file is larger than 2 MB.")})
+    try:
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        rows = [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
+    except Exception as error:  # openpyxl raises many kinds for a damaged file
+        raise ValidationError({"file": _("This is not a readable XLSX file.")}) from error
+    rows = [row for row in rows if any(cell not in (None, "") for cell in row)]
+    if len(rows) < 2:
+        raise ValidationError({"file": _("The sheet has no measure rows under its headings.")})
+    if len(rows) > MAX_ROWS + 1:
+        raise ValidationError(
+            {"file": _("Import at most %(count)d rows at a time.") % {"count": MAX_ROWS}}
+        )
+    headings = [xlsx.restore(str(cell or "").strip()) for cell in rows[0]]
+    missing = [
+        heading for field, heading in COLUMNS if field in REQUIRED and heading not in headings
+    ]
+    if missing:
+        raise ValidationError(
+            {
+                "file": _("The sheet lacks the columns: %(columns)s.")
+                % {"columns": "、".join(missing)}
+            }
+        )
+    where = {field: headings.index(heading) for field, heading in COLUMNS if heading in headings}
+    return [
+        (
+            number,
+            {field: row[index] if index < len(row) else None for field, index in where.items()},
+        )
+        for number, row in enumerate(rows[1:], start=2)
+    ]
+
+
+def text_of(value):
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return xlsx.restore(str(value).strip())
+
+
+def date_of(value):
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(text_of(value))
+    except ValueError:
+        raise ValidationError(
+            {"effective_on": _("Write the date of effect as 2026-07-01.")}
+        ) from None
+
+
+def country_of(value):
+    text = text_of(value)
+    code = BY_NAME.get(text) or BY_NAME.get(text.lower()) or text.upper()
+    try:
+        validate_country(code)
+    except ValidationError as error:
+        raise ValidationError({"country": error.messages}) from None
+    return code
+
+
+def categories_of(value):
+    wanted = [
+        part.strip()
+        for part in text_of(value).replace("，", ",").replace("、", ",").split(",")
+        if part.strip()
+    ]
+    if not wanted:
+        return []
+    known = {}
+    for category in ProductCategory.objects.filter(
+        Q(code__in=wanted) | Q(name_zh__in=wanted) | Q(name_en__in=wanted)
+    ):
+        for key in (category.code, category.name_zh, category.name_en):
+            known[key] = category
+    unknown = [part for part in wanted if part not in known]
+    if unknown:
+        raise ValidationError(
+            {
+                "categories": _("Unknown product categories: %(names)s.")
+                % {"names": "、".join(unknown)}
+            }
+        )
+    return [known[part] for part in wanted]
+
+
+def import_measures(*, cooperative, actor, content):
+    """Import a sheet of measures: every row checked first, and either all are saved (and
+    matched) or none, with each refused row's number and fields. Returns the measures made;
+    a refusal is a ValidationError ``{"rows": [...]}``, or ``{"file": ...}`` for the file."""
+    parsed, errors = [], []
+    for number, row in read_sheet(content):
+        try:
+            found = {
+                "country": country_of(row.get("country")),
+                "title": text_of(row.get("title")),
+                "text": text_of(row.get("text")),
+                "hs_prefixes": prefixes_of(text_of(row.get("hs_prefixes"))),
+                "categories": categories_of(row.get("categories")),
+                "effective_on": date_of(row.get("effective_on")),
+                "reference": text_of(row.get("reference")),
+            }
+            periods.check_dates(effective_on=found["effective_on"])
+            parsed.append((number, found))
+        except ValidationError as error:
+            errors.append(row_error(number, error))
+    if errors:
+        raise ValidationError({"rows": errors})
+    made = []
+    with transaction.atomic():
+        for number, found in parsed:
+            try:
+                made.append(save_measure(cooperative=cooperative, actor=actor, **found))
+            except ValidationError as error:
+                errors.append(row_error(number, error))
+        if errors:  # raised inside the block: every measure of the sheet is rolled back
+            raise ValidationError({"rows": errors})
+    return made
+
+
+def row_error(number, error):
+    fields = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
+    said = "; ".join(f"{field}: {' '.join(messages)}" for field, messages in fields.items())
+    return _("Row %(row)d: %(errors)s") % {"row": number, "errors": said}
