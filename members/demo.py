@@ -8,6 +8,7 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 
 from coop.models import StepEvent
+from members.chain_links import ensure_textile_links
 from members.models import (
     Attendance,
     Certification,
@@ -437,15 +438,14 @@ CHAIN_LINK_WEIGHTS = {
     Member.ChainRole.AUXILIARY_MATERIAL: [("dyeing-finishing", 1), ("accessories", 2)],
     Member.ChainRole.FINISHED_PRODUCT: [("finished-goods", 6), ("trade-ecommerce", 1)],
 }
-TEXTILE_INDUSTRY = "textile"
 
 
 def seed_chain_links(haimen, enterprise=None, log=print):
     """Place the textile cooperative's members not placed yet in a link of the chain, by their
     role, in the shares above; the same members get the same links on every run (seeded by the
-    member's id), and a second run places none (it changes only members without a link). One
-    read, and one UPDATE a link."""
-    links = dict(ChainLink.objects.filter(industry=TEXTILE_INDUSTRY).values_list("code", "pk"))
+    member's id), and a second run places none (it changes only members without a link). The
+    links are made first where missing (a test may have emptied the migration's rows)."""
+    links = ensure_textile_links(ChainLink)
     unplaced = Member.objects.filter(cooperative=haimen, chain_link__isnull=True).values_list(
         "pk", "chain_role"
     )

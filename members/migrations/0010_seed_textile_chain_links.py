@@ -3,14 +3,7 @@ BRIEF.md), from fibre to the shop. Kept as rows, so another industry's chain is 
 
 from django.db import migrations
 
-TEXTILE = [
-    ("fibre-yarn", "纤维与纱线", "fibre and yarn"),
-    ("fabric", "面料", "fabric"),
-    ("dyeing-finishing", "印染整理", "dyeing and finishing"),
-    ("accessories", "辅料", "accessories"),
-    ("finished-goods", "成品", "finished goods"),
-    ("trade-ecommerce", "贸易与电商", "trade and e-commerce"),
-]
+from members.chain_links import TEXTILE
 
 
 def seed(apps, schema_editor):
