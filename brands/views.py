@@ -19,11 +19,7 @@ from coop import attachments
 from coop.access import role_required
 from coop.pages import PAGE_SIZE, history_of, save_or_report, step_forms, take_from_page
 from coop.pagination import QuerysetByIds
-from coop.roles import is_administrator, is_enterprise, is_staff
-
-
-def staff_or_member(user):
-    return is_staff(user) or is_enterprise(user)
+from coop.roles import is_administrator, is_enterprise, is_staff_or_enterprise
 
 
 def files_or_submits(user):
@@ -56,7 +52,7 @@ def forms_for(request, kind, row):
 
 
 @require_POST
-@role_required(staff_or_member)
+@role_required(is_staff_or_enterprise)
 def take_step(request, coop_slug, kind, pk, verb):
     rows, workflow, detail = KINDS[kind]
     row = get_object_or_404(rows(request.user), pk=pk)
@@ -74,7 +70,7 @@ def paged(request, rows):
 # Licences
 
 
-@role_required(staff_or_member)
+@role_required(is_staff_or_enterprise)
 def licence_list(request, coop_slug):
     """The cooperative's collective trademark licences, those in force first (a member unit
     sees its own)."""
@@ -101,7 +97,7 @@ def licence_list(request, coop_slug):
 # Design-patent pre-review requests
 
 
-@role_required(staff_or_member)
+@role_required(is_staff_or_enterprise)
 def design_review_list(request, coop_slug):
     """Requests with their due date and working days left; overdue ones flagged and, unless
     sorted otherwise, first. ``?overdue=1``: only those; ``?status=``; ``?sort=newest``."""
@@ -164,7 +160,7 @@ def design_review_new(request, coop_slug):
     )
 
 
-@role_required(staff_or_member)
+@role_required(is_staff_or_enterprise)
 def design_review_detail(request, coop_slug, pk):
     review = get_object_or_404(selectors.reviews_for(request.user), pk=pk)
     selectors.with_days_left([review])
@@ -183,7 +179,7 @@ def design_review_detail(request, coop_slug, pk):
 # Trademark-infringement reports
 
 
-@role_required(staff_or_member)
+@role_required(is_staff_or_enterprise)
 def infringement_list(request, coop_slug):
     rows = selectors.reports_for(request.user)
     status = request.GET.get("status", "")
@@ -231,7 +227,7 @@ def infringement_new(request, coop_slug):
     )
 
 
-@role_required(staff_or_member)
+@role_required(is_staff_or_enterprise)
 def infringement_detail(request, coop_slug, pk):
     report = get_object_or_404(selectors.reports_for(request.user), pk=pk)
     return render(

@@ -17,20 +17,16 @@ from coop.access import public_view, role_required
 from coop.models import Region
 from coop.pages import PAGE_SIZE, history_of, page_of, save_or_report, step_forms, take_from_page
 from coop.pagination import QuerysetByIds
-from coop.roles import is_administrator, is_enterprise, is_staff
+from coop.roles import is_administrator, is_enterprise, is_staff, is_staff_or_enterprise
 
 OPEN_SHOWN = 20  # open questions listed above the staff's list; ``?status=asked`` lists all
-
-
-def staff_or_member(user):
-    return is_staff(user) or is_enterprise(user)
 
 
 def may_ask(user):
     return is_administrator(user) or (is_enterprise(user) and bool(user.member_id))
 
 
-@role_required(staff_or_member)
+@role_required(is_staff_or_enterprise)
 def question_list(request, coop_slug):
     rows, status, topic = selectors.filtered(selectors.questions_for(request.user), request.GET)
     context = {
@@ -81,7 +77,7 @@ def question_new(request, coop_slug):
     )
 
 
-@role_required(staff_or_member)
+@role_required(is_staff_or_enterprise)
 def question_detail(request, coop_slug, pk):
     question = get_object_or_404(selectors.questions_for(request.user), pk=pk)
     return render(
@@ -104,7 +100,7 @@ def question_detail(request, coop_slug, pk):
 
 
 @require_POST
-@role_required(staff_or_member)
+@role_required(is_staff_or_enterprise)
 def question_step(request, coop_slug, pk, verb):
     question = get_object_or_404(selectors.questions_for(request.user), pk=pk)
     take_from_page(request, services.QUESTION, question, verb, request.POST)

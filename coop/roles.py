@@ -42,5 +42,11 @@ def is_enterprise(user):
     return user.is_authenticated and user.role == Role.ENTERPRISE
 
 
+def is_staff_or_enterprise(user):
+    """Staff, or a member unit's account: who reads a cooperative's records that a member
+    sees its own rows of (tests, complaints, questions, export alerts, IP requests)."""
+    return is_staff(user) or is_enterprise(user)
+
+
 def is_lab(user):
     return user.is_authenticated and user.role == Role.LAB_TECHNICIAN

@@ -25,7 +25,7 @@ from coop.pages import (
     take_from_page,
 )
 from coop.pagination import CappedPageByIds, QuerysetByIds
-from coop.roles import is_administrator, is_enterprise, is_staff
+from coop.roles import is_administrator, is_enterprise, is_staff, is_staff_or_enterprise
 from credit import announcements as notice_results
 from credit import exports, selectors
 from credit.evidence import evidence_response
@@ -48,11 +48,6 @@ from credit.models import (
     CreditGrade,
 )
 from credit.services import assessments, commitments, complaints, enforcement, grading
-
-
-def staff_or_member(user):
-    return is_staff(user) or is_enterprise(user)
-
 
 # The public
 
@@ -261,7 +256,7 @@ def forms_for(request, kind, row):
 
 
 @require_POST
-@role_required(staff_or_member)
+@role_required(is_staff_or_enterprise)
 def take_step(request, coop_slug, kind, pk, verb):
     rows, workflow, detail = KINDS[kind]
     row = get_object_or_404(rows(request.user), pk=pk)
@@ -275,7 +270,7 @@ def take_step(request, coop_slug, kind, pk, verb):
 # Commitments
 
 
-@role_required(staff_or_member)
+@role_required(is_staff_or_enterprise)
 def commitment_list(request, coop_slug):
     # Ids first, then the page's rows: a commitment's certificate is read for its page's rows
     # only, not for every row an OFFSET skips, so page 300 costs what page 1 does.
@@ -342,7 +337,7 @@ def save_commitment(request, form, commitment):
     return commitments.draft(member=member, actor=request.user, **data)
 
 
-@role_required(staff_or_member)
+@role_required(is_staff_or_enterprise)
 def commitment_detail(request, coop_slug, pk):
     commitment = get_object_or_404(selectors.commitments_for(request.user), pk=pk)
     editable = commitment.status in (Commitment.Status.DRAFT, Commitment.Status.RETURNED) and (
@@ -369,7 +364,7 @@ def commitment_detail(request, coop_slug, pk):
 # Complaints
 
 
-@role_required(staff_or_member)
+@role_required(is_staff_or_enterprise)
 def complaint_list(request, coop_slug):
     # Ids first, then the page's rows with their members: with an OFFSET joined to its
     # members, a deep page read every member of the province (a hash join) instead.
@@ -379,7 +374,7 @@ def complaint_list(request, coop_slug):
     return render(request, "credit/complaint_list.html", context)
 
 
-@role_required(staff_or_member)
+@role_required(is_staff_or_enterprise)
 def complaint_detail(request, coop_slug, pk):
     complaint = get_object_or_404(selectors.complaints_for(request.user), pk=pk)
     return render(
@@ -403,7 +398,7 @@ def complaint_evidence(request, coop_slug, pk):
 # Assessments
 
 
-@role_required(staff_or_member)
+@role_required(is_staff_or_enterprise)
 def assessment_list(request, coop_slug):
     form = PeriodForm(request.POST or None)
     if request.method == "POST" and assessment_post(request, form):
@@ -453,7 +448,7 @@ def assessment_post(request, form):
     return True
 
 
-@role_required(staff_or_member)
+@role_required(is_staff_or_enterprise)
 def assessment_detail(request, coop_slug, pk):
     assessment = get_object_or_404(selectors.assessments_for(request.user), pk=pk)
     objections = list(assessment.objections.all())

@@ -13,15 +13,11 @@ from django.views.decorators.http import require_POST
 from coop import xlsx
 from coop.access import role_required
 from coop.pages import PAGE_SIZE, history_of, page_of, save_or_report, step_forms, take_from_page
-from coop.roles import is_administrator, is_enterprise, is_staff
+from coop.roles import is_administrator, is_enterprise, is_staff, is_staff_or_enterprise
 from exports import selectors
 from exports.forms import ExportProductForm, MeasureForm, MeasureImportForm, SameLineForm
 from exports.models import MeasureAlert, SameLineProduct
 from exports.services import measures, products, same_line
-
-
-def staff_or_member(user):
-    return is_staff(user) or is_enterprise(user)
 
 
 def member_or_administrator(user):
@@ -31,7 +27,7 @@ def member_or_administrator(user):
 # Export products
 
 
-@role_required(staff_or_member)
+@role_required(is_staff_or_enterprise)
 def product_list(request, coop_slug):
     rows = selectors.export_products_for(request.user).order_by("member__name", "name", "pk")
     member = request.GET.get("member", "")
@@ -104,7 +100,7 @@ def product_delete(request, coop_slug, pk):
 # Trade measures
 
 
-@role_required(staff_or_member)
+@role_required(is_staff_or_enterprise)
 def measure_list(request, coop_slug):
     return render(
         request,
@@ -176,7 +172,7 @@ def measure_template(request, coop_slug):
     return xlsx.download(measures.template_sheet(), "trade-measures.xlsx")
 
 
-@role_required(staff_or_member)
+@role_required(is_staff_or_enterprise)
 def measure_detail(request, coop_slug, pk):
     measure = get_object_or_404(selectors.measures_for(request.user), pk=pk)
     context = {
@@ -214,7 +210,7 @@ def measure_detail(request, coop_slug, pk):
 
 
 @require_POST
-@role_required(staff_or_member)
+@role_required(is_staff_or_enterprise)
 def alert_step(request, coop_slug, pk, verb):
     alert = get_object_or_404(selectors.alerts_for(request.user), pk=pk)
     take_from_page(request, measures.ALERT, alert, verb, request.POST)
@@ -224,7 +220,7 @@ def alert_step(request, coop_slug, pk, verb):
 # Same line, same standard, same quality
 
 
-@role_required(staff_or_member)
+@role_required(is_staff_or_enterprise)
 def same_line_list(request, coop_slug):
     rows = selectors.same_line_for(request.user)
     status = request.GET.get("status", "")
@@ -268,7 +264,7 @@ def same_line_new(request, coop_slug):
     )
 
 
-@role_required(staff_or_member)
+@role_required(is_staff_or_enterprise)
 def same_line_detail(request, coop_slug, pk):
     row = get_object_or_404(selectors.same_line_for(request.user), pk=pk)
     return render(
@@ -289,7 +285,7 @@ def same_line_detail(request, coop_slug, pk):
 
 
 @require_POST
-@role_required(staff_or_member)
+@role_required(is_staff_or_enterprise)
 def same_line_step(request, coop_slug, pk, verb):
     row = get_object_or_404(selectors.same_line_for(request.user), pk=pk)
     take_from_page(request, same_line.SAME_LINE, row, verb, request.POST)

@@ -87,5 +87,5 @@ def test_the_staff_list_shows_open_questions_oldest_first_flagged_past_24_hours(
     page = client.get("/c/coop-a/questions/").content.decode()
     panel = page.split("待答复问题（最早的在前）")[1].split("全部问题")[0]
     assert panel.index("最早的问题") < panel.index("超时的问题") < panel.index("新近的问题")
-    assert panel.count("status-overdue") == 2  # the two waiting over 24 hours, said in words
+    assert panel.count('class="overdue"') == 2  # the two waiting over 24 hours, said in words
     assert "答复时长中位数" in page and "4.0 小时" in page
