@@ -22,9 +22,7 @@ import secrets
 
 import pytest
 import schemathesis
-from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections, transaction
 from django.db.models import Q
 from django.test import Client
 from django.urls import Resolver404, resolve
@@ -33,6 +31,7 @@ from hypothesis import strategies as st
 
 from coop.models import Cooperative, Document, User
 from coop.tenancy import scope, unscoped
+from tests.demo_data import seeded_for_the_module
 
 COOPERATIVE = "haimen-hometextile"
 ADMINISTRATOR, ENTERPRISE = "haimen-admin", "enterprise"
@@ -206,31 +205,20 @@ def linked_values(cooperative):
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
-    """The demo's data, seeded once for the module in a transaction rolled back after it. Each
-    test runs in a savepoint inside it (pytest-django's ``db``), so every operation starts from
-    the same rows, and nothing is left for other modules."""
-    from supervision import demo
-
-    # Django closes the connection at the end of each request; the transaction must live on
-    # through all of them (as Django's test client arranges).
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
+    """The demo's data for the module (tests/demo_data.py), with the values the schema's
+    parameters may take."""
     try:
-        with django_db_blocker.unblock(), transaction.atomic():
+        with seeded_for_the_module(django_db_blocker, haimen_members=12):
             with unscoped():
-                demo.seed(haimen_members=12, log=lambda *args: None)
                 cooperative = Cooperative.objects.get(slug=COOPERATIVE)
             with scope({cooperative.pk}):
                 for path in SERVED["paths"]:
                     KNOWN[path] = resource_values(path, cooperative)
                 KNOWN_FIELDS.update(linked_values(cooperative))
             yield cooperative
-            transaction.set_rollback(True)
     finally:
         KNOWN.clear()
         KNOWN_FIELDS.clear()
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
 
 
 class Session:

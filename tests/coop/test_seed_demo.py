@@ -7,14 +7,21 @@ from coop.models import Cooperative, User
 from coop.tenancy import unscoped
 from members.models import Member
 from members.uscc import validate_uscc
+from tests.demo_data import seeded_for_the_module
 
 ACCOUNTS = ["bureau", "haimen-admin", "tongzhou-admin", "lab", "enterprise"]
 
 
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    with seeded_for_the_module(django_db_blocker, haimen_members=40):
+        yield
+
+
 @pytest.fixture
-def demo(db, settings):
+def demo(seeded, db, settings):
+    """The demo of 40 Haimen members, seeded once for the module (tests/demo_data.py)."""
     settings.DEBUG = True
-    call_command("seed_demo", members=40, stdout=open("/dev/null", "w"))
 
 
 def token_client(username):
