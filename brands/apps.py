@@ -27,3 +27,31 @@ class BrandsConfig(AppConfig):
         from brands.models import CollectiveTrademark, LicenceTerms
 
         public_cache.watch(CollectiveTrademark, LicenceTerms)
+
+        # The member's record counts its licences, design reviews and infringement reports.
+        from django.utils.translation import pgettext_lazy
+
+        from brands.models import DesignReview, InfringementReport
+        from members import programmes
+        from members.models import TrademarkLicence
+
+        programmes.register(
+            programmes.Programme(
+                "trademark_licences",
+                pgettext_lazy("menu", "Trademark licences"),
+                lambda: TrademarkLicence.objects.all(),
+                "licence-list",
+            ),
+            programmes.Programme(
+                "design_reviews",
+                pgettext_lazy("menu", "Design pre-reviews"),
+                lambda: DesignReview.objects.all(),
+                "design-review-list",
+            ),
+            programmes.Programme(
+                "infringement_reports",
+                pgettext_lazy("menu", "Infringement reports"),
+                lambda: InfringementReport.objects.all(),
+                "infringement-list",
+            ),
+        )

@@ -19,7 +19,7 @@ from coop import attachments
 from coop.access import role_required
 from coop.pages import PAGE_SIZE, history_of, save_or_report, step_forms, take_from_page
 from coop.pagination import QuerysetByIds
-from coop.roles import is_administrator, is_enterprise, is_staff_or_enterprise
+from coop.roles import is_administrator, is_enterprise, is_staff, is_staff_or_enterprise
 
 
 def files_or_submits(user):
@@ -67,6 +67,14 @@ def paged(request, rows):
     return QuerysetByIds(rows, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
+def for_asked_member(request, rows):
+    """``?member=<id>`` (a link from a member's record) narrows staff's list to the member."""
+    member = request.GET.get("member", "")
+    if member.isdigit() and is_staff(request.user):
+        return rows.filter(member_id=int(member))
+    return rows
+
+
 # Licences
 
 
@@ -74,7 +82,7 @@ def paged(request, rows):
 def licence_list(request, coop_slug):
     """The cooperative's collective trademark licences, those in force first (a member unit
     sees its own)."""
-    rows = selectors.licences_for(request.user)
+    rows = for_asked_member(request, selectors.licences_for(request.user))
     shown = request.GET.get("shown", "")
     if shown == "in_force":
         rows = rows.filter(in_force=1)
@@ -102,7 +110,7 @@ def design_review_list(request, coop_slug):
     """Requests with their due date and working days left; overdue ones flagged and, unless
     sorted otherwise, first. ``?overdue=1``: only those; ``?status=``; ``?sort=newest``."""
     today = timezone.localdate()
-    rows = selectors.reviews_for(request.user, today)
+    rows = for_asked_member(request, selectors.reviews_for(request.user, today))
     status = request.GET.get("status", "")
     if status in DesignReview.Status.values:
         rows = rows.filter(status=status)
@@ -181,7 +189,7 @@ def design_review_detail(request, coop_slug, pk):
 
 @role_required(is_staff_or_enterprise)
 def infringement_list(request, coop_slug):
-    rows = selectors.reports_for(request.user)
+    rows = for_asked_member(request, selectors.reports_for(request.user))
     status = request.GET.get("status", "")
     if status in InfringementReport.Status.values:
         rows = rows.filter(status=status)

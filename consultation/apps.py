@@ -18,3 +18,17 @@ class ConsultationConfig(AppConfig):
         from coop import public_cache
 
         public_cache.watch(Question)
+
+        # The member's record counts its questions to the consultation line.
+        from django.utils.translation import pgettext_lazy
+
+        from members import programmes
+
+        programmes.register(
+            programmes.Programme(
+                "questions",
+                pgettext_lazy("menu", "Consultation line"),
+                lambda: Question.objects.all(),
+                "question-list",
+            )
+        )

@@ -29,6 +29,9 @@ def may_ask(user):
 @role_required(is_staff_or_enterprise)
 def question_list(request, coop_slug):
     rows, status, topic = selectors.filtered(selectors.questions_for(request.user), request.GET)
+    member = request.GET.get("member", "")
+    if member.isdigit() and is_staff(request.user):  # a link from the member's record
+        rows = rows.filter(member_id=int(member))
     context = {
         "cooperative": request.cooperative,
         "page": QuerysetByIds(rows, PAGE_SIZE).get_page(request.GET.get("page")),
@@ -80,23 +83,39 @@ def question_new(request, coop_slug):
 @role_required(is_staff_or_enterprise)
 def question_detail(request, coop_slug, pk):
     question = get_object_or_404(selectors.questions_for(request.user), pk=pk)
+    forms = step_forms(
+        request.user,
+        services.QUESTION,
+        question,
+        lambda verb: reverse("question-step", args=[coop_slug, question.pk, verb]),
+    )
+    prefill_publish(forms, question)
     return render(
         request,
         "consultation/question_detail.html",
         {
             "cooperative": request.cooperative,
             "question": question,
-            "step_forms": step_forms(
-                request.user,
-                services.QUESTION,
-                question,
-                lambda verb: reverse("question-step", args=[coop_slug, question.pk, verb]),
-            ),
+            "step_forms": forms,
             "history": history_of(services.QUESTION, question),
             "is_staff": is_staff(request.user),
             "promise_hours": PROMISE_HOURS,
         },
     )
+
+
+def prefill_publish(forms, question):
+    """The publish form starts from the question and the answer as they stand (an entry
+    published before keeps its public wording), for the staff to edit before publishing: the
+    member's name or firm is theirs to take out (the service refuses the unit's name)."""
+    start = {
+        "faq_question": question.faq_question or question.text,
+        "faq_answer": question.faq_answer or question.answer,
+    }
+    for form in forms:
+        if form["step"].name == "publish":
+            for field in form["fields"]:
+                field["initial"] = start.get(field["name"], "")
 
 
 @require_POST

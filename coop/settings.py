@@ -88,6 +88,8 @@ INSTALLED_APPS = [
     "exports",
     "brands",
     "consultation",
+    "benchmarking",
+    "chains",
     "supervision",
 ]
 

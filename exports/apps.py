@@ -15,3 +15,30 @@ class ExportsConfig(AppConfig):
         from exports.services import measures, same_line  # noqa: F401
 
         public_cache.watch(SameLineProduct)
+
+        # The member's record counts its export products, alerts and same-line declarations.
+        from django.utils.translation import gettext_lazy, pgettext_lazy
+
+        from exports.models import ExportProduct, MeasureAlert
+        from members import programmes
+
+        programmes.register(
+            programmes.Programme(
+                "export_products",
+                pgettext_lazy("menu", "Export products"),
+                lambda: ExportProduct.objects.all(),
+                "export-product-list",
+            ),
+            programmes.Programme(
+                "trade_alerts",
+                gettext_lazy("Trade-measure alerts"),
+                lambda: MeasureAlert.objects.all(),
+                "trade-measure-list",
+            ),
+            programmes.Programme(
+                "same_line",
+                pgettext_lazy("menu", "Same-line products"),
+                lambda: SameLineProduct.objects.all(),
+                "same-line-list",
+            ),
+        )

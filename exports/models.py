@@ -199,6 +199,8 @@ class MeasureAlert(TenantModel):
     class Status(models.TextChoices):
         PENDING = "pending", _("awaiting acknowledgement")
         ACKNOWLEDGED = "acknowledged", pgettext_lazy("exports", "acknowledged")
+        # The measure was changed and no longer touches the member before it acknowledged.
+        WITHDRAWN = "withdrawn", pgettext_lazy("exports", "withdrawn: no longer touched")
 
     measure = models.ForeignKey(TradeMeasure, on_delete=models.CASCADE, related_name="alerts")
     member = models.ForeignKey(

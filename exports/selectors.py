@@ -40,7 +40,13 @@ def measures_for(user):
     )
     if is_staff(user):
         return rows.annotate(
-            alerted=Count("alerts", distinct=True),
+            # A withdrawn alert (the measure changed and no longer touches the member) is
+            # not counted as alerted.
+            alerted=Count(
+                "alerts",
+                filter=~Q(alerts__status=MeasureAlert.Status.WITHDRAWN),
+                distinct=True,
+            ),
             acknowledged=Count(
                 "alerts",
                 filter=Q(alerts__status=MeasureAlert.Status.ACKNOWLEDGED),
@@ -70,11 +76,14 @@ def measure_category_ids(measure):
 PUBLIC_ORDER = ("-reviewed_at", "-id")
 
 
-def public_same_line(query=""):
-    """Approved same-line products of every cooperative, newest approval first: the product,
-    the member's name, its cooperative, the standard and the markets; no contact data."""
+def public_same_line(query="", cooperative=None):
+    """Approved same-line products of every cooperative (or of ``cooperative``), newest
+    approval first: the product, the member's name, its cooperative, the standard and the
+    markets; no contact data."""
     with unscoped():
         rows = SameLineProduct.objects.filter(status=SameLineProduct.Status.APPROVED)
+        if cooperative is not None:
+            rows = rows.filter(cooperative_id=cooperative.pk)
         query = query.strip()
         if query:
             rows = rows.filter(Q(product__icontains=query) | Q(member__name__icontains=query))

@@ -26,6 +26,7 @@ cooperative_urlpatterns = [
         name="trade-measure-template",
     ),
     path("trade-measures/<int:pk>/", views.measure_detail, name="trade-measure-detail"),
+    path("trade-measures/<int:pk>/edit/", views.measure_edit, name="trade-measure-edit"),
     path(
         "trade-measures/alerts/<int:pk>/step/<str:verb>/",
         views.alert_step,

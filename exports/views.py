@@ -12,12 +12,19 @@ from django.views.decorators.http import require_POST
 
 from coop import xlsx
 from coop.access import role_required
+from coop.models import Cooperative
 from coop.pages import PAGE_SIZE, history_of, page_of, save_or_report, step_forms, take_from_page
 from coop.roles import is_administrator, is_enterprise, is_staff, is_staff_or_enterprise
 from exports import selectors
 from exports.forms import ExportProductForm, MeasureForm, MeasureImportForm, SameLineForm
 from exports.models import MeasureAlert, SameLineProduct
 from exports.services import measures, products, same_line
+
+
+def asked_member(request):
+    """``?member=<id>`` (a link from a member's record) for staff, else None."""
+    member = request.GET.get("member", "")
+    return int(member) if member.isdigit() and is_staff(request.user) else None
 
 
 def member_or_administrator(user):
@@ -102,14 +109,16 @@ def product_delete(request, coop_slug, pk):
 
 @role_required(is_staff_or_enterprise)
 def measure_list(request, coop_slug):
+    rows = selectors.measures_for(request.user)
+    member = asked_member(request)
+    if member is not None:  # from a member's record: the measures it was alerted of
+        rows = rows.filter(pk__in=MeasureAlert.objects.filter(member=member).values("measure"))
     return render(
         request,
         "exports/measure_list.html",
         {
             "cooperative": request.cooperative,
-            "page": page_of(
-                request, selectors.measures_for(request.user).order_by("-effective_on", "-id")
-            ),
+            "page": page_of(request, rows.order_by("-effective_on", "-id")),
             "is_staff": is_staff(request.user),
             "may_enter": is_administrator(request.user),
         },
@@ -137,6 +146,37 @@ def measure_new(request, coop_slug):
             return redirect("trade-measure-detail", coop_slug, made.pk)
     return render(
         request, "exports/measure_form.html", {"cooperative": request.cooperative, "form": form}
+    )
+
+
+@role_required(is_administrator)
+def measure_edit(request, coop_slug, pk):
+    """Change a measure (a typo in the title, the date of effect, what it touches): when what
+    it touches changes, it is matched again (exports.services.measures.edit_measure)."""
+    measure = get_object_or_404(selectors.measures_for(request.user), pk=pk)
+    initial = {
+        "country": measure.country,
+        "title": measure.title,
+        "text": measure.text,
+        "hs_prefixes": ", ".join(measure.hs_prefixes or []),
+        "categories": selectors.measure_category_ids(measure),
+        "effective_on": measure.effective_on,
+        "reference": measure.reference,
+    }
+    form = MeasureForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        saved = save_or_report(
+            form, lambda: measures.edit_measure(measure=measure, actor=request.user, **data)
+        )
+        if saved is not None:
+            messages.success(request, _("The measure is saved."))
+            return redirect("trade-measure-detail", coop_slug, measure.pk)
+    return render(
+        request,
+        "exports/measure_form.html",
+        {"cooperative": request.cooperative, "form": form, "measure": measure},
+        status=400 if form.errors else 200,
     )
 
 
@@ -180,6 +220,7 @@ def measure_detail(request, coop_slug, pk):
         "measure": measure,
         "categories": list(measure.categories.all()),
         "is_staff": is_staff(request.user),
+        "may_edit": is_administrator(request.user),
     }
     if is_staff(request.user):
         # Who has and who has not acknowledged: ``?status=pending`` narrows to those who have not.
@@ -223,6 +264,9 @@ def alert_step(request, coop_slug, pk, verb):
 @role_required(is_staff_or_enterprise)
 def same_line_list(request, coop_slug):
     rows = selectors.same_line_for(request.user)
+    member = asked_member(request)
+    if member is not None:
+        rows = rows.filter(member_id=member)
     status = request.GET.get("status", "")
     if status in SameLineProduct.Status.values:
         rows = rows.filter(status=status)
@@ -293,10 +337,14 @@ def same_line_step(request, coop_slug, pk, verb):
 
 
 def same_line_public(request):
-    """The public list of approved same-line products, across cooperatives; no contact data."""
+    """The public list of approved same-line products, across cooperatives (``?cooperative=``
+    a cooperative's slug: its own; an unknown one: all); no contact data."""
     query = request.GET.get("q", "")
+    asked = request.GET.get("cooperative") or ""
+    cooperative = Cooperative.objects.filter(slug=asked).first() if asked else None
+    rows = selectors.public_same_line(query, cooperative)
     return render(
         request,
         "exports/same_line_public.html",
-        {"page": page_of(request, selectors.public_same_line(query), PAGE_SIZE), "query": query},
+        {"page": page_of(request, rows, PAGE_SIZE), "query": query, "cooperative": cooperative},
     )

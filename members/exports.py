@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from django.contrib.postgres.aggregates import StringAgg
-from django.db.models import OuterRef, Subquery
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -51,6 +51,8 @@ def cell(member, field):
         return member.district.name_zh
     if field == "categories":
         return member.category_labels or ""
+    if field == "chain_link":
+        return member.chain_link_name or ""  # by its Chinese name, as the import reads it
     value = getattr(member, field)
     return str(CHOICES[field](value).label) if field in CHOICES else value
 
@@ -71,6 +73,7 @@ def with_signature(members):
     )
     return members.annotate(
         category_labels=Subquery(labels[:1]),
+        chain_link_name=F("chain_link__name_zh"),
         convention_version=Subquery(current.values("version")[:1]),
         convention_signed_at=Subquery(signed.values("signed_at")[:1]),
         convention_on_paper=Subquery(signed.values("on_paper")[:1]),

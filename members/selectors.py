@@ -102,13 +102,15 @@ def membership_by_month(cooperative_id, months=12):
 
 
 def people_totals(cooperative_id):
-    """Current chief quality officers and quality specialists of members, in one query."""
+    """Current chief quality officers, quality specialists and chief standards officers of
+    members, in one query."""
     people = QualityPerson.objects.filter(
         cooperative_id=cooperative_id, ended_on=None, member__status__in=["active", "suspended"]
     )
     return people.aggregate(
         officers=Count("pk", filter=Q(role=QualityPerson.Role.CHIEF_QUALITY_OFFICER)),
         specialists=Count("pk", filter=Q(role=QualityPerson.Role.QUALITY_SPECIALIST)),
+        standards_officers=Count("pk", filter=Q(role=QualityPerson.Role.CHIEF_STANDARDS_OFFICER)),
     )
 
 

@@ -42,6 +42,7 @@ from members.models import (
     QualityPerson,
     WorkstationSession,
 )
+from members.programmes import programmes_of
 from members.selectors import (
     certifications_expiring,
     documents_for_user,
@@ -279,6 +280,7 @@ def member_detail(request, coop_slug, pk):
             "certifications": member.certifications.all(),
             "signatures": member.signatures.select_related("convention"),
             "accounts": accounts.accounts_of(member),
+            "programmes": programmes_of(member, coop_slug),
         },
     )
 

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from coop.errors import BadParameter
 from coop.figures import year_range
 from coop.periods import FIRST_YEAR, asked_year
+from coop.tenancy import unscoped
 from members.models import ChainLink, Member
 from standards.models import Indicator
 from testing_fund.models import Batch, Result
@@ -421,3 +422,132 @@ def drill_down(batches, params):
     else:
         rows = rows.exclude(kind=Batch.Kind.RETEST)
     return rows.order_by("-reported_on", "-pk")
+
+
+def suppressed(values, equations):
+    """Complementary suppression over published sums: ``values`` maps a cell's key to its
+    count, ``equations`` lists ``(total key, [part keys])`` whose totals the page shows. A
+    count from 1 to ``PUBLIC_FLOOR - 1`` is hidden; then, while a sum has exactly one hidden
+    term (its total or a part), that one could be worked out by subtraction, so the smallest
+    other non-zero term is withheld too, until no sum has exactly one. Zeros are shown (a zero
+    gives nothing away). Returns ``(hidden, withheld)``: the keys hidden for their own size
+    and those withheld to protect them."""
+    hidden = {key for key, value in values.items() if 0 < value < PUBLIC_FLOOR}
+    withheld = set()
+    changed = True
+    while changed:
+        changed = False
+        for total, parts in equations:
+            terms = [total, *parts]
+            covered = [key for key in terms if key in hidden or key in withheld]
+            if len(covered) != 1:
+                continue
+            # Parts before the total at the same count, so a margin is the last thing withheld.
+            candidates = [
+                (values.get(key, 0), key == total, index, key)
+                for index, key in enumerate(terms)
+                if values.get(key, 0) and key not in covered
+            ]
+            if candidates:
+                withheld.add(min(candidates)[3])
+                changed = True
+    return hidden, withheld
+
+
+def region_public_map(cooperative_ids):
+    """The chain map of a region's cooperatives for anyone: active members by link, by
+    district and by town, with the totals of each row and column and of the region. No member
+    named, no batch figure (a cooperative's own public map has its pass rates); a count under
+    the floor is hidden and complementary suppression (``suppressed``) keeps it from being
+    worked out from any total the page shows, across both tables. Reads the members of other
+    cooperatives than the request's scope holds (none, for the public): the one reviewed place
+    that does, with only counts coming out. Two queries: members, links."""
+    with unscoped():
+        members = member_rows(cooperative_ids)
+    used = {row["chain_link"] for row in members if row["chain_link"]}
+    counted = {row["chain_link"] for row in members}
+    links = [link for link in links_for(used) if link.pk in counted]
+    columns = [*(link.pk for link in links), *([None] if None in counted else [])]
+    district_names = {row["district"]: row["district__name_zh"] or "" for row in members}
+    values = {}
+
+    def add(key, count):
+        values[key] = values.get(key, 0) + count
+
+    towns = {}
+    for row in members:
+        district, town, link, count = (
+            row["district"],
+            row["town"] or "",
+            row["chain_link"],
+            row["members"],
+        )
+        towns.setdefault(district, set()).add(town)
+        add(("town", district, town, link), count)
+        add(("town total", district, town), count)
+        add(("district", district, link), count)
+        add(("district total", district), count)
+        add(("link", link), count)
+        add(("region",), count)
+    districts = sorted(towns, key=lambda pk: (district_names.get(pk, ""), pk or 0))
+    equations = [
+        (("region",), [("link", link) for link in columns]),
+        (("region",), [("district total", district) for district in districts]),
+    ]
+    for link in columns:
+        equations.append((("link", link), [("district", district, link) for district in districts]))
+    for district in districts:
+        places = sorted(towns[district])
+        equations.append(
+            (("district total", district), [("district", district, link) for link in columns])
+        )
+        equations.append(
+            (
+                ("district total", district),
+                [("town total", district, town) for town in places],
+            )
+        )
+        for link in columns:
+            equations.append(
+                (("district", district, link), [("town", district, town, link) for town in places])
+            )
+        for town in places:
+            equations.append(
+                (
+                    ("town total", district, town),
+                    [("town", district, town, link) for link in columns],
+                )
+            )
+    hidden, withheld = suppressed(values, equations)
+
+    def cell(key):
+        value = values.get(key, 0)
+        shown = key not in hidden and key not in withheld
+        return {"members": value if shown else None, "withheld": key in withheld}
+
+    return {
+        "columns": [{"code": link.code, "name": link.name} for link in links]
+        + (
+            [{"code": UNPLACED, "name": _("Not placed in the chain yet")}]
+            if None in counted
+            else []
+        ),
+        "districts": [
+            {
+                "name": district_names.get(district) or "—",
+                "cells": [cell(("district", district, link)) for link in columns],
+                "total": cell(("district total", district)),
+                "towns": [
+                    {
+                        "name": town or "—",
+                        "cells": [cell(("town", district, town, link)) for link in columns],
+                        "total": cell(("town total", district, town)),
+                    }
+                    for town in sorted(towns[district])
+                ],
+            }
+            for district in districts
+        ],
+        "links": [cell(("link", link)) for link in columns],
+        "total": cell(("region",)),
+    }

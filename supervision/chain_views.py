@@ -1,14 +1,15 @@
 """The industry-chain map, its weak links and the indicator trends as pages: for a region's
 supervisor over its cooperatives (``/chain/``, ``/trends/``), for a cooperative's staff
 (``/c/<slug>/chain-map/``, ``/c/<slug>/trends/``), the batches behind a figure, and the map in
-aggregate for anyone (``/c/<slug>/chain/``). Read-only: figures from
+aggregate for anyone: a cooperative's (``/c/<slug>/chain/``) and a region's
+(``/regions/<slug>/chain/``). Read-only: figures from
 ``supervision.chain_map`` and ``supervision.trends``, one grouped query a figure."""
 
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from coop.access import public_view, role_required
-from coop.models import Cooperative
+from coop.models import Cooperative, Region
 from coop.pages import page_of
 from coop.periods import asked_year
 from coop.roles import is_staff
@@ -141,6 +142,24 @@ def public_map(request, coop_slug):
             "cooperative": request.cooperative,
             "year": year,
             "map": chain_map.public_map([request.cooperative.pk], year),
+            "floor": chain_map.PUBLIC_FLOOR,
+        },
+    )
+
+
+def region_public_map(request, region_slug):
+    """A region's chain map in aggregate for anyone: its cooperatives' active members by link,
+    district and town, no member named, counts under 3 hidden and withheld where a total would
+    give them away. Four queries: the region, its cooperatives, members, links."""
+    region = get_object_or_404(Region, slug=region_slug)
+    cooperatives = list(region.cooperatives.order_by("established", "pk"))
+    return render(
+        request,
+        "supervision/chain_region_public.html",
+        {
+            "region": region,
+            "cooperatives": cooperatives,
+            "map": chain_map.region_public_map([cooperative.pk for cooperative in cooperatives]),
             "floor": chain_map.PUBLIC_FLOOR,
         },
     )

@@ -20,6 +20,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
+from benchmarking.selectors import figures as benchmarking_figures
 from coop import xlsx
 from coop.figures import year_range, yuan
 from coop.models import Cooperative
@@ -163,6 +164,8 @@ def figures(cooperative_ids, year):
         "trend": trend_of(kept.values()),
         "failures": failures_of(kept.values()),
         "grades": grades_of(kept.values()),
+        # Benchmarking against advanced standards (对标达标): one aggregate query.
+        "benchmarking": benchmarking_figures(cooperative_ids),
     }
 
 

@@ -10,7 +10,9 @@ from datetime import date
 
 from django.db import transaction
 
+from benchmarking import demo as benchmarking_demo
 from brands import demo as brands_demo
+from chains import demo as chains_demo
 from consultation import demo as consultation_demo
 from coop.models import Cooperative, District, Region, Role, User
 from coop.tenancy import unscoped
@@ -162,6 +164,8 @@ def seed(*, haimen_members=HAIMEN_DEFAULT_MEMBERS, log=print):
         exports_demo.seed(haimen, enterprise, log=log)
         brands_demo.seed(haimen, enterprise, log=log)
         consultation_demo.seed(haimen, enterprise, log=log)
+        chains_demo.seed(haimen, enterprise, log=log)
+        benchmarking_demo.seed(haimen, enterprise, log=log)
         # Every cooperative's schedules, as an onboarded one gets them: Haimen's round with its
         # lab and GB 18401; the Tongzhou ones have no lab, so their rounds wait, paused.
         standard = Standard.objects.get(code="GB 18401-2010")

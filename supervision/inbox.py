@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from benchmarking.services.declarations import DECLARATION as BENCHMARK_DECLARATION
 from brands.services.design_reviews import DESIGN_REVIEW
 from brands.services.infringements import INFRINGEMENT
 from consultation.services import QUESTION
@@ -291,6 +292,20 @@ def administrator_inbox(user, cooperative):
                 ),
                 list_url=address("commitment-list", slug, status="submitted"),
             ),
+            group(
+                "benchmark_declarations",
+                _("Benchmarking declarations to review"),
+                BENCHMARK_DECLARATION.due_for(
+                    user, verbs=["accept", "return", "certify"]
+                ).select_related("member"),
+                order=("declared_at", "pk"),
+                row=lambda d: Row(
+                    d.product_name,
+                    address("benchmark-declaration-detail", slug, d.pk),
+                    f"{d.member.name} · {d.get_status_display()}",
+                ),
+                list_url=address("benchmark-declaration-review", slug),
+            ),
             objections,
             group(
                 "overdue_rectifications",
@@ -506,6 +521,18 @@ def member_inbox(user, member):
                     str(_("Date of effect %(date)s")) % {"date": a.measure.effective_on},
                 ),
                 list_url=address("trade-measure-list", slug),
+            ),
+            group(
+                "returned_declarations",
+                _("Returned benchmarking declarations"),
+                BENCHMARK_DECLARATION.due_for(user, verbs=["resubmit"]),
+                order=("reviewed_at", "pk"),
+                row=lambda d: Row(
+                    d.product_name,
+                    address("benchmark-declaration-detail", slug, d.pk),
+                    d.review_reason,
+                ),
+                list_url=address("benchmark-declaration-list", slug, status="returned"),
             ),
             objection_windows,
             group(

@@ -73,6 +73,41 @@ GROUPS = [
         ],
     ),
     (
+        pgettext_lazy("menu", "Industry chain"),
+        [
+            (
+                pgettext_lazy("menu", "Quality-consistency agreements"),
+                "chain-agreement-list",
+                "",
+                is_staff,
+            ),
+            (
+                pgettext_lazy("menu", "Joint research projects"),
+                "research-project-list",
+                "",
+                is_staff,
+            ),
+        ],
+    ),
+    (
+        pgettext_lazy("menu", "Benchmarking"),
+        [
+            (pgettext_lazy("menu", "Benchmarking schemes"), "benchmark-scheme-list", "", is_staff),
+            (
+                pgettext_lazy("menu", "Benchmarking declarations"),
+                "benchmark-declaration-list",
+                "",
+                is_staff,
+            ),
+            (
+                pgettext_lazy("menu", "Declarations to review"),
+                "benchmark-declaration-review",
+                "",
+                is_staff,
+            ),
+        ],
+    ),
+    (
         pgettext_lazy("menu", "Reports"),
         [
             (pgettext_lazy("menu", "Testing statistics"), "statistics", "", is_staff),
@@ -120,10 +155,21 @@ PARENT = {
     "export-product-new": "export-product-list",
     "export-product-edit": "export-product-list",
     "trade-measure-new": "trade-measure-list",
+    "trade-measure-edit": "trade-measure-list",
     "trade-measure-import": "trade-measure-list",
     "trade-measure-detail": "trade-measure-list",
     "same-line-new": "same-line-list",
     "same-line-detail": "same-line-list",
+    "chain-agreement-new": "chain-agreement-list",
+    "chain-agreement-detail": "chain-agreement-list",
+    "chain-agreement-edit": "chain-agreement-list",
+    "research-project-new": "research-project-list",
+    "research-project-detail": "research-project-list",
+    "research-project-edit": "research-project-list",
+    "benchmark-scheme-new": "benchmark-scheme-list",
+    "benchmark-scheme-detail": "benchmark-scheme-list",
+    "benchmark-declaration-new": "benchmark-scheme-list",
+    "benchmark-declaration-detail": "benchmark-declaration-list",
 }
 
 

@@ -8,7 +8,9 @@ routes do not overlap, so their order here does not matter."""
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
+from benchmarking import urls as benchmarking_urls
 from brands import urls as brand_urls
+from chains import urls as chain_urls
 from consultation import urls as consultation_urls
 from coop import public_cache, staff_cache
 from coop import urls as coop_urls
@@ -42,6 +44,11 @@ pages = [
     path("labs/", lab_views.labs, name="labs"),
     path("labs/<int:pk>/scope/", lab_views.lab_scope, name="lab-scope"),
     path("chain/", chain_views.region_map, name="region-chain-map"),
+    path(
+        "regions/<slug:region_slug>/chain/",
+        chain_views.region_public_map,
+        name="region-public-chain-map",
+    ),
     path("chain/batches/", chain_views.region_batches, name="region-chain-batches"),
     path("trends/", chain_views.region_trends, name="indicator-trends"),
 ]
@@ -109,6 +116,8 @@ APPS = [
     export_urls,
     brand_urls,
     consultation_urls,
+    chain_urls,
+    benchmarking_urls,
 ]
 
 urlpatterns = [
@@ -149,6 +158,7 @@ public_cache.cache_routes(
         # the industry-chain map in aggregate (supervision/chain_map.py)
         "public-chain-map",
         "api-public-chain-map",
+        "region-public-chain-map",
         # exports: the public list of same-line products (同线同标同质)
         "same-line-public",
         "api-public-same-line",

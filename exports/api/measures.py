@@ -7,6 +7,7 @@ administrator enters one with its ``cooperative``'s slug, and it is matched at o
 enterprise reads only the measures it was alerted of, with its own alert, and acknowledges
 that alert: ``POST /api/v1/trade-measures/alerts/<id>/acknowledge/`` (the declared step)."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from rest_framework import serializers, viewsets
@@ -125,9 +126,10 @@ class MeasureDetailSerializer(MeasureSerializer):
 
 class MeasureViewSet(viewsets.ModelViewSet):
     """Trade measures: staff read all of their cooperatives'; an enterprise those it was
-    alerted of; an administrator enters one (``cooperative``: its slug)."""
+    alerted of; an administrator enters one (``cooperative``: its slug) and changes one
+    (``PATCH``, re-matched when what it touches changes)."""
 
-    http_method_names = ["get", "post", "head", "options"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
     lookup_value_regex = r"\d+"
     filterset_fields = ["country"]
 
@@ -175,6 +177,22 @@ class MeasureViewSet(viewsets.ModelViewSet):
             categories=data.get("categories", []),
         )
         serializer.instance = self.get_queryset().get(pk=made.pk)
+
+    def perform_update(self, serializer):
+        """``PATCH``: an administrator changes the fields given; a change of what the measure
+        touches re-matches it (exports.services.measures.edit_measure). Its cooperative stays."""
+        if not is_administrator(self.request.user):
+            raise PermissionDenied(_("Only a cooperative administrator changes trade measures."))
+        data = dict(serializer.validated_data)
+        if "cooperative" in data and data.pop("cooperative") != serializer.instance.cooperative:
+            raise serializers.ValidationError(
+                {"cooperative": [_("A measure stays with its cooperative.")]}
+            )
+        try:
+            measures.edit_measure(measure=serializer.instance, actor=self.request.user, **data)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.message_dict) from None
+        serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
 
 
 class AlertViewSet(StepActions, viewsets.ReadOnlyModelViewSet):

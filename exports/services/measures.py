@@ -9,8 +9,13 @@ The member's enterprise account acknowledges the alert (``ALERT``'s declared ste
 who has and who has not. A member that adds an export product a measure touches is alerted
 the same way (``match_product``).
 
-Matching only adds alerts: a measure narrowed later keeps the alerts it already sent (the
-members were told; the record of what they were told stays)."""
+A measure is changed with ``edit_measure`` (a typo in its title, a new date of effect, or the
+products and countries it touches). When what it touches changes, it is matched again: a member
+it now touches is alerted (one whose alert was withdrawn is alerted again), and the pending
+alert of a member it no longer touches is withdrawn (``withdrawn`` status and a recorded step,
+not deleted: the record of what the member was told stays). An acknowledged alert is left as it
+is, acknowledgement and all: the member was told and said so. A change of wording or date alone
+re-matches nothing."""
 
 import datetime
 import io
@@ -93,8 +98,10 @@ def save_measure(
     if measure is None:
         measure = TradeMeasure(cooperative=cooperative, created_by=actor)
         action = "trademeasure_create"
+        before = None
     else:
         action = "trademeasure_update"
+        before = reach_of(measure)
     measure.country = (country or "").strip().upper()
     measure.title = (title or "").strip()
     measure.text = (text or "").strip()
@@ -110,7 +117,87 @@ def save_measure(
     )
     audit.record(instance=measure, actor=actor, action=action)
     match_measure(measure, notify=notify)
+    if before is not None and before != reach_of(measure):
+        withdraw_untouched(measure, actor=actor)
     return measure
+
+
+def reach_of(measure):
+    """What decides whom ``measure`` touches: its country, HS prefixes and categories."""
+    return (
+        measure.country,
+        tuple(sorted(measure.hs_prefixes or [])),
+        frozenset(
+            MeasureCategory.objects.filter(measure=measure).values_list("category_id", flat=True)
+        ),
+    )
+
+
+EDITED_FIELDS = (
+    "country",
+    "title",
+    "text",
+    "effective_on",
+    "reference",
+    "hs_prefixes",
+    "categories",
+)
+
+
+def edit_measure(*, measure, actor, notify=True, **changes):
+    """Change ``measure``: the fields given in ``changes`` (the others stay), then re-match it
+    when what it touches changed. Returns the measure; a refusal (a ValidationError naming the
+    field) changes nothing."""
+    unknown = set(changes) - set(EDITED_FIELDS)
+    if unknown:
+        raise ValidationError({name: _("This field cannot be changed.") for name in unknown})
+    current = {
+        "country": measure.country,
+        "title": measure.title,
+        "text": measure.text,
+        "effective_on": measure.effective_on,
+        "reference": measure.reference,
+        "hs_prefixes": list(measure.hs_prefixes or []),
+        "categories": list(ProductCategory.objects.filter(pk__in=measure_categories(measure))),
+    }
+    if "effective_on" in changes:
+        periods.check_dates(effective_on=changes["effective_on"])
+    return save_measure(
+        cooperative=measure.cooperative,
+        actor=actor,
+        measure=measure,
+        notify=notify,
+        **(current | changes),
+    )
+
+
+def measure_categories(measure):
+    return MeasureCategory.objects.filter(measure=measure).values_list("category_id", flat=True)
+
+
+def withdraw_untouched(measure, *, actor):
+    """Withdraw the pending alerts of members ``measure`` no longer touches; acknowledged ones
+    keep their acknowledgement. Returns the withdrawn alerts."""
+    touched = {product.member_id for product in touched_products(measure)}
+    gone = list(
+        MeasureAlert.objects.filter(measure=measure, status=Status.PENDING).exclude(
+            member_id__in=touched
+        )
+    )
+    for row in gone:
+        row.status = Status.WITHDRAWN
+    MeasureAlert.objects.bulk_update(gone, ["status"])
+    StepEvent.objects.bulk_create(
+        ALERT.event(
+            row,
+            "withdraw",
+            actor=actor,
+            from_state=Status.PENDING,
+            reason=_("The measure was changed and no longer touches the member's products."),
+        )
+        for row in gone
+    )
+    return gone
 
 
 def touching(measure, category_ids):
@@ -166,12 +253,25 @@ def match_product(product, notify=True):
 def alert(measure, by_member, notify=True):
     """One alert per member of ``by_member`` (member id → its touched products) not yet
     alerted of ``measure``, each with its recorded step and, on commit, its mail."""
-    already = set(
+    found = dict(
         MeasureAlert.objects.filter(measure=measure, member_id__in=by_member).values_list(
-            "member_id", flat=True
+            "member_id", "status"
         )
     )
+    already = {member for member, status in found.items() if status != Status.WITHDRAWN}
     now = timezone.now()
+    # A member whose alert was withdrawn and that the measure touches again: alerted again.
+    again = list(
+        MeasureAlert.objects.filter(
+            measure=measure,
+            member_id__in=[m for m, status in found.items() if status == Status.WITHDRAWN],
+        )
+    )
+    for row in again:
+        row.status, row.alerted_at = Status.PENDING, now
+        row.products = said_products(by_member[row.member_id])
+    MeasureAlert.objects.bulk_update(again, ["status", "alerted_at", "products"])
+    already |= {row.member_id for row in again}
     made = MeasureAlert.objects.bulk_create(
         MeasureAlert(
             cooperative_id=measure.cooperative_id,
@@ -183,8 +283,13 @@ def alert(measure, by_member, notify=True):
         for member_id, products in by_member.items()
         if member_id not in already
     )
+    StepEvent.objects.bulk_create(
+        ALERT.event(row, "alert", actor=None, from_state=Status.WITHDRAWN) for row in again
+    )
     if made:
         StepEvent.objects.bulk_create(ALERT.event(row, "alert", actor=None) for row in made)
+    made = [*made, *again]
+    if made:
         ids = [row.pk for row in made]
         cooperative_id = measure.cooperative_id
         if notify:
@@ -289,6 +394,16 @@ ALERT = Workflow(
             fields=("note",),
             reason="note",
             done=pgettext_lazy("exports", "acknowledged"),
+        ),
+        # Recorded when a changed measure no longer touches the member (``withdraw_untouched``).
+        step(
+            "withdraw",
+            pgettext_lazy("exports", "Withdraw the alert"),
+            pgettext_lazy("exports", "withdraw"),
+            (),  # no one takes it: ``withdraw_untouched`` records it, for pending alerts only
+            Status.WITHDRAWN,
+            (),
+            done=pgettext_lazy("exports", "alert withdrawn"),
         ),
     ],
 )

@@ -18,11 +18,13 @@ def mask_phone(phone):
 
 
 class QualityPerson(TenantModel):
-    """A member's chief quality officer (首席质量官) or one of its quality specialists (质量专员)."""
+    """A member's chief quality officer (首席质量官), one of its quality specialists (质量专员), or
+    its chief standards officer (首席标准官)."""
 
     class Role(models.TextChoices):
         CHIEF_QUALITY_OFFICER = "cqo", _("chief quality officer")
         QUALITY_SPECIALIST = "specialist", _("quality specialist")
+        CHIEF_STANDARDS_OFFICER = "cso", _("chief standards officer")
 
     member = models.ForeignKey(
         "members.Member", on_delete=models.CASCADE, related_name="quality_people"
@@ -50,7 +52,17 @@ class QualityPerson(TenantModel):
                     "This member unit already has a chief quality officer: end that appointment "
                     "first."
                 ),
-            )
+            ),
+            # The chief standards officer (首席标准官, the Wenzhou programme): one at a time too.
+            models.UniqueConstraint(
+                fields=["cooperative", "member"],
+                condition=Q(role="cso", ended_on__isnull=True),
+                name="one_current_cso_per_member",
+                violation_error_message=_(
+                    "This member unit already has a chief standards officer: end that "
+                    "appointment first."
+                ),
+            ),
         ]
         indexes = [models.Index(fields=["cooperative", "member"])]
         verbose_name = _("quality person")

@@ -32,8 +32,11 @@ from openpyxl import load_workbook
 from coop import audit, periods, xlsx
 from coop.errors import Refused
 from coop.models import Cooperative, StepEvent
+from coop.tenancy import unscoped
+from members.chain_links import TEXTILE, TEXTILE_INDUSTRY
 from members.models import (
     Certification,
+    ChainLink,
     Convention,
     ConventionSignature,
     Member,
@@ -64,6 +67,8 @@ COLUMNS = [
     ("town", "镇（街道）"),
     ("scale", "规模"),
     ("chain_role", "产业链环节"),
+    # The unit's link on the chain map (members.ChainLink), by its Chinese name (or code).
+    ("chain_link", "产业链图谱环节"),
     ("main_products", "主要产品"),
     ("categories", "产品类别"),
 ]
@@ -102,7 +107,9 @@ DATE_FIELDS = {
     "cert_expires_on",
     "signed_on",
 }
-MEMBER_FIELDS = [field for field, _heading in COLUMNS if field not in ("district", "categories")]
+MEMBER_FIELDS = [
+    field for field, _heading in COLUMNS if field not in ("district", "categories", "chain_link")
+]
 Status = Member.Status
 IMPORTED_STATUSES = [Status.APPLIED, Status.ACTIVE, Status.SUSPENDED, Status.EXITED]
 # Besides the codes and their Chinese labels (在册, 暂停, 已退出, 已申请), what a bureau's sheet says.
@@ -210,9 +217,21 @@ def allowed_statuses():
     return "、".join(str(Status(value).label) for value in IMPORTED_STATUSES)
 
 
-def parse_value(field, text, districts, categories=None):
+def parse_value(field, text, districts, categories=None, links=None):
     """A cell as the row keeps it (text, a code, an ISO date, a number or a list of names), or
     an error message that names the rule."""
+    if field == "chain_link":
+        if not text:
+            return None, None  # left unset
+        links = links or {}
+        if text in links:
+            return links[text], None
+        return None, _(
+            "“%(text)s” is not a link of the cooperative's chain; the links are %(allowed)s."
+        ) % {
+            "text": text,
+            "allowed": "、".join(link_names(links)),
+        }
     if field in CHOICE_FIELDS:
         if not text:
             return Member._meta.get_field(field).default, None
@@ -309,6 +328,33 @@ def category_labels(categories):
     return [name for name, code in categories.items() if name != code]
 
 
+def link_names(links):
+    """The Chinese names among ``links`` (name or code -> id), each once, in the chain's order."""
+    return [name for name, _pk in links.items() if not name.isascii()]
+
+
+def chain_links_of(cooperative):
+    """The links of the cooperative's industry by Chinese name and by code: the industries its
+    members are placed in (the cooperative's own industry is free text, the links' a code), the
+    textile chain while none is."""
+    # Filtered to the cooperative by hand: the template is also made outside a request's scope.
+    with unscoped():
+        used = (
+            Member.objects.filter(cooperative=cooperative, chain_link__isnull=False)
+            .values("chain_link__industry")
+            .distinct()
+        )
+        rows = list(ChainLink.objects.filter(Q(industry__in=used) | Q(industry=TEXTILE_INDUSTRY)))
+    industries = {link.industry for link in rows if link.industry != TEXTILE_INDUSTRY}
+    # A cooperative placed in another industry reads that one's links only.
+    rows = [link for link in rows if link.industry in (industries or {TEXTILE_INDUSTRY})]
+    found = {}
+    for link in rows:
+        found[link.name_zh] = link.pk
+        found[link.code] = link.pk
+    return found
+
+
 def categories_by_name():
     """Every product category by its Chinese label and by its code (shared reference data)."""
     found = {}
@@ -332,13 +378,18 @@ def _check_rows(cooperative, rows):
         text for row in rows[1:] for field, text in zip(fields, row) if field == "categories"
     )
     categories = categories_by_name() if wanted else {}
+    links = (
+        chain_links_of(cooperative)
+        if any(text for row in rows[1:] for f, text in zip(fields, row) if f == "chain_link")
+        else {}
+    )
     parsed, errors = [], []
     for row in rows[1:]:
         values, row_errors = {}, []
         for field, text in zip(fields, row):
             if field is None:
                 continue
-            value, error = parse_value(field, text, districts, categories)
+            value, error = parse_value(field, text, districts, categories, links)
             if error:
                 row_errors.append(f"{HEADINGS[field]}：{error}")
                 values[field] = None  # a bad cell: the rules that read it are not checked
@@ -461,6 +512,7 @@ def check_row(context, values, plan):
     member = Member(
         cooperative=cooperative,
         district_id=values.get("district"),
+        chain_link_id=values.get("chain_link"),
         status=status,
         joined_on=joined,
         exited_on=exited,
@@ -859,6 +911,14 @@ def column_help(cooperative=None):
             _("Link in the industry chain."),
             _("optional (finished product)"),
             choices["chain_role"],
+            "成品",
+        ),
+        "chain_link": (
+            _("The unit's link on the industry-chain map, by its name."),
+            _("optional (not placed)"),
+            "、".join(link_names(chain_links_of(cooperative)))
+            if cooperative is not None
+            else "、".join(name for _code, name, _en in TEXTILE),
             "成品",
         ),
         "main_products": (_("Main products."), optional, text % {"count": 300}, "床上用品四件套"),

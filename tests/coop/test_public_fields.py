@@ -261,6 +261,7 @@ def fills(rows):
     member, document = rows["member"].pk, rows["document"].code
     return {
         "member-page": {"pk": member},
+        "region-public-chain-map": {"region_slug": rows["member"].cooperative.region.slug},
         "announcement-detail": {"pk": rows["announcement"].pk},
         "complain": {"pk": member},
         "api-public-member": {"pk": member},

@@ -101,7 +101,11 @@ def test_staff_see_the_totals_of_officers_and_specialists(coop_a, client):
                 appointed_on="2025-01-01",
             )
     with scope({coop_a.cooperative.pk}):
-        assert people_totals(coop_a.cooperative.pk) == {"officers": 2, "specialists": 1}
+        assert people_totals(coop_a.cooperative.pk) == {
+            "officers": 2,
+            "specialists": 1,
+            "standards_officers": 0,
+        }
     client.force_login(coop_a.admin)
     page = client.get("/c/coop-a/people/").content.decode()
     assert "首席质量官</dt><dd>2</dd>" in page.replace("\n", "").replace("  ", "")
@@ -222,3 +226,42 @@ def test_the_overview_is_for_staff(coop_a, coop_b, client, role):
     assert client.get("/c/coop-a/overview/").status_code == 403
     client.force_login(coop_b.admin)
     assert client.get("/c/coop-a/overview/").status_code == 404
+
+
+def test_one_chief_standards_officer_at_a_time_beside_the_chief_quality_officer(coop_a, api):
+    client = api(coop_a.enterprise)
+    assert client.post(PEOPLE, person(coop_a.member, "cqo"), format="json").status_code == 201
+    first = client.post(PEOPLE, person(coop_a.member, "cso", name="林标"), format="json")
+    assert first.status_code == 201 and first.json()["role"] == "cso"
+    second = client.post(PEOPLE, person(coop_a.member, "cso", name="王强"), format="json")
+    assert second.status_code == 400
+    assert "已有首席标准官" in str(second.json())
+    api(coop_a.admin).patch(
+        f"{PEOPLE}{first.json()['id']}/", {"ended_on": "2026-01-01"}, format="json"
+    )
+    again = client.post(PEOPLE, person(coop_a.member, "cso", name="王强"), format="json")
+    assert again.status_code == 201
+    assert api(coop_a.admin).get(PEOPLE, {"role": "cso"}).json()["count"] == 2
+    # Another cooperative's staff do not see them.
+    assert api().get(PEOPLE).status_code in (401, 403)
+
+
+def test_the_people_page_and_profile_take_a_chief_standards_officer(coop_a, client):
+    client.force_login(coop_a.enterprise)
+    form = {
+        "person": "1",
+        "role": "cso",
+        "name": "林标",
+        "position": "标准化办公室主任",
+        "phone": "139",
+        "appointed_on": "2025-01-02",
+        "qualification_certificate": "",
+    }
+    page = client.post("/c/coop-a/profile/", form, follow=True).content.decode()
+    assert "已添加质量人员" in page and "林标" in page and "首席标准官" in page
+    client.force_login(coop_a.admin)
+    listed = client.get("/c/coop-a/people/", {"role": "cso"}).content.decode()
+    assert "林标" in listed
+    assert "首席标准官</dt><dd>1</dd>" in listed.replace("\n", "").replace("  ", "")
+    with scope({coop_a.cooperative.pk}):
+        assert people_totals(coop_a.cooperative.pk)["standards_officers"] == 1

@@ -6,7 +6,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 
 from coop.tenancy import scope
 from credit.models import Commitment
@@ -19,6 +18,7 @@ from testing_fund.models import Batch, Fund, LabPrice, Rectification
 from testing_fund.services import batches
 from testing_fund.services import fund as money
 from tests.credit.test_isolation import build
+from tests.demo_data import seeded_for_the_module
 from tests.factories import MemberFactory, UserFactory
 from tests.testing_fund.conftest import request, sample
 
@@ -135,6 +135,7 @@ def test_the_administrator_sees_each_kind_of_work_with_its_count_and_first_rows(
         "to_report": 2,
         "complaints": 2,
         "commitments": 2,
+        "benchmark_declarations": 0,
         "objections": 0,
         "overdue_rectifications": 2,
         "overdue_orders": 0,
@@ -154,6 +155,7 @@ def test_the_administrator_sees_each_kind_of_work_with_its_count_and_first_rows(
     assert groups["applications"].list_url == "/c/coop-a/members/?status=applied"
     assert [g.key for g in inbox.quiet] == [
         "questions",
+        "benchmark_declarations",
         "objections",
         "overdue_orders",
         "exit_proposals",
@@ -203,11 +205,12 @@ def test_the_administrators_queries_do_not_grow_with_the_rows_waiting(
     admin_work(coop_a)
     # session, user, visible cooperatives; the user's cooperative; one query per group (two
     # for the objections: reports' and assessments'); the consultation line's questions and
-    # the IP groups (design pre-reviews, infringement reports) one each
-    with django_assert_num_queries(18):
+    # the IP groups (design pre-reviews, infringement reports) one each; benchmarking
+    # declarations to review one
+    with django_assert_num_queries(19):
         client.get("/staff/")
     admin_work(coop_a, n=3)
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(19):
         page = client.get("/staff/")
     assert page.context["inbox"].groups[1].count == 4
 
@@ -292,8 +295,9 @@ def test_the_enterprise_queries_do_not_grow(
     enterprise_work(coop_a, convention)
     client.force_login(coop_a.enterprise)
     client.get("/staff/")
-    # +1: decisions on objections; +2: answers to questions, trade-measure alerts
-    with django_assert_num_queries(19) as captured:
+    # +1: decisions on objections; +2: answers to questions, trade-measure alerts; +1:
+    # returned benchmarking declarations
+    with django_assert_num_queries(20) as captured:
         client.get("/staff/")
     more = request(coop_a)
     with in_scope(coop_a):
@@ -401,14 +405,15 @@ def test_the_api_answers_the_same_counts_and_rows_as_the_page(coop_a, coop_b, fu
     assert api().get("/api/v1/me/inbox/").status_code == 401
 
 
-@pytest.fixture
-def demo(db, settings):
-    settings.DEBUG = True
-    call_command("seed_demo", members=5, stdout=open("/dev/null", "w"))
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo, seeded once for the module's tests of it (tests/demo_data.py)."""
+    with seeded_for_the_module(django_db_blocker, haimen_members=5):
+        yield
 
 
 @pytest.mark.parametrize("username", ["haimen-admin", "lab", "enterprise", "bureau"])
-def test_the_demo_users_get_their_inbox_from_the_api(demo, username, client):
+def test_the_demo_users_get_their_inbox_from_the_api(demo, db, username, client):
     from coop.models import User
 
     user = User.objects.get(username=username)
