@@ -14,7 +14,7 @@ import re
 
 from django.db.models import Min
 
-from coop.id_lists import any_of
+from coop.id_lists import one_of
 
 # How people list their main products: "床上用品、毛巾，浴巾; 窗帘".
 SEPARATORS = re.compile(r"[、，,;；/／\s]+")
@@ -32,13 +32,13 @@ def main_products(member_ids, *, standard_id, category, models):
     member_ids = list(member_ids)
     declared_standard = set(
         models["DeclaredStandard"]
-        .objects.filter(declaration__member_id__in=any_of(member_ids), standard_id=standard_id)
+        .objects.filter(one_of("declaration__member_id", member_ids), standard_id=standard_id)
         .values_list("declaration_id", flat=True)
     )
     chosen = {}
     declarations = (
         models["ProductDeclaration"]
-        .objects.filter(member_id__in=any_of(member_ids))
+        .objects.filter(one_of("member_id", member_ids))
         .order_by("declared_on", "id")
         .values_list("id", "member_id", "product", "safety_category")
     )
@@ -52,8 +52,7 @@ def main_products(member_ids, *, standard_id, category, models):
     chosen.update({member_id: product for member_id, (_rank, product) in best.items()})
     registered = (
         models["Member"]
-        .objects.filter(pk__in=any_of(member_ids))
-        .exclude(pk__in=any_of(chosen))
+        .objects.filter(one_of("pk", [m for m in member_ids if m not in chosen]))
         .values_list("pk", "main_products")
     )
     for member_id, listed in registered:
@@ -61,7 +60,7 @@ def main_products(member_ids, *, standard_id, category, models):
             chosen[member_id] = first
     categories = (
         models["MemberProductCategory"]
-        .objects.filter(member_id__in=any_of(m for m in member_ids if m not in chosen))
+        .objects.filter(one_of("member_id", [m for m in member_ids if m not in chosen]))
         .values("member_id")
         .annotate(first=Min("category__name_zh"))
     )
