@@ -5,6 +5,8 @@ the policy.)"""
 
 import time
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
 
 def poll(check, seconds=10):
     """Wait until ``check()`` holds (a browser event arriving), or fail."""
@@ -33,14 +35,21 @@ def test_swagger_ui_answers_a_call_under_the_policy(coop_a, visit):
     admin = visit("csp", "admin")
     admin.log_in(coop_a.admin.username)
     page = admin.go("/api/docs/")
-    # Swagger UI draws its operations as they scroll into view.
+    # Swagger UI draws its operations as they scroll into view, and may draw them all at
+    # first and then again only those in view: an operation seen once can be gone a moment
+    # later, so it is opened when seen, or looked for further down.
     operation = page.locator(".opblock-get", has=page.locator('[data-path="/api/v1/coops/"]'))
     deadline = time.monotonic() + 30
-    while not operation.count():
+    while True:
         assert time.monotonic() < deadline, "Swagger UI never showed GET /api/v1/coops/"
+        if operation.count():
+            try:
+                operation.locator(".opblock-summary").click(timeout=1000)
+                break
+            except PlaywrightTimeout:
+                pass
         page.mouse.wheel(0, 600)
         page.wait_for_timeout(100)
-    operation.locator(".opblock-summary").click()
     operation.get_by_role("button", name="Try it out").click()
     operation.get_by_role("button", name="Execute").click()
     answer = operation.locator(".live-responses-table tr.response .response-col_status")
