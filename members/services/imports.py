@@ -27,6 +27,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 
 from coop import audit, periods, xlsx
@@ -83,6 +84,10 @@ HISTORY_COLUMNS = [
     ("cqo_position", "首席质量官职务"),
     ("cqo_phone", "首席质量官电话"),
     ("cqo_appointed_on", "首席质量官任命日期"),
+    ("cso_name", "首席标准官"),
+    ("cso_position", "首席标准官职务"),
+    ("cso_phone", "首席标准官电话"),
+    ("cso_appointed_on", "首席标准官任命日期"),
     ("specialists", "质量专员"),
     ("specialists_appointed_on", "质量专员任命日期"),
     ("cert_scheme", "认证类型"),
@@ -102,6 +107,7 @@ DATE_FIELDS = {
     "joined_on",
     "exited_on",
     "cqo_appointed_on",
+    "cso_appointed_on",
     "specialists_appointed_on",
     "cert_issued_on",
     "cert_expires_on",
@@ -566,30 +572,47 @@ def check_dates_of(values, plan, status, joined, exited):
             plan.add(field, _("Only a unit that has exited has a kind and reason of exit."))
 
 
+# The officers a row may name, each in four columns: name, position, phone, appointed.
+OFFICERS = [
+    (
+        QualityPerson.Role.CHIEF_QUALITY_OFFICER,
+        "cqo",
+        gettext_lazy("Give the chief quality officer's name, or leave the officer's cells empty."),
+    ),
+    (
+        QualityPerson.Role.CHIEF_STANDARDS_OFFICER,
+        "cso",
+        gettext_lazy(
+            "Give the chief standards officer's name, or leave the officer's cells empty."
+        ),
+    ),
+]
+
+
 def check_people(values, plan, joined):
-    officer = [values.get(f) for f in ("cqo_name", "cqo_position", "cqo_phone", "cqo_appointed_on")]
-    if any(officer) and not values.get("cqo_name"):
-        plan.add(
-            "cqo_name",
-            _("Give the chief quality officer's name, or leave the officer's cells empty."),
-        )
     wanted = []
-    if values.get("cqo_name"):
-        wanted.append(
-            (
-                QualityPerson.Role.CHIEF_QUALITY_OFFICER,
-                values["cqo_name"],
-                values.get("cqo_position", ""),
-                values.get("cqo_phone", ""),
-                as_date(values.get("cqo_appointed_on")) or joined,
-                {
-                    "name": "cqo_name",
-                    "position": "cqo_position",
-                    "phone": "cqo_phone",
-                    "appointed_on": "cqo_appointed_on",
-                },
+    for role, prefix, nameless in OFFICERS:
+        columns = {
+            "name": f"{prefix}_name",
+            "position": f"{prefix}_position",
+            "phone": f"{prefix}_phone",
+            "appointed_on": f"{prefix}_appointed_on",
+        }
+        if any(values.get(column) for column in columns.values()) and not values.get(
+            columns["name"]
+        ):
+            plan.add(columns["name"], nameless)
+        if values.get(columns["name"]):
+            wanted.append(
+                (
+                    role,
+                    values[columns["name"]],
+                    values.get(columns["position"], ""),
+                    values.get(columns["phone"], ""),
+                    as_date(values.get(columns["appointed_on"])) or joined,
+                    columns,
+                )
             )
-        )
     for name in values.get("specialists") or []:
         wanted.append(
             (
@@ -981,6 +1004,25 @@ def column_help(cooperative=None):
             _("optional (the date joined)"),
             a_date,
             "2018-06-01",
+        ),
+        "cso_name": (
+            _("The unit's chief standards officer (首席标准官)."),
+            optional,
+            text % {"count": 100},
+            "李静",
+        ),
+        "cso_position": (
+            _("The officer's position in the unit."),
+            optional,
+            text % {"count": 100},
+            "标准化办公室主任",
+        ),
+        "cso_phone": (_("The officer's phone."), optional, text % {"count": 30}, "13912345678"),
+        "cso_appointed_on": (
+            _("The date the officer was appointed."),
+            _("optional (the date joined)"),
+            a_date,
+            "2020-03-01",
         ),
         "specialists": (
             _("The unit's quality specialists (质量专员), by name."),

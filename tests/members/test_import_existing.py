@@ -118,6 +118,8 @@ def history_rows(tenant):
                 "首席质量官职务": "副总经理",
                 "首席质量官电话": "13812345678",
                 "首席质量官任命日期": date(2018, 6, 1),  # a date cell
+                "首席标准官": "李静",
+                "首席标准官职务": "标准化办公室主任",
                 "质量专员": "赵敏、孙丽",
                 "认证证书编号": "00119Q31234R1M",
                 "认证机构": "中国质量认证中心",
@@ -215,7 +217,17 @@ def test_existing_members_land_in_their_status_with_their_history(coop_a, api):
         household = imported["海门某布艺经营部"]
         assert household.kind == "individual_household" and household.status == "active"
         people = {(p.role, p.name): p for p in QualityPerson.objects.filter(member=first)}
-        assert set(people) == {("cqo", "王强"), ("specialist", "赵敏"), ("specialist", "孙丽")}
+        assert set(people) == {
+            ("cqo", "王强"),
+            ("cso", "李静"),
+            ("specialist", "赵敏"),
+            ("specialist", "孙丽"),
+        }
+        standards_officer = people["cso", "李静"]
+        assert (standards_officer.position, standards_officer.appointed_on) == (
+            "标准化办公室主任",
+            date(2016, 3, 1),  # no date of appointment: the date joined
+        )
         officer = people["cqo", "王强"]
         assert (officer.position, officer.phone, officer.appointed_on) == (
             "副总经理",
@@ -327,6 +339,7 @@ def test_errors_are_named_per_row_and_cell_and_nothing_is_imported(coop_a, api):
             证书有效期至="2021-01-01",
         ),
         unit(coop_a, "太早", 入社日期="1990-01-01"),
+        unit(coop_a, "标准官无名", 首席标准官电话="13912345678"),
     ]
     before = counts(coop_a)
     report = upload(api, coop_a, filled(api, coop_a, rows)).json()
@@ -344,6 +357,7 @@ def test_errors_are_named_per_row_and_cell_and_nothing_is_imported(coop_a, api):
     assert errors[10] == ["质量专员任命日期：请填写任命日期，或填写入社日期。"]
     assert errors[11][0].startswith("证书有效期至：")
     assert errors[12][0].startswith("入社日期：") and "2000-01-01" in errors[12][0]
+    assert errors[13] == ["首席标准官：请填写首席标准官姓名，或留空首席标准官的各列。"]
     assert confirm(api, coop_a, report["id"]).status_code == 409
     assert counts(coop_a) == before
 
