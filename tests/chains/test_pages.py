@@ -74,7 +74,11 @@ def test_an_administrator_records_an_agreement_and_its_indicators_by_the_forms(c
         {"name": "pH值", "direction": "min", "national_value": "4", "agreed_value": "4"},
     )
     assert refused.status_code == 400
-    assert "协议值须严于国家标准限值" in refused.content.decode()
+    html = refused.content.decode()
+    assert "协议值须严于国家标准限值" in html
+    # The refusal is shown where it was asked, open, and the browser is taken there.
+    assert '<details id="add-indicator" open>' in html
+    assert f'action="/c/coop-a/chain-agreements/{agreement.pk}/indicators/#add-indicator"' in html
     supplied = client.post(
         page_url(coop_a, f"chain-agreements/{agreement.pk}/suppliers/"),
         {"member": coop_a.member.pk, "joined_on": "2025-03-01"},
