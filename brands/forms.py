@@ -10,9 +10,8 @@ from django.utils.translation import pgettext_lazy
 from brands.models import DesignReview, InfringementReport
 from brands.services.infringements import EVIDENCE
 from coop import attachments
+from coop.pages import DATE_INPUT
 from members.models import Member
-
-DATE = forms.DateInput(attrs={"type": "date"})
 
 
 def active_members():
@@ -32,7 +31,7 @@ class DesignReviewForm(MemberChoice, forms.ModelForm):
     class Meta:
         model = DesignReview
         fields = ["design_name", "product", "applicant", "submitted_on"]
-        widgets = {"submitted_on": DATE}
+        widgets = {"submitted_on": DATE_INPUT}
 
     def __init__(self, *args, for_staff=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -74,7 +73,7 @@ class InfringementForm(MemberChoice, forms.ModelForm):
     class Meta:
         model = InfringementReport
         fields = ["channel", "place", "url", "seen_on", "description"]
-        widgets = {"seen_on": DATE}
+        widgets = {"seen_on": DATE_INPUT}
 
     def __init__(self, *args, marks, for_staff=False, **kwargs):
         super().__init__(*args, **kwargs)

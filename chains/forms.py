@@ -3,12 +3,11 @@ from django.utils.translation import gettext_lazy as _
 
 from chains.models import AgreementIndicator, SupplierAudit
 from coop import periods
+from coop.pages import DATE_INPUT
 from members.models import Member
 from members.uscc import validate_uscc
 from standards.models import ProductCategory
 from standards.selectors import visible_standards
-
-DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class MemberChoice(forms.ModelChoiceField):
@@ -69,8 +68,8 @@ class AgreementForm(DatesChecked):
         queryset=ProductCategory.objects.all(),
         required=False,
     )
-    signed_on = forms.DateField(label=_("signed on"), widget=DATE)
-    valid_until = forms.DateField(label=_("valid until"), widget=DATE)
+    signed_on = forms.DateField(label=_("signed on"), widget=DATE_INPUT)
+    valid_until = forms.DateField(label=_("valid until"), widget=DATE_INPUT)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -127,7 +126,7 @@ class SupplierForm(DatesChecked):
     DATES = ("joined_on",)
 
     member = MemberChoice(label=_("supplier (member unit)"), queryset=None)
-    joined_on = forms.DateField(label=_("joined on"), widget=DATE, required=False)
+    joined_on = forms.DateField(label=_("joined on"), widget=DATE_INPUT, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -138,11 +137,13 @@ class AuditForm(DatesChecked):
     DATES = ("audited_on", "correction_due_on")
 
     supplier = MemberChoice(label=_("supplier (member unit)"), queryset=None)
-    audited_on = forms.DateField(label=_("audit date"), widget=DATE)
+    audited_on = forms.DateField(label=_("audit date"), widget=DATE_INPUT)
     auditor = forms.CharField(label=_("auditor"), max_length=100)
     findings = forms.CharField(label=_("findings"), widget=forms.Textarea(attrs={"rows": 3}))
     result = forms.ChoiceField(label=_("result"), choices=SupplierAudit.Result.choices)
-    correction_due_on = forms.DateField(label=_("corrections due"), widget=DATE, required=False)
+    correction_due_on = forms.DateField(
+        label=_("corrections due"), widget=DATE_INPUT, required=False
+    )
 
     def __init__(self, *args, agreement=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -185,5 +186,5 @@ class MilestoneForm(DatesChecked):
     DATES = ("due_on", "done_on")
 
     title = forms.CharField(label=_("milestone"), max_length=200)
-    due_on = forms.DateField(label=_("due"), widget=DATE)
-    done_on = forms.DateField(label=_("done on"), widget=DATE, required=False)
+    due_on = forms.DateField(label=_("due"), widget=DATE_INPUT)
+    done_on = forms.DateField(label=_("done on"), widget=DATE_INPUT, required=False)

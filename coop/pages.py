@@ -1,5 +1,6 @@
 """What the portal's HTML views share: pages of a list, and service errors shown on a form."""
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.paginator import Paginator
@@ -11,6 +12,11 @@ from coop.errors import Refused
 from coop.workflow import describe
 
 PAGE_SIZE = 50
+
+# A date field of a form. The browser's date input reads only an ISO date: a value written in
+# the language's format (2026/11/27 in Chinese) showed an empty field, and an edit form saved
+# without its date was refused or lost it.
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def page_of(request, rows, per_page=PAGE_SIZE, param="page"):

@@ -5,6 +5,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from coop import periods
+from coop.pages import DATE_INPUT
 from credit.models import DEFAULT_BANDS, Commitment, Factor, Inspection, Violation
 from credit.services.commitments import in_force_of
 from credit.services.complaints import MAX_EVIDENCE_BYTES
@@ -12,8 +13,6 @@ from credit.services.grading import GRADES
 from members.models import Member
 from standards.models import Standard
 from standards.selectors import visible_standards
-
-DATE = forms.DateInput(attrs={"type": "date"})
 
 
 def active_members():
@@ -52,7 +51,7 @@ class CommitmentForm(forms.ModelForm):
     class Meta:
         model = Commitment
         fields = ["products", "standards", "guarantees", "valid_from", "valid_until"]
-        widgets = {"valid_from": DATE, "valid_until": DATE}
+        widgets = {"valid_from": DATE_INPUT, "valid_until": DATE_INPUT}
 
     def __init__(self, *args, for_staff=False, cooperative=None, member=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -139,8 +138,8 @@ class TrackingForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    start = periods.FormDateField(label=_("from"), widget=DATE)
-    end = periods.FormDateField(label=_("to"), widget=DATE)
+    start = periods.FormDateField(label=_("from"), widget=DATE_INPUT)
+    end = periods.FormDateField(label=_("to"), widget=DATE_INPUT)
     days = forms.IntegerField(
         label=_("objection window (days)"), min_value=1, max_value=30, initial=7, required=False
     )
@@ -187,7 +186,7 @@ class InspectionForm(forms.ModelForm):
     class Meta:
         model = Inspection
         fields = ["inspected_on", "inspectors", "findings"]
-        widgets = {"inspected_on": DATE, "findings": forms.Textarea(attrs={"rows": 2})}
+        widgets = {"inspected_on": DATE_INPUT, "findings": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -199,7 +198,7 @@ class ViolationForm(forms.ModelForm):
     class Meta:
         model = Violation
         fields = ["kind", "severity", "legal_clause", "occurred_on", "penalty_amount"]
-        widgets = {"occurred_on": DATE}
+        widgets = {"occurred_on": DATE_INPUT}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -219,4 +218,4 @@ class OrderForm(forms.Form):
     requirement = forms.CharField(
         label=_("what must be rectified"), widget=forms.Textarea(attrs={"rows": 2})
     )
-    deadline = periods.FormDateField(label=_("deadline"), widget=DATE)
+    deadline = periods.FormDateField(label=_("deadline"), widget=DATE_INPUT)

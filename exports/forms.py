@@ -3,12 +3,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from coop import periods
+from coop.pages import DATE_INPUT
 from exports import countries
 from members.models import Member
 from standards.models import ProductCategory
 from standards.selectors import visible_standards
-
-DATE = forms.DateInput(attrs={"type": "date"})
 
 
 def market_field():
@@ -72,7 +71,7 @@ class MeasureForm(forms.Form):
         queryset=ProductCategory.objects.all(),
         required=False,
     )
-    effective_on = forms.DateField(label=_("date of effect"), widget=DATE)
+    effective_on = forms.DateField(label=_("date of effect"), widget=DATE_INPUT)
     reference = forms.CharField(
         label=pgettext_lazy("exports", "reference"),
         max_length=100,

@@ -2,6 +2,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from coop.pages import DATE_INPUT
 from coop.periods import FormDateField
 from members.models import Convention, Member, MemberProductCategory, QualityPerson
 from members.services.members import EDITABLE_FIELDS, ENTERPRISE_EDITABLE_FIELDS
@@ -117,9 +118,7 @@ class SignatureForm(forms.Form):
 class PaperSignatureForm(forms.Form):
     """Staff record a signature of the convention made on paper, with its scan."""
 
-    signed_on = FormDateField(
-        label=_("date signed"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    signed_on = FormDateField(label=_("date signed"), widget=DATE_INPUT)
     version = forms.TypedChoiceField(label=_("version"), coerce=int)
     signer_name = forms.CharField(label=_("signer's name"), max_length=100)
     signer_position = forms.CharField(label=_("signer's position"), max_length=100)
@@ -138,7 +137,7 @@ class ConventionForm(forms.ModelForm):
     class Meta:
         model = Convention
         fields = ["title", "text", *Convention.SECTIONS, "adopted_on"]
-        widgets = {"adopted_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"adopted_on": DATE_INPUT}
 
     # Adopting leaves every member unsigned: the page asks first (not the API).
     confirm = forms.BooleanField(
@@ -150,7 +149,7 @@ class QualityPersonForm(forms.ModelForm):
     class Meta:
         model = QualityPerson
         fields = ["role", "name", "position", "phone", "appointed_on", "qualification_certificate"]
-        widgets = {"appointed_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"appointed_on": DATE_INPUT}
 
 
 class ImportForm(forms.Form):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from coop import periods
 from coop.access import role_required
 from coop.models import District, Invitation, Role
+from coop.pages import DATE_INPUT
 from coop.tenancy import scope
 from members.models import Convention
 from supervision.onboarding import (
@@ -21,8 +22,6 @@ from supervision.onboarding import (
 )
 from supervision.schedules import does, next_run, schedules_of, timing_in_words
 from testing_fund.models import YUAN, Appropriation, TestingInstitution
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def lines(text):
@@ -70,7 +69,7 @@ class OnboardingForm(forms.Form):
         ),
     )
     established = periods.FormDateField(
-        label=_("Established"), widget=DATE, initial=timezone.localdate
+        label=_("Established"), widget=DATE_INPUT, initial=timezone.localdate
     )
     founding_units = forms.CharField(
         label=_("Founding units"),
@@ -129,7 +128,7 @@ class OnboardingForm(forms.Form):
     )
     fund_on = periods.FormDateField(
         label=_("Date of the appropriation"),
-        widget=DATE,
+        widget=DATE_INPUT,
         required=False,
         help_text=_("Today if empty."),
     )

@@ -4,13 +4,12 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from coop.pages import DATE_INPUT
 from members.models import Member
 from standards import exemptions
 from standards.models import Indicator
 from standards.selectors import visible_standards
 from testing_fund.models import Appropriation, Batch, Fund, SamplingRound, TestingInstitution
-
-DATE = forms.DateInput(attrs={"type": "date"})
 
 
 def labs_of(cooperative):
@@ -87,7 +86,7 @@ class BatchRequestForm(forms.ModelForm):
             "delivery",
             "due_on",
         ]
-        widgets = {"due_on": DATE}
+        widgets = {"due_on": DATE_INPUT}
 
     def __init__(
         self, *args, cooperative, standard, for_staff, free_left=None, members_left=None, **kwargs
@@ -154,7 +153,7 @@ class AppropriationForm(forms.ModelForm):
     class Meta:
         model = Appropriation
         fields = ["source", "amount", "on", "document_number"]
-        widgets = {"on": DATE}
+        widgets = {"on": DATE_INPUT}
 
 
 class AdjustmentForm(forms.Form):

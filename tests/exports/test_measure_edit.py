@@ -136,6 +136,10 @@ def test_the_edit_page_starts_from_the_measure_and_saves_a_change(coop_a, api, c
     html = page.content.decode()
     assert page.status_code == 200
     assert 'value="CPSIA 儿童产品总铅含量限值"' in html and 'value="6302, 9404"' in html
+    # The date as the browser's date field reads it (ISO), not in the page's language.
+    with unscoped():
+        effective_on = TradeMeasure.objects.get(pk=pk).effective_on
+    assert f'name="effective_on" value="{effective_on.isoformat()}"' in html
     assert (
         f'href="/c/coop-a/trade-measures/{pk}/edit/"'
         in client.get(f"/c/coop-a/trade-measures/{pk}/").content.decode()
