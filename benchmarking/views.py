@@ -14,7 +14,15 @@ from benchmarking.forms import ComparedForm, DeclarationForm, IndicatorForm, Sch
 from benchmarking.models import BenchmarkDeclaration, BenchmarkScheme
 from benchmarking.services import declarations, schemes
 from coop.access import role_required
-from coop.pages import PAGE_SIZE, history_of, page_of, save_or_report, step_forms, take_from_page
+from coop.pages import (
+    PAGE_SIZE,
+    asked_member,
+    history_of,
+    page_of,
+    save_or_report,
+    step_forms,
+    take_from_page,
+)
 from coop.roles import is_administrator, is_enterprise, is_staff, is_staff_or_enterprise
 
 
@@ -169,9 +177,9 @@ def declaration_rows(request, rows, template, title, review=False):
     status = request.GET.get("status", "")
     if not review and status in BenchmarkDeclaration.Status.values:
         rows = rows.filter(status=status)
-    member = request.GET.get("member", "")
-    if member.isdigit() and is_staff(request.user):  # a link from the member's record
-        rows = rows.filter(member_id=int(member))
+    member = asked_member(request)
+    if member is not None:  # a link from the member's record
+        rows = rows.filter(member_id=member)
     order = ("declared_at", "id") if review else ("-declared_at", "-id")
     return render(
         request,

@@ -17,9 +17,16 @@ from brands.models import DesignReview, InfringementReport
 from brands.services import design_reviews, infringements
 from coop import attachments
 from coop.access import role_required
-from coop.pages import PAGE_SIZE, history_of, save_or_report, step_forms, take_from_page
+from coop.pages import (
+    PAGE_SIZE,
+    asked_member,
+    history_of,
+    save_or_report,
+    step_forms,
+    take_from_page,
+)
 from coop.pagination import QuerysetByIds
-from coop.roles import is_administrator, is_enterprise, is_staff, is_staff_or_enterprise
+from coop.roles import is_administrator, is_enterprise, is_staff_or_enterprise
 
 
 def files_or_submits(user):
@@ -69,10 +76,8 @@ def paged(request, rows):
 
 def for_asked_member(request, rows):
     """``?member=<id>`` (a link from a member's record) narrows staff's list to the member."""
-    member = request.GET.get("member", "")
-    if member.isdigit() and is_staff(request.user):
-        return rows.filter(member_id=int(member))
-    return rows
+    member = asked_member(request)
+    return rows if member is None else rows.filter(member_id=member)
 
 
 # Licences

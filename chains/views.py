@@ -24,7 +24,15 @@ from chains.models import AgreementIndicator, ChainAgreement, ChainSupplier, Mil
 from chains.services import agreements, research
 from coop.access import role_required
 from coop.errors import Refused
-from coop.pages import history_of, page_of, run_step, save_or_report, step_forms, take_from_page
+from coop.pages import (
+    asked_member,
+    history_of,
+    page_of,
+    run_step,
+    save_or_report,
+    step_forms,
+    take_from_page,
+)
 from coop.roles import is_administrator, is_staff, is_staff_or_enterprise
 
 # Quality-consistency agreements
@@ -36,10 +44,10 @@ def agreement_list(request, coop_slug):
     status = request.GET.get("status", "")
     if status in ChainAgreement.Status.values:
         rows = rows.filter(status=status)
-    member = request.GET.get("member", "")
-    if member.isdigit() and is_staff(request.user):  # a link from the member's record
-        supplies = ChainSupplier.objects.filter(member_id=int(member)).values("agreement_id")
-        rows = rows.filter(Q(owner_member_id=int(member)) | Q(pk__in=supplies))
+    member = asked_member(request)
+    if member is not None:  # a link from the member's record
+        supplies = ChainSupplier.objects.filter(member_id=member).values("agreement_id")
+        rows = rows.filter(Q(owner_member_id=member) | Q(pk__in=supplies))
     return render(
         request,
         "chains/agreement_list.html",

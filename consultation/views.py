@@ -15,7 +15,15 @@ from consultation.forms import FaqSearchForm, QuestionForm
 from consultation.models import PROMISE_HOURS, Question
 from coop.access import public_view, role_required
 from coop.models import Region
-from coop.pages import PAGE_SIZE, history_of, page_of, save_or_report, step_forms, take_from_page
+from coop.pages import (
+    PAGE_SIZE,
+    asked_member,
+    history_of,
+    page_of,
+    save_or_report,
+    step_forms,
+    take_from_page,
+)
 from coop.pagination import QuerysetByIds
 from coop.roles import is_administrator, is_enterprise, is_staff, is_staff_or_enterprise
 
@@ -29,9 +37,9 @@ def may_ask(user):
 @role_required(is_staff_or_enterprise)
 def question_list(request, coop_slug):
     rows, status, topic = selectors.filtered(selectors.questions_for(request.user), request.GET)
-    member = request.GET.get("member", "")
-    if member.isdigit() and is_staff(request.user):  # a link from the member's record
-        rows = rows.filter(member_id=int(member))
+    member = asked_member(request)
+    if member is not None:  # a link from the member's record
+        rows = rows.filter(member_id=member)
     context = {
         "cooperative": request.cooperative,
         "page": QuerysetByIds(rows, PAGE_SIZE).get_page(request.GET.get("page")),

@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from coop import reasons
 from coop.errors import Refused
+from coop.roles import is_staff
 from coop.workflow import describe
 
 PAGE_SIZE = 50
@@ -17,6 +18,16 @@ PAGE_SIZE = 50
 # the language's format (2026/11/27 in Chinese) showed an empty field, and an edit form saved
 # without its date was refused or lost it.
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def asked_member(request):
+    """``?member=<id>`` (a link from a member's record) for staff, else None: a list narrowed
+    to the member. Only ASCII digits that fit an id count ("²" is a digit to Python, and
+    ``int()`` of it raised)."""
+    raw = request.GET.get("member", "")
+    if raw.isascii() and raw.isdigit() and len(raw) < 12 and is_staff(request.user):
+        return int(raw)
+    return None
 
 
 def page_of(request, rows, per_page=PAGE_SIZE, param="page"):

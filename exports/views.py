@@ -13,18 +13,20 @@ from django.views.decorators.http import require_POST
 from coop import xlsx
 from coop.access import role_required
 from coop.models import Cooperative
-from coop.pages import PAGE_SIZE, history_of, page_of, save_or_report, step_forms, take_from_page
+from coop.pages import (
+    PAGE_SIZE,
+    asked_member,
+    history_of,
+    page_of,
+    save_or_report,
+    step_forms,
+    take_from_page,
+)
 from coop.roles import is_administrator, is_enterprise, is_staff, is_staff_or_enterprise
 from exports import selectors
 from exports.forms import ExportProductForm, MeasureForm, MeasureImportForm, SameLineForm
 from exports.models import MeasureAlert, SameLineProduct
 from exports.services import measures, products, same_line
-
-
-def asked_member(request):
-    """``?member=<id>`` (a link from a member's record) for staff, else None."""
-    member = request.GET.get("member", "")
-    return int(member) if member.isdigit() and is_staff(request.user) else None
 
 
 def member_or_administrator(user):
@@ -37,9 +39,9 @@ def member_or_administrator(user):
 @role_required(is_staff_or_enterprise)
 def product_list(request, coop_slug):
     rows = selectors.export_products_for(request.user).order_by("member__name", "name", "pk")
-    member = request.GET.get("member", "")
-    if member.isdigit() and is_staff(request.user):
-        rows = rows.filter(member_id=int(member))
+    member = asked_member(request)
+    if member is not None:
+        rows = rows.filter(member_id=member)
     return render(
         request,
         "exports/product_list.html",

@@ -115,3 +115,21 @@ def test_another_cooperatives_staff_see_neither_the_record_nor_the_member_in_lis
     assert record(client, coop_a, coop_a.member).status_code == 404
     products = client.get(f"/c/coop-b/export-products/?member={coop_a.member.pk}")
     assert list(products.context["page"]) == []
+    # Every list the record links to, asked by the other cooperative's staff for A's member,
+    # shows nothing of it; and A's own lists answer A's page only.
+    for path in LISTS:
+        listed = client.get(f"/c/coop-b/{path}/?member={coop_a.member.pk}")
+        assert listed.status_code == 200 and list(listed.context["page"]) == [], path
+        assert client.get(f"/c/coop-a/{path}/?member={coop_a.member.pk}").status_code == 404
+
+
+def test_a_member_asked_for_by_what_is_no_id_leaves_the_list_whole(coop_a, client):
+    """"²" is a digit to Python and int() refused it with a 500; an id too long for the
+    column, or a negative one, is no member either: the list is shown unnarrowed."""
+    exports(coop_a, coop_a.member, "630231", ["US"])
+    client.force_login(coop_a.admin)
+    for asked in ("²", "9" * 30, "-1", "1e3"):
+        for path in LISTS:
+            listed = client.get(f"/c/coop-a/{path}/", {"member": asked})
+            assert listed.status_code == 200, (path, asked)
+    assert len(client.get("/c/coop-a/export-products/", {"member": "²"}).context["page"]) == 1
