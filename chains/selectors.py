@@ -10,8 +10,6 @@ the member supplied under it (joined → left). The comparison sets those agains
 the cooperative's other members (neither the owner nor any of the agreement's suppliers) in the
 same categories and period: one aggregate query."""
 
-from decimal import ROUND_HALF_UP, Decimal
-
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 
 from chains.models import (
@@ -27,6 +25,7 @@ from chains.models import (
 from coop.roles import is_enterprise, is_staff
 from standards.models import ProductCategory
 from testing_fund.models import Batch
+from testing_fund.statistics import rate
 
 
 def member_of(user):
@@ -117,18 +116,14 @@ def batches_under(agreement, member_id=None):
     """The suppliers' reported batches under the agreement, newest report first."""
     rows = (
         Batch.objects.filter(cooperative_id=agreement.cooperative_id)
+        # A re-test of a backup sample is no batch of its own: the original carries its verdict.
+        .exclude(kind=Batch.Kind.RETEST)
         .filter(in_period(agreement))
         .filter(supplying_then(agreement))
     )
     if member_id is not None:
         rows = rows.filter(member_id=member_id)
     return rows.select_related("member", "category").order_by("-reported_on", "-id")
-
-
-def rate(passed, total):
-    if not total:
-        return None
-    return (Decimal(passed) * 100 / Decimal(total)).quantize(Decimal("0.1"), ROUND_HALF_UP)
 
 
 def pass_rates(agreement):
@@ -143,6 +138,7 @@ def pass_rates(agreement):
         others &= ~Q(member_id=agreement.owner_member_id)
     figures = (
         Batch.objects.filter(cooperative_id=agreement.cooperative_id, passed__isnull=False)
+        .exclude(kind=Batch.Kind.RETEST)
         .filter(in_period(agreement))
         .annotate(is_supplier=supplying_then(agreement), is_any_supplier=any_supply)
         .aggregate(
@@ -155,7 +151,7 @@ def pass_rates(agreement):
     figures["supplier_rate"] = rate(figures["supplier_passed"], figures["supplier_total"])
     figures["other_rate"] = rate(figures["other_passed"], figures["other_total"])
     figures["difference"] = (
-        figures["supplier_rate"] - figures["other_rate"]
+        round(figures["supplier_rate"] - figures["other_rate"], 1)
         if figures["supplier_rate"] is not None and figures["other_rate"] is not None
         else None
     )
