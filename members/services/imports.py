@@ -525,7 +525,9 @@ def check_row(context, values, plan):
         **{field: values[field] for field in MEMBER_FIELDS if values.get(field) is not None},
     )
     try:
-        member.clean_fields(exclude=["cooperative", "district"])
+        # The district and the chain link were found among those read once for the sheet;
+        # cleaning them again would ask the database for each row.
+        member.clean_fields(exclude=["cooperative", "district", "chain_link"])
     except ValidationError as error:
         plan.add_model_errors(error, {})
     for field, message in member.code_errors().items():
