@@ -32,7 +32,8 @@ class ExportsConfig(AppConfig):
             programmes.Programme(
                 "trade_alerts",
                 gettext_lazy("Trade-measure alerts"),
-                lambda: MeasureAlert.objects.all(),
+                # A withdrawn alert (the measure no longer touches the member) is none.
+                lambda: MeasureAlert.objects.exclude(status=MeasureAlert.Status.WITHDRAWN),
                 "trade-measure-list",
             ),
             programmes.Programme(

@@ -114,7 +114,10 @@ def measure_list(request, coop_slug):
     rows = selectors.measures_for(request.user)
     member = asked_member(request)
     if member is not None:  # from a member's record: the measures it was alerted of
-        rows = rows.filter(pk__in=MeasureAlert.objects.filter(member=member).values("measure"))
+        alerted = MeasureAlert.objects.filter(member=member).exclude(
+            status=MeasureAlert.Status.WITHDRAWN
+        )
+        rows = rows.filter(pk__in=alerted.values("measure"))
     return render(
         request,
         "exports/measure_list.html",

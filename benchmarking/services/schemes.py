@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
@@ -223,6 +223,3 @@ SCHEME = Workflow(
         ),
     ],
 )
-
-# A declaration is made only against a published scheme.
-OPEN = Q(status=Status.PUBLISHED)

@@ -47,7 +47,7 @@ def test_a_typo_and_a_new_date_are_fixed_without_alerting_again(coop_a, api):
 
 
 def test_a_change_of_reach_alerts_the_new_and_withdraws_pending_alerts_of_the_untouched(
-    coop_a, api
+    coop_a, api, client
 ):
     exports(coop_a, coop_a.member, "630231", ["US"])  # 6302, acknowledges
     pending, _user = member_with_account(coop_a, "只出口床单的家纺")
@@ -75,6 +75,12 @@ def test_a_change_of_reach_alerts_the_new_and_withdraws_pending_alerts_of_the_un
                 workflow="trade_measure_alert", object_id=withdrawn.pk
             ).values_list("step", "from_status", "to_status")
         ) == [("alert", "", "pending"), ("withdraw", "pending", "withdrawn")]
+    # The member's record counts no alert of it, and its list shows no measure.
+    client.force_login(coop_a.admin)
+    record = client.get(f"/c/coop-a/members/{pending.pk}/")
+    assert {p["key"]: p["count"] for p in record.context["programmes"]}["trade_alerts"] == 0
+    listed = client.get(f"/c/coop-a/trade-measures/?member={pending.pk}").context["page"]
+    assert list(listed) == []
     # Widened again: the withdrawn member is alerted again, once.
     again = patch(api, coop_a.admin, pk, {"hs_prefixes": ["9404", "6302"]})
     assert again.status_code == 200
