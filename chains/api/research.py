@@ -3,6 +3,7 @@
 takes part in; the cooperative's administrators create and change them and take the declared
 steps ``POST …/<id>/start/`` and ``…/<id>/conclude/`` (with ``outcome``)."""
 
+from django.db import transaction
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -94,13 +95,20 @@ class ProjectViewSet(StepActions, viewsets.ModelViewSet):
     def save(self, serializer, project=None):
         self.check_writer()
         data = serializer.validated_data
+        if project is not None and data.get("milestones"):
+            # Taken silently, they were lost: refused, naming the field.
+            raise serializers.ValidationError(
+                {
+                    "milestones": gettext_lazy(
+                        "Milestones are given when a project is made; add later ones on its page."
+                    )
+                }
+            )
 
         def given(name, default):
             if name in data:
                 return data[name]
             return getattr(project, name) if project is not None else default
-
-        from django.db import transaction
 
         with transaction.atomic():
             made = research.save_project(

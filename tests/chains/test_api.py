@@ -169,6 +169,16 @@ def test_research_projects_over_the_api(api, coop_a, chain):
     pk = made.json()["id"]
     assert made.json()["milestones"][0]["title"] == "现状调研"
     url = api_url(coop_a, pk, kind="research-projects")
+    # Milestones come with the project: on an update they are refused, naming the field,
+    # and nothing of the update is written (they were once dropped without a word).
+    late = client.patch(
+        url,
+        {"title": "改名", "milestones": [{"title": "中试", "due_on": "2026-09-30"}]},
+        format="json",
+    )
+    assert late.status_code == 400 and "milestones" in late.json(), late.json()
+    assert client.get(url).json()["title"] == "深色面料耐摩擦色牢度攻关"
+    assert [m["title"] for m in client.get(url).json()["milestones"]] == ["现状调研"]
     assert client.post(url + "start/").json()["status"] == "under_way"
     refused = client.post(url + "conclude/", {"outcome": ""})
     assert refused.status_code == 400 and "outcome" in refused.json()
