@@ -287,8 +287,27 @@ def ended(agreement, *, actor, reason="", ended_on=None):
         raise ValidationError(
             {"ended_on": _("An agreement ends on or after the day it was signed.")}
         )
+    if day > timezone.localdate():
+        raise ValidationError(
+            {"ended_on": _("An agreement cannot be ended on a day still to come.")}
+        )
+    # Its suppliers leave with it: none may have joined after the day it ends.
+    latest = (
+        agreement.suppliers.filter(left_on__isnull=True)
+        .order_by("-joined_on")
+        .values_list("joined_on", flat=True)
+        .first()
+    )
+    if latest is not None and day < latest:
+        raise ValidationError(
+            {
+                "ended_on": _(
+                    "A supplier joined on %(joined)s: the agreement ends on that day or later."
+                )
+                % {"joined": latest.isoformat()}
+            }
+        )
     agreement.ended_on = day
-    # Its suppliers leave with it.
     ChainSupplier.objects.filter(agreement=agreement, left_on__isnull=True).update(left_on=day)
 
 

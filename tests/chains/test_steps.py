@@ -232,3 +232,23 @@ def test_a_project_concludes_only_with_its_outcome(coop_a):
             .order_by("at", "pk")
             .values_list("step", flat=True)
         ) == ["propose", "start", "conclude"]
+
+
+def test_an_agreement_ends_neither_before_a_supplier_joined_nor_on_a_day_to_come(coop_a):
+    """Its open suppliers leave on the day it ends: a day before one joined would give that
+    supplier a left date before its joined date."""
+    late = MemberFactory(cooperative=coop_a.cooperative)
+    agreement = make_agreement(
+        coop_a, suppliers=[(coop_a.member, SIGNED), (late, date(2026, 5, 1))]
+    )
+    with in_a(coop_a):
+        agreements.bring_into_force(agreement=agreement, actor=coop_a.admin)
+        for day in (date(2026, 4, 30), date.today().replace(year=date.today().year + 1)):
+            with pytest.raises(ValidationError) as refused:
+                agreements.end(agreement=agreement, actor=coop_a.admin, ended_on=day)
+            assert "ended_on" in refused.value.message_dict
+            agreement.refresh_from_db()
+            assert agreement.status == ChainAgreement.Status.IN_FORCE
+            assert not ChainSupplier.objects.filter(left_on__isnull=False).exists()
+        agreements.end(agreement=agreement, actor=coop_a.admin, ended_on=date(2026, 5, 1))
+        assert set(ChainSupplier.objects.values_list("left_on", flat=True)) == {date(2026, 5, 1)}
