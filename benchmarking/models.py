@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from coop.models import TenantModel
+from standards import notation
 
 
 class Direction(models.TextChoices):
@@ -23,8 +24,8 @@ class Direction(models.TextChoices):
 
 
 def plain(value):
-    """A decimal as people write it: 20, 7.5, 0.05 (not 2E+1 nor 20.000)."""
-    return "" if value is None else f"{value.normalize():f}"
+    """A decimal as people write it: 20, 7.5, 0.05 (not 2E+1 nor 20.000); "" for none."""
+    return "" if value is None else notation.plain(value)
 
 
 def meets(value, target, direction):

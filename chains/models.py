@@ -9,8 +9,6 @@ the agreement and its steps (draft → in force → ended, ``chains.services.agr
 A joint research project (联合攻关) gathers members and partner institutions on a common quality
 problem, with milestones; it is concluded with its outcome (``chains.services.research``)."""
 
-from decimal import Decimal
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -21,6 +19,7 @@ from django.utils.translation import pgettext_lazy
 
 from coop.models import TenantModel
 from members.models.member import USCCField
+from standards.notation import plain
 
 
 class ChainAgreement(TenantModel):
@@ -214,11 +213,8 @@ class AgreementIndicator(TenantModel):
     def sign(self):
         return "≤" if self.direction == self.Direction.MAX else "≥"
 
-    @staticmethod
-    def shown(value):
-        """A value without its trailing zeros: 20, 4, 7.5."""
-        value = Decimal(value).normalize()
-        return format(value, "f")
+    # A value without its trailing zeros: 20, 4, 7.5.
+    shown = staticmethod(plain)
 
     @property
     def agreed_shown(self):
