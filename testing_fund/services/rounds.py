@@ -166,8 +166,13 @@ def confirm_round(*, sampling_round, actor):
     again, or after a crash, adds only what is missing: one batch per member and round."""
     # The preview's inputs (every candidate with its signals) are not needed to book: a round
     # of 50,000 members would hold them in memory beside the selection.
-    locked = SamplingRound.objects.select_for_update().defer("inputs").get(pk=sampling_round.pk)
-    selected = [row["member"] for row in locked.selection]
+    # Nor is the selection's whole record: its member ids are read by the database.
+    locked = (
+        SamplingRound.objects.select_for_update()
+        .defer("inputs", "selection")
+        .get(pk=sampling_round.pk)
+    )
+    selected = selected_members(locked)
     # By the columns of the unique index on (cooperative, round, member), read alone.
     existing = set(
         Batch.objects.filter(
@@ -183,6 +188,27 @@ def confirm_round(*, sampling_round, actor):
         audit.record(instance=locked, actor=actor, action="round_confirm")
         transaction.on_commit(lambda: notify(locked))
     return locked
+
+
+def selected_members(sampling_round):
+    """The ids of the round's selected members, in the selection's order, taken out of its
+    JSON by the database. Decoding the selection in Python (each member a record with its
+    weight and reasons) took 0.22 s and some 50 MB for 50,000 members against 0.013 s for
+    10,000: the collector walked the growing record again and again (bench/README.md)."""
+    table = SamplingRound._meta.db_table
+    if connection.vendor == "postgresql":
+        sql = f"""SELECT (e.value ->> 'member')::bigint
+                  FROM {table} r
+                  CROSS JOIN LATERAL jsonb_array_elements(r.selection) WITH ORDINALITY
+                      AS e(value, n)
+                  WHERE r.id = %s ORDER BY e.n"""
+    else:
+        sql = f"""SELECT json_extract(e.value, '$.member')
+                  FROM {table} r, json_each(r.selection) e
+                  WHERE r.id = %s ORDER BY e.key"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [sampling_round.pk])
+        return [member for (member,) in cursor.fetchall()]
 
 
 def book(sampling_round, members, actor):
@@ -348,22 +374,22 @@ def add_results_and_reservations(sampling_round, after, priced, fund, actor, cos
 def notify(sampling_round):
     """Tell the sampled members and the lab (by mail, to those with an address)."""
     subject = _("Supervisory sampling: %(round)s") % {"round": sampling_round.name}
-    members = [row["member"] for row in sampling_round.selection]
     # The round's members by its batches, in the database: a list of 50,000 ids sent as
     # parameters cost ten times the 10,000's (bench/README.md).
     # (It runs when the transaction commits, wherever that is: in the round's own scope.)
-    with scope({sampling_round.cooperative_id}):
-        booked = Batch.objects.filter(sampling_round=sampling_round).values("member_id")
-        member_mail = list(
-            User.objects.filter(member_id__in=booked)
-            .exclude(email="")
-            .values_list("email", flat=True)
-        )
     lab_mail = list(
         User.objects.filter(institution_id=sampling_round.lab_id)
         .exclude(email="")
         .values_list("email", flat=True)
     )
+    with scope({sampling_round.cooperative_id}):
+        booked = Batch.objects.filter(sampling_round=sampling_round)
+        member_mail = list(
+            User.objects.filter(member_id__in=booked.values("member_id"))
+            .exclude(email="")
+            .values_list("email", flat=True)
+        )
+        samples = booked.count() if lab_mail else 0
     messages = [
         (
             subject,
@@ -377,7 +403,7 @@ def notify(sampling_round):
         messages.append(
             (
                 subject,
-                _("%(count)d samples are booked for your lab.") % {"count": len(members)},
+                _("%(count)d samples are booked for your lab.") % {"count": samples},
                 settings.DEFAULT_FROM_EMAIL,
                 lab_mail,
             )

@@ -234,7 +234,7 @@ def test_members_and_the_lab_are_told(coop_a, forty, settings, django_capture_on
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     coop_a.lab.email = "lab@example.com"
     coop_a.lab.save()
-    small = preview(coop_a, coverage="0.025")  # one member
+    small = preview(coop_a, coverage="0.05")  # two members
     with unscoped():
         User.objects.filter(pk=coop_a.enterprise.pk).update(
             email="member@example.com", member_id=small.selection[0]["member"]
@@ -245,6 +245,20 @@ def test_members_and_the_lab_are_told(coop_a, forty, settings, django_capture_on
         "lab@example.com",
         "member@example.com",
     ]
+    (to_lab,) = [message for message in mail.outbox if message.to == ["lab@example.com"]]
+    assert to_lab.body == "已为贵机构安排 2 个样品。"
+
+
+def test_the_selected_members_are_read_from_the_selection_in_its_order(coop_a, forty):
+    """``selected_members`` takes the ids out of the selection's JSON in the database (SQLite's
+    json_each for the demo, PostgreSQL's jsonb_array_elements here), not by decoding it."""
+    sampling_round = preview(coop_a, coverage="0.25")
+    with unscoped():
+        sampling_round.selection = list(reversed(sampling_round.selection))
+        sampling_round.save(update_fields=["selection"])
+        expected = [row["member"] for row in sampling_round.selection]
+        assert len(expected) == 10
+        assert rounds.selected_members(sampling_round) == expected
 
 
 def round_body(coop_a, **overrides):
