@@ -10,12 +10,13 @@ from standards.models import Standard
 from testing_fund.models import SamplingRound, TestingInstitution
 from testing_fund.reports import issue_test_report
 from testing_fund.sampling_sheets import issue_sampling_sheet
-from testing_fund.services.rounds import preview_round
+from testing_fund.services.rounds import notify, preview_round
 
 __all__ = [
     "issue_sampling_sheet",
     "issue_test_report",
     "plan_round",
+    "send_round_notices",
 ]  # every task of the app, as Celery finds them
 
 
@@ -46,3 +47,12 @@ def plan_round(cooperative_id, lab_id=None, standard_id=None, coverage="0.10"):
             standard=Standard.objects.get(pk=standard_id),
         )
     return sampling_round.pk
+
+
+@tenant_task
+def send_round_notices(cooperative_id, round_id):
+    """Mail a confirmed round's sampled members and its lab (``rounds.notify``). A rerun after
+    a worker was lost mails them again, which tells them nothing new."""
+    sampling_round = SamplingRound.objects.defer("inputs", "selection").filter(pk=round_id).first()
+    if sampling_round is not None:
+        notify(sampling_round)

@@ -185,6 +185,19 @@ def convention(coop_a):
 
 
 @pytest.fixture
+def eager():
+    """Tasks run in-process, as on the demo (SQLite, no Redis), for tests that follow a task's
+    effect rather than the worker (``worker`` below is the real one)."""
+    from coop.celery import app
+
+    app.conf.task_always_eager = True
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager = False
+
+
+@pytest.fixture
 def worker(transactional_db):
     """A real Celery worker on the Redis broker, in a thread of this process."""
     from celery.contrib.testing.worker import start_worker

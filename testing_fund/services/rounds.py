@@ -186,7 +186,7 @@ def confirm_round(*, sampling_round, actor):
         locked.status, locked.confirmed_at = SamplingRound.Status.CONFIRMED, timezone.now()
         locked.save(update_fields=["status", "confirmed_at"])
         audit.record(instance=locked, actor=actor, action="round_confirm")
-        transaction.on_commit(lambda: notify(locked))
+        notify_on_commit(locked)
     return locked
 
 
@@ -369,6 +369,16 @@ def add_results_and_reservations(sampling_round, after, priced, fund, actor, cos
                 after,
             ],
         )
+
+
+def notify_on_commit(sampling_round):
+    """The mail of a confirmed round goes out from a worker once the booking is committed: a
+    province's round tells tens of thousands of members, which the request that confirmed it
+    would otherwise wait for (and a proxy's time-out would show as a failure of a round that
+    was booked)."""
+    from testing_fund.tasks import send_round_notices
+
+    send_round_notices.delay_on_commit(sampling_round.cooperative_id, sampling_round.pk)
 
 
 def notify(sampling_round):

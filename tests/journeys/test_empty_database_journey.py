@@ -37,18 +37,6 @@ LAB = "如东县产品质量检验所"
 UNITS = ["如东锦绣家纺有限公司", "如东海韵床品有限公司", "如东东方毛巾厂"]
 
 
-@pytest.fixture
-def eager():
-    """Tasks run in-process, as on the embedded default (no Redis worker here)."""
-    from coop.celery import app
-
-    app.conf.task_always_eager = True
-    try:
-        yield
-    finally:
-        app.conf.task_always_eager = False
-
-
 def members_xlsx():
     """The members to import, as a bureau types them into a sheet with the template's
     headings: active units with the date they joined and their chief quality officer."""

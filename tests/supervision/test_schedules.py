@@ -7,7 +7,6 @@ import json
 import pytest
 from django_celery_beat.models import PeriodicTask
 
-from coop.celery import app
 from coop.models import AuditRecord
 from coop.tenancy import scope, unscoped
 from standards import catalogue
@@ -43,16 +42,6 @@ def ready(coop_a):
     """Coop A's schedules, its round with its lab and GB 18401."""
     installed(coop_a, lab=coop_a.lab.institution, standard=standard())
     return coop_a
-
-
-@pytest.fixture
-def eager():
-    """Tasks run in-process, as on the embedded default (SQLite, no Redis)."""
-    app.conf.task_always_eager = True
-    try:
-        yield
-    finally:
-        app.conf.task_always_eager = False
 
 
 # Installing

@@ -228,9 +228,24 @@ def test_a_round_the_fund_cannot_pay_is_refused_saying_both_amounts(coop_a, fort
     assert booked(sampling_round) == (0, 0, 0)
 
 
-def test_members_and_the_lab_are_told(coop_a, forty, settings, django_capture_on_commit_callbacks):
-    from coop.models import User
+def test_members_and_the_lab_are_told_by_a_task_once_the_round_is_booked(
+    coop_a, forty, settings, eager, monkeypatch
+):
+    """The module's tests commit (``priced`` is transactional): the task is sent by the
+    commit, out of the round's transaction, and mails from the worker (in-process here)."""
+    from django.db import connection
 
+    from coop.models import User
+    from testing_fund import tasks
+
+    sent = []
+    real = tasks.send_round_notices.delay
+
+    def delay(*args):
+        sent.append((args, connection.in_atomic_block))
+        return real(*args)
+
+    monkeypatch.setattr(tasks.send_round_notices, "delay", delay)
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     coop_a.lab.email = "lab@example.com"
     coop_a.lab.save()
@@ -239,8 +254,8 @@ def test_members_and_the_lab_are_told(coop_a, forty, settings, django_capture_on
         User.objects.filter(pk=coop_a.enterprise.pk).update(
             email="member@example.com", member_id=small.selection[0]["member"]
         )
-    with django_capture_on_commit_callbacks(execute=True):
-        confirm(coop_a, small)
+    confirm(coop_a, small)
+    assert sent == [((coop_a.cooperative.pk, small.pk), False)]
     assert sorted(address for message in mail.outbox for address in message.to) == [
         "lab@example.com",
         "member@example.com",
