@@ -6,12 +6,14 @@ at 50,000 members under 5 times the 10,000 one's time; a region's pass rate by c
 under 150 ms; one cooperative's year by indicator under 20 ms, at up to 3,000,000 batches.
 The batches (three results each) are generated in SQL with generate_series.
 Usage: .venv/bin/python bench/fund.py [--members 1000 10000 50000] [--batches 100000 1000000]
+[--repeat 3]
 (PostgreSQL on BENCH_FUND_DATABASE_URL's server). ``confirm_seconds(members)`` and
 ``statistics_ms(batches)`` are what ``bench/region.py`` calls to print the growth.
 """
 
 import argparse
 import os
+import secrets
 import statistics
 import sys
 import time
@@ -39,12 +41,15 @@ OTHER_MEMBERS = 200  # the members a statistics cooperative's batches belong to
 
 
 def configure():
-    """Settings for running this file alone (``bench/region.py`` configures its own)."""
+    """Settings for running this file alone (``bench/region.py`` configures its own). DEBUG
+    off, as a worker runs: with it on, Django keeps a log of every query's SQL (a round's
+    batch insert is a statement of 100,000 values), which the time and the peak would count."""
     os.environ.update(
         {
             "DATABASE_URL": URL,
             "DJANGO_SETTINGS_MODULE": "coop.settings",
-            "DEBUG": "1",
+            "DEBUG": "0",
+            "SECRET_KEY": secrets.token_urlsafe(50),  # a key of this run alone
             "REDIS_URL": "",
         }
     )
@@ -314,18 +319,40 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--members", type=int, nargs="*", default=[DEFAULT_MEMBERS])
     parser.add_argument("--batches", type=int, nargs="*", default=[DEFAULT_BATCHES])
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="rounds of each size, the sizes taken in turn (medians compared)",
+    )
     options = parser.parse_args()
     configure()
-    tens = None
-    for members in options.members:
-        seconds, booked, peak = confirm_seconds(members)
-        tens = seconds if members == 10_000 else tens
-        target = "target < 3 s" if members == 10_000 else ""
+    runs = {members: [] for members in options.members}
+    # The sizes in turn, not one size's runs together: what else the machine does, and the
+    # table growing by each round, fall on every size alike.
+    for _repeat in range(options.repeat):
+        for members in options.members:
+            seconds, booked, peak = confirm_seconds(members)
+            runs[members].append(seconds)
+            print(
+                f"confirming a round for {members:,} members: {seconds:.2f} s "
+                f"({booked:,} batches with results and reservations; "
+                f"{seconds / members * 1e6:.0f} µs a member; peak {peak:.0f} MB)"
+            )
+    tens = statistics.median(runs[10_000]) if 10_000 in runs else None
+    for members, seconds in runs.items():
+        median = statistics.median(seconds)
+        target = "target < 3 s" if members == 10_000 else "no target"
         if members == 50_000 and tens:
-            target = f"target < 5 × the 10,000 round's: {5 * tens:.2f} s"
+            ratios = [big / small for big, small in zip(seconds, runs[10_000])]
+            target = (
+                f"{median / tens:.2f} × the 10,000 round's median (target < 5 ×; each pair "
+                f"{', '.join(f'{ratio:.2f}' for ratio in ratios)})"
+            )
         print(
-            f"confirming a round for {members:,} members: {seconds:.2f} s "
-            f"({booked:,} batches with results and reservations; {target or 'no target'})"
+            f"median of {len(seconds)} for {members:,} members: {median:.2f} s "
+            f"(spread {min(seconds):.2f}–{max(seconds):.2f} s; "
+            f"{median / members * 1e6:.0f} µs a member; {target})"
         )
     for batches in options.batches:
         region, year, in_region, in_cooperative = statistics_ms(batches)
