@@ -122,7 +122,24 @@ def declare(*, member, actor, scheme, product_name, model="", values=None):
     return row
 
 
+def refuse_unless_scheme_published(row):
+    """Accepting, sending again and certifying lead to the public list of benchmarked
+    products, which a scheme withdrawn meanwhile has left: under it they are refused, saying
+    so. Returning a declaration stays open (it tells the member why). The scheme is read
+    under a lock, as ``declare`` reads it; withdrawing locks the scheme alone."""
+    scheme = BenchmarkScheme.objects.select_for_update().get(pk=row.scheme_id)
+    if scheme.status != BenchmarkScheme.Status.PUBLISHED:
+        raise Refused(
+            _(
+                "The scheme of this declaration is %(status)s: a declaration is accepted, "
+                "sent again or certified only under a published scheme."
+            )
+            % {"status": scheme.get_status_display()}
+        )
+
+
 def accepted(row, *, actor, reason=""):
+    refuse_unless_scheme_published(row)
     row.reviewed_at, row.review_reason = timezone.now(), (reason or "").strip()
 
 
@@ -135,6 +152,7 @@ def returned(row, *, actor, reason=""):
 def resubmitted(row, *, actor, values=None, reason=""):
     """Sent again after a return: with corrected claims when given (an indicator not given
     keeps its claim), all checked again as at first."""
+    refuse_unless_scheme_published(row)
     if values:
         kept = {
             str(claim.indicator_id): claim.value
@@ -154,6 +172,7 @@ def certified(
     valid_until=None,
     reason="",
 ):
+    refuse_unless_scheme_published(row)
     body, number = (evaluation_body or "").strip(), (certificate_number or "").strip()
     errors = {}
     if not body:

@@ -132,6 +132,48 @@ def test_only_a_published_scheme_takes_declarations(coop_a, api, bedding):
         assert not BenchmarkDeclaration.objects.exists()
 
 
+def test_under_a_withdrawn_scheme_declarations_are_returned_but_not_accepted_or_certified(
+    coop_a, api, bedding
+):
+    scheme = published_scheme(api, coop_a)
+    waiting = declare(api, coop_a.enterprise, scheme).json()
+    accepted = declare(api, coop_a.enterprise, scheme, product_name="贡缎被套").json()
+    assert api(coop_a.admin).post(f"{DECLARATIONS}{accepted['id']}/accept/").status_code == 200
+    returned = declare(api, coop_a.enterprise, scheme, product_name="蚕丝被").json()
+    back = api(coop_a.admin).post(f"{DECLARATIONS}{returned['id']}/return/", {"reason": "补充报告"})
+    assert back.status_code == 200
+    gone = api(coop_a.admin).post(f"{SCHEMES}{scheme['id']}/withdraw/", {"reason": "标准更新"})
+    assert gone.status_code == 200
+    with unscoped():
+        events = StepEvent.objects.filter(workflow="benchmark_declaration").count()
+    refusals = [
+        api(coop_a.admin).post(f"{DECLARATIONS}{waiting['id']}/accept/"),
+        certify(api, coop_a, accepted["id"]),
+        api(coop_a.enterprise).post(
+            f"{DECLARATIONS}{returned['id']}/resubmit/",
+            {"values": values_of(scheme)},
+            format="json",
+        ),
+    ]
+    for refused in refusals:
+        assert refused.status_code == 409, refused.json()
+        assert "已撤回" in refused.json()["detail"] and "已发布" in refused.json()["detail"]
+    with unscoped():
+        statuses = dict(BenchmarkDeclaration.objects.values_list("pk", "status"))
+        assert StepEvent.objects.filter(workflow="benchmark_declaration").count() == events
+        assert not BenchmarkDeclaration.objects.exclude(certificate_number="").exists()
+    assert statuses == {
+        waiting["id"]: "submitted",
+        accepted["id"]: "accepted",
+        returned["id"]: "returned",
+    }
+    # The member is told why by a return, which stays open.
+    told = api(coop_a.admin).post(
+        f"{DECLARATIONS}{waiting['id']}/return/", {"reason": "方案已撤回"}
+    )
+    assert told.status_code == 200 and told.json()["status"] == "returned"
+
+
 def test_a_returned_declaration_is_corrected_and_sent_again(coop_a, api, bedding):
     scheme = published_scheme(api, coop_a)
     # Staff declare on the member's behalf.
