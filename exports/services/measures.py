@@ -41,6 +41,7 @@ from coop.workflow import Workflow, step
 from coop.workflow_api import step_text
 from exports import countries
 from exports.models import (
+    ExportMarket,
     ExportProduct,
     MeasureAlert,
     MeasureCategory,
@@ -242,12 +243,37 @@ def match_measure(measure, notify=True):
 
 
 def match_product(product, notify=True):
-    """Alert ``product``'s member of every measure of its cooperative that touches it."""
+    """Alert ``product``'s member of every measure of its cooperative that touches it.
+
+    The measures, their categories, the product's markets and its member's standing are read
+    once (four queries) and each measure is tried on them as ``touched_products`` tries it in
+    SQL: asking the database measure by measure took two queries for each of the
+    cooperative's measures on every save of a product."""
+    member_status = Member.objects.filter(pk=product.member_id).values_list("status", flat=True)
+    if member_status.first() in NOT_ALERTED:
+        return []
+    markets = set(ExportMarket.objects.filter(product=product).values_list("country", flat=True))
+    measures = list(TradeMeasure.objects.filter(cooperative_id=product.cooperative_id))
+    categories = defaultdict(set)
+    for measure_id, category_id in MeasureCategory.objects.filter(
+        measure__in=[measure.pk for measure in measures]
+    ).values_list("measure_id", "category_id"):
+        categories[measure_id].add(category_id)
     made = []
-    for measure in TradeMeasure.objects.filter(cooperative_id=product.cooperative_id):
-        if touched_products(measure, [product]).exists():
+    for measure in measures:
+        if touches(measure, categories[measure.pk], product, markets):
             made += alert(measure, {product.member_id: [product]}, notify)
     return made
+
+
+def touches(measure, category_ids, product, markets):
+    """Whether ``measure`` touches ``product`` (going to ``markets``): ``touching`` and the
+    markets of ``touched_products``, for one product already read."""
+    code = product.hs_code or ""
+    named = any(code.startswith(prefix) for prefix in measure.hs_prefixes or []) or (
+        product.category_id is not None and product.category_id in category_ids
+    )
+    return named and bool(markets & countries.markets_touched(measure.country))
 
 
 def alert(measure, by_member, notify=True):

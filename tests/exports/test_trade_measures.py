@@ -178,6 +178,56 @@ def test_a_new_export_product_a_measure_touches_alerts_its_member(coop_a, api):
     assert alerted_members(measure["id"]) == {coop_a.member.pk}
 
 
+def test_saving_a_product_matches_every_measure_in_queries_that_do_not_grow_with_them(
+    coop_a, api, bedding
+):
+    """``match_product`` reads the measures once and tries each in Python: it alerts exactly
+    whom ``touched_products`` (the SQL that matches a measure to all products) would, and
+    saving a product that no measure touches asks as many queries with six measures as with
+    two."""
+    from exports.services.measures import touched_products
+
+    kinds = [
+        {"hs_prefixes": ["6302"]},  # by code, to the US
+        {"hs_prefixes": ["9404"], "country": "DE"},  # another code
+        {"hs_prefixes": [], "categories": ["bedding"], "country": "KR"},  # by category
+        {"hs_prefixes": ["63"], "country": "EU"},  # the EU reaches France
+        {"hs_prefixes": ["6302"], "country": "JP"},  # a market the product lacks
+        {"hs_prefixes": ["630231"], "country": "CA"},
+    ]
+    for n, kind in enumerate(kinds):
+        assert post_measure(api, coop_a, title=f"措施{n}", **kind).status_code == 201
+
+    def saved_queries(member, **product):
+        with CaptureQueriesContext(connection) as captured:
+            exports(coop_a, member, **product)
+        return len(captured.captured_queries)
+
+    untouched = {"hs_code": "420212", "markets": ["BR"]}
+    member, _user = member_with_account(coop_a, "箱包企业")
+    with_six = saved_queries(member, **untouched)
+    with unscoped():
+        TradeMeasure.objects.filter(title__in=["措施2", "措施3", "措施4", "措施5"]).delete()
+    other, _user = member_with_account(coop_a, "另一家箱包企业")
+    assert saved_queries(other, **untouched) == with_six
+    with unscoped():
+        TradeMeasure.objects.all().delete()
+    for n, kind in enumerate(kinds):
+        post_measure(api, coop_a, title=f"措施{n}", **kind)
+    bedding_maker, _user = member_with_account(coop_a, "床品企业")
+    exports(coop_a, bedding_maker, "63023100", ["US", "FR", "KR"], category=bedding)
+    with unscoped():
+        for measure in TradeMeasure.objects.all():
+            by_sql = {product.member_id for product in touched_products(measure)}
+            assert alerted_members(measure.pk) == by_sql, measure.title
+        touched = set(
+            MeasureAlert.objects.filter(member=bedding_maker).values_list(
+                "measure__title", flat=True
+            )
+        )
+    assert touched == {"措施0", "措施2", "措施3"}
+
+
 def test_bad_input_is_a_400_naming_the_field_and_writes_nothing(coop_a, coop_b, api):
     cases = [
         (
