@@ -15,6 +15,14 @@ TEXTILE = [
 ]
 
 
+def industries_read(used):
+    """The industries whose links a cooperative's members are placed by: those of the links
+    its members are placed in (``used``: industry codes), the textile chain while none is.
+    The chain map (supervision/chain_map.py) shows them, and the member import reads the link
+    column by them."""
+    return {industry for industry in used if industry} or {TEXTILE_INDUSTRY}
+
+
 def ensure_textile_links(chain_link_model):
     """The textile links, made where missing (an existing row keeps what staff changed):
     ``{code: id}``."""

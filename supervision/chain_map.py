@@ -27,6 +27,7 @@ from coop.errors import BadParameter
 from coop.figures import year_range
 from coop.periods import FIRST_YEAR, asked_year
 from coop.tenancy import unscoped
+from members.chain_links import industries_read
 from members.models import ChainLink, Member
 from standards.models import Indicator
 from testing_fund.models import Batch, Result
@@ -34,8 +35,6 @@ from testing_fund.statistics import FAILED_RESULT, PASSED, rate
 
 # The fewest members a public cell may show (or base a pass rate on).
 PUBLIC_FLOOR = 3
-# The industry whose links a map shows when no member has a link yet.
-DEFAULT_INDUSTRY = "textile"
 # Years a multi-year figure spans by default (the weak links, the trends), and at most.
 DEFAULT_YEARS = 3
 MOST_YEARS = 10
@@ -84,7 +83,7 @@ def links_for(used, links=None):
     """The links a map shows: every link of the industries its members' links belong to (the
     textile chain when none is placed yet), in the chain's order."""
     links = all_links() if links is None else links
-    industries = {link.industry for link in links if link.pk in used} or {DEFAULT_INDUSTRY}
+    industries = industries_read(link.industry for link in links if link.pk in used)
     return [link for link in links if link.industry in industries]
 
 

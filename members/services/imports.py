@@ -24,7 +24,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -34,7 +34,7 @@ from coop import audit, periods, xlsx
 from coop.errors import Refused
 from coop.models import Cooperative, StepEvent
 from coop.tenancy import unscoped
-from members.chain_links import TEXTILE, TEXTILE_INDUSTRY
+from members.chain_links import TEXTILE, TEXTILE_INDUSTRY, industries_read
 from members.models import (
     Certification,
     ChainLink,
@@ -340,24 +340,25 @@ def link_names(links):
 
 
 def chain_links_of(cooperative):
-    """The links of the cooperative's industry by Chinese name and by code: the industries its
-    members are placed in (the cooperative's own industry is free text, the links' a code), the
-    textile chain while none is."""
+    """The links the cooperative's members are placed by (``industries_read``: the industries
+    its members' links belong to, the textile chain while none is), by Chinese name and by
+    code, as the chain map shows them. One query: each candidate link says whether a member
+    of the cooperative is placed in its industry."""
     # Filtered to the cooperative by hand: the template is also made outside a request's scope.
     with unscoped():
-        used = (
-            Member.objects.filter(cooperative=cooperative, chain_link__isnull=False)
-            .values("chain_link__industry")
-            .distinct()
+        placed = Member.objects.filter(cooperative=cooperative, chain_link__isnull=False)
+        in_use = placed.filter(chain_link__industry=OuterRef("industry"))
+        rows = list(
+            ChainLink.objects.filter(
+                Q(industry__in=placed.values("chain_link__industry")) | Q(industry=TEXTILE_INDUSTRY)
+            ).annotate(in_use=Exists(in_use))
         )
-        rows = list(ChainLink.objects.filter(Q(industry__in=used) | Q(industry=TEXTILE_INDUSTRY)))
-    industries = {link.industry for link in rows if link.industry != TEXTILE_INDUSTRY}
-    # A cooperative placed in another industry reads that one's links only.
-    rows = [link for link in rows if link.industry in (industries or {TEXTILE_INDUSTRY})]
+    industries = industries_read({link.industry for link in rows if link.in_use})
     found = {}
     for link in rows:
-        found[link.name_zh] = link.pk
-        found[link.code] = link.pk
+        if link.industry in industries:
+            found[link.name_zh] = link.pk
+            found[link.code] = link.pk
     return found
 
 

@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 from coop.tenancy import unscoped
 from members.models import ChainLink, Member
 from members.services import imports
+from tests.factories import MemberFactory
 from tests.members.test_import_existing import confirm, counts, filled, unit, upload
 
 HEADING = "产业链图谱环节"
@@ -61,6 +62,29 @@ def test_a_link_of_another_industry_is_refused(coop_a, api):
     report = upload(api, coop_a, filled(api, coop_a, rows)).json()
     assert report["valid"] is False
     assert report["errors"][0][0].startswith(f"{HEADING}：")
+
+
+def test_a_cooperative_in_two_industries_imports_the_links_of_both_as_its_map_shows(coop_a, api):
+    """Members placed in the textile chain and in another industry: the import reads the
+    links of both, as the cooperative's chain map shows both (one rule, ``industries_read``)."""
+    with unscoped():
+        farming = ChainLink.objects.create(
+            industry="food", code="farming", name_zh="种植", name_en="farming"
+        )
+        fabric = ChainLink.objects.get(industry="textile", code="fabric")
+        Member.objects.filter(pk=coop_a.member.pk).update(chain_link=farming)
+    MemberFactory(cooperative=coop_a.cooperative, name="海门丁家纺有限公司", chain_link=fabric)
+    rows = [
+        unit(coop_a, "海门甲家纺有限公司", **{HEADING: "面料"}),
+        unit(coop_a, "海门乙农业有限公司", **{HEADING: "种植"}),
+    ]
+    report = upload(api, coop_a, filled(api, coop_a, rows)).json()
+    assert report["valid"] is True, report["errors"]
+    assert confirm(api, coop_a, report["id"]).status_code == 200
+    assert link_of(coop_a, "海门甲家纺有限公司") == "fabric"
+    assert link_of(coop_a, "海门乙农业有限公司") == "farming"
+    body = api(coop_a.admin).get("/api/v1/coops/coop-a/chain-map/").json()
+    assert {"fabric", "farming"} <= {row["code"] for row in body["links"]}
 
 
 def test_the_export_writes_the_links_name_and_round_trips(coop_a, api, client):

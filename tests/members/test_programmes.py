@@ -124,7 +124,7 @@ def test_another_cooperatives_staff_see_neither_the_record_nor_the_member_in_lis
 
 
 def test_a_member_asked_for_by_what_is_no_id_leaves_the_list_whole(coop_a, client):
-    """"²" is a digit to Python and int() refused it with a 500; an id too long for the
+    """ "²" is a digit to Python and int() refused it with a 500; an id too long for the
     column, or a negative one, is no member either: the list is shown unnarrowed."""
     exports(coop_a, coop_a.member, "630231", ["US"])
     client.force_login(coop_a.admin)
