@@ -25,15 +25,24 @@ def link_of(tenant, name):
         )
 
 
-def test_the_link_is_set_by_name_or_code_and_left_unset_when_blank(coop_a, api):
-    rows = [
-        unit(coop_a, "海门甲家纺有限公司", **{HEADING: "面料"}),
-        unit(coop_a, "海门乙家纺有限公司", **{HEADING: "finished-goods"}),
-        unit(coop_a, "海门丙家纺有限公司", **{HEADING: ""}),
-    ]
-    report = upload(api, coop_a, filled(api, coop_a, rows)).json()
+def imported(api, tenant, links):
+    """The import of a unit for each name → link cell, checked valid and confirmed."""
+    rows = [unit(tenant, name, **{HEADING: link}) for name, link in links.items()]
+    report = upload(api, tenant, filled(api, tenant, rows)).json()
     assert report["valid"] is True, report["errors"]
-    assert confirm(api, coop_a, report["id"]).status_code == 200
+    assert confirm(api, tenant, report["id"]).status_code == 200
+
+
+def test_the_link_is_set_by_name_or_code_and_left_unset_when_blank(coop_a, api):
+    imported(
+        api,
+        coop_a,
+        {
+            "海门甲家纺有限公司": "面料",
+            "海门乙家纺有限公司": "finished-goods",
+            "海门丙家纺有限公司": "",
+        },
+    )
     assert link_of(coop_a, "海门甲家纺有限公司") == "fabric"
     assert link_of(coop_a, "海门乙家纺有限公司") == "finished-goods"
     assert link_of(coop_a, "海门丙家纺有限公司") is None
@@ -74,13 +83,7 @@ def test_a_cooperative_in_two_industries_imports_the_links_of_both_as_its_map_sh
         fabric = ChainLink.objects.get(industry="textile", code="fabric")
         Member.objects.filter(pk=coop_a.member.pk).update(chain_link=farming)
     MemberFactory(cooperative=coop_a.cooperative, name="海门丁家纺有限公司", chain_link=fabric)
-    rows = [
-        unit(coop_a, "海门甲家纺有限公司", **{HEADING: "面料"}),
-        unit(coop_a, "海门乙农业有限公司", **{HEADING: "种植"}),
-    ]
-    report = upload(api, coop_a, filled(api, coop_a, rows)).json()
-    assert report["valid"] is True, report["errors"]
-    assert confirm(api, coop_a, report["id"]).status_code == 200
+    imported(api, coop_a, {"海门甲家纺有限公司": "面料", "海门乙农业有限公司": "种植"})
     assert link_of(coop_a, "海门甲家纺有限公司") == "fabric"
     assert link_of(coop_a, "海门乙农业有限公司") == "farming"
     body = api(coop_a.admin).get("/api/v1/coops/coop-a/chain-map/").json()
