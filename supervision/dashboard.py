@@ -155,9 +155,11 @@ def grades_of(kept):
     return [(grade, counts.get(grade, 0)) for grade in GRADES]
 
 
-def figures(cooperative_ids, year):
-    """Everything the dashboard shows, and the XLSX export writes."""
-    kept = kept_figures.kept(cooperative_ids, year)
+def figures(cooperative_ids, year, kept=None):
+    """Everything the dashboard shows, and the XLSX export writes (from ``kept``, the kept
+    figures of the cooperatives, when the caller has read them already)."""
+    if kept is None:
+        kept = kept_figures.kept(cooperative_ids, year)
     return {
         "year": year,
         "cooperatives": side_by_side(cooperative_ids, year, kept),

@@ -71,16 +71,16 @@ def test_the_pages_cost_the_same_for_three_cooperatives_or_six(coop_a, coop_b, t
     add(3)
     six = costs(coop_a.supervisor, coop_a.slug)
     assert three == six
-    # Missing: the rows read, made, ten grouped queries, one upsert; stale: none made; kept:
-    # the rows alone.
+    # Missing: the rows read, made, eleven grouped queries, one upsert; stale: none made;
+    # kept: the rows alone.
     # home: the regions, their cooperatives with their districts, the kept rows
-    assert three["home"] == (3 + 12, 3 + 11, 3)
+    assert three["home"] == (3 + 13, 3 + 12, 3)
     # the cooperative, its region, standards collection, announcements, founding units, the
     # kept row
-    assert three["cooperative"] == (6 + 12, 6 + 11, 6)
+    assert three["cooperative"] == (6 + 13, 6 + 12, 6)
     # session, user, cooperatives in reach; kept rows, the cooperatives, the indicators; the
-    # key indicators' trend (their names, the results grouped); the benchmarking figures
-    assert three["dashboard"] == (9 + 12, 9 + 11, 9)
+    # key indicators' names (their trend is in the kept rows); the benchmarking figures
+    assert three["dashboard"] == (8 + 13, 8 + 12, 8)
 
 
 # Committed for real: a test's own transaction never commits, and the bump of its first write
@@ -127,9 +127,10 @@ def test_the_sweep_computes_stale_old_and_missing_rows(coop_a, coop_b, client):
     assert refresh_kept_figures() == 0
     MemberFactory(cooperative=coop_a.cooperative)
     assert refresh_kept_figures() == 1
-    # Computed by the sweep: the page reads its row and computes nothing (six queries: no
-    # failure, so no indicator to name; the trend's indicators named, none with results;
-    # the benchmarking figures).
+    # Computed by the sweep: the page reads its row and computes nothing (seven queries:
+    # session, user, the cooperatives in reach, the rows, the cooperatives; no failure, so
+    # no indicator to name; the trend's indicators named, its figures in the rows; the
+    # benchmarking figures).
     assert queries(client, "/dashboard/") == 7
     assert row_of(client.get("/dashboard/"), coop_a.slug)["members"] == 2
     # A write no signal reports is caught up once the row is older than MAX_AGE.

@@ -7,8 +7,8 @@ from django.db import connection
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 
-from coop.tenancy import scope
-from supervision import reports
+from coop.tenancy import scope, unscoped
+from supervision import reports, trends
 from tests.supervision.chain_data import YEAR, add_finished, chain_data  # noqa: F401
 
 
@@ -121,6 +121,35 @@ def test_the_dashboard_shows_the_trend_of_key_indicators(coop_a, chain, client):
     assert first.status_code == 200
     assert [row["year"] for row in first.context["trends"]["indicators"][0]["years"]] == [2000]
     assert client.get("/c/coop-a/chain-map/", {"year": 2001}).status_code == 200
+
+
+def test_the_dashboard_sums_the_kept_trend_as_the_trends_page_counts_it(coop_a, chain, client):
+    """The dashboard's trend comes from the kept figures (one row a cooperative and year,
+    supervision/kept_figures.py), not from the results on each request: the same figures as
+    ``indicator_trends`` counts from the results, and once the rows are kept no query reads
+    a result."""
+    from coop.models import Cooperative
+    from supervision.chain_map import last_years
+
+    add_finished(coop_a, 3, batches_each=2)
+    client.force_login(coop_a.supervisor)
+    shown = client.get("/dashboard/", {"year": YEAR}).context["trends"]
+    with unscoped():
+        visible = list(
+            Cooperative.objects.filter(region=coop_a.cooperative.region).values_list(
+                "pk", flat=True
+            )
+        )
+        counted = trends.indicator_trends(
+            visible, trends.KEY_INDICATORS, *last_years(YEAR), strict=False
+        )
+    for indicator in shown["indicators"]:
+        indicator.pop("chart")
+    assert shown == counted
+    assert shown["indicators"][0]["years"][-1]["tested"] == 12 + 3 * 2
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/dashboard/", {"year": YEAR}).status_code == 200
+    assert not [q for q in captured.captured_queries if "testing_fund_result" in q["sql"]]
 
 
 def test_the_annual_report_carries_the_trend_table(coop_a, chain):
