@@ -268,3 +268,21 @@ def test_an_enterprise_corrects_a_returned_declaration_on_its_page(coop_a, api, 
         found = BenchmarkDeclaration.objects.get()
         assert found.status == "submitted"
         assert str(found.claims.get(indicator_id=first).value) == "11.000"
+
+
+def test_a_declaration_under_a_withdrawn_scheme_says_so_beside_the_scheme_and_on_accepting(
+    coop_a, api, client, bedding
+):
+    scheme = published_scheme(api, coop_a)
+    row = declare(api, coop_a.enterprise, scheme).json()
+    detail = f"/c/coop-a/benchmarking/declarations/{row['id']}/"
+    client.force_login(coop_a.admin)
+    assert "status-withdrawn" not in client.get(detail).content.decode()
+    api(coop_a.admin).post(f"{SCHEMES}{scheme['id']}/withdraw/", {"reason": "标准更新"})
+    page = client.get(detail).content.decode()
+    assert '<span class="status status-withdrawn">已撤回</span>' in page
+    refused = client.post(f"{detail}step/accept/", {"reason": ""}, follow=True)
+    html = refused.content.decode()
+    assert "只有已发布方案下的申报才能受理" in html
+    with unscoped():
+        assert BenchmarkDeclaration.objects.get(pk=row["id"]).status == "submitted"
