@@ -166,6 +166,9 @@ public_cache.cache_routes(
         "cooperative-faq",
         "portal-faq",
         "api-public-faq",
+        # benchmarking: the public list of benchmarked products (对标达标)
+        "benchmarked-public",
+        "api-public-benchmarked",
     },
 )
 

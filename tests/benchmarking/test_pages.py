@@ -286,3 +286,28 @@ def test_a_declaration_under_a_withdrawn_scheme_says_so_beside_the_scheme_and_on
     assert "只有已发布方案下的申报才能受理" in html
     with unscoped():
         assert BenchmarkDeclaration.objects.get(pk=row["id"]).status == "submitted"
+
+
+def test_the_public_list_comes_from_the_cache_until_a_product_is_certified(
+    coop_a, api, bedding, settings, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    from django.test import Client
+
+    from coop import public_cache
+
+    settings.PUBLIC_CACHE_SECONDS = 600
+    public_cache.bump()
+    scheme = published_scheme(api, coop_a)
+    row = declare(api, coop_a.enterprise, scheme, product_name="缓存四件套").json()
+    api(coop_a.admin).post(f"{DECLARATIONS}{row['id']}/accept/")
+    visitor = Client()
+    for url in ("/benchmarked-products/", PUBLIC):
+        assert visitor.get(url)["X-Public-Cache"] == "miss"
+        with django_assert_num_queries(0):
+            again = visitor.get(url)
+        assert again["X-Public-Cache"] == "hit" and "缓存四件套" not in again.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert certify(api, coop_a, row["id"], number="C-1").status_code == 200
+    for url in ("/benchmarked-products/", PUBLIC):
+        shown = visitor.get(url)
+        assert shown["X-Public-Cache"] == "miss" and "缓存四件套" in shown.content.decode()
