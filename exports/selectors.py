@@ -67,10 +67,14 @@ def same_line_for(user):
     return _mine(SameLineProduct.objects.select_related("member", "standard"), user)
 
 
+def measure_categories(measure):
+    """The ids of the product categories ``measure`` names, as a query (to use as a subquery,
+    or to read)."""
+    return MeasureCategory.objects.filter(measure=measure).values_list("category_id", flat=True)
+
+
 def measure_category_ids(measure):
-    return list(
-        MeasureCategory.objects.filter(measure=measure).values_list("category_id", flat=True)
-    )
+    return list(measure_categories(measure))
 
 
 PUBLIC_ORDER = ("-reviewed_at", "-id")

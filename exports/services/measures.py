@@ -49,6 +49,7 @@ from exports.models import (
     validate_country,
     validate_hs_prefixes,
 )
+from exports.selectors import measure_categories, measure_category_ids
 from members.models import Member
 from standards.models import ProductCategory
 
@@ -128,9 +129,7 @@ def reach_of(measure):
     return (
         measure.country,
         tuple(sorted(measure.hs_prefixes or [])),
-        frozenset(
-            MeasureCategory.objects.filter(measure=measure).values_list("category_id", flat=True)
-        ),
+        frozenset(measure_categories(measure)),
     )
 
 
@@ -170,10 +169,6 @@ def edit_measure(*, measure, actor, notify=True, **changes):
         notify=notify,
         **(current | changes),
     )
-
-
-def measure_categories(measure):
-    return MeasureCategory.objects.filter(measure=measure).values_list("category_id", flat=True)
 
 
 def withdraw_untouched(measure, *, actor):
@@ -216,10 +211,7 @@ def touching(measure, category_ids):
 def touched_products(measure, products=None):
     """The export products (of ``products``, by default all the cooperative's) ``measure``
     touches: a touched product going to a touched market, of a member still in the cooperative."""
-    category_ids = list(
-        MeasureCategory.objects.filter(measure=measure).values_list("category_id", flat=True)
-    )
-    condition = touching(measure, category_ids)
+    condition = touching(measure, measure_category_ids(measure))
     rows = ExportProduct.objects.filter(cooperative_id=measure.cooperative_id)
     if products is not None:
         rows = rows.filter(pk__in=[p.pk for p in products])
