@@ -116,6 +116,8 @@ def test_the_dashboard_shows_the_trend_of_key_indicators(coop_a, chain, client):
     assert trends["indicators"][0]["years"][-1]["rate"] == 8.3
     html = page.content.decode()
     assert '<td class="num">12</td><td class="num">1</td><td class="num">8.3</td>' in html
+    # The count of results tested, not the test report's dates (检测日期) of the same msgid.
+    assert '<th scope="col" class="num">检测数</th>' in html and "检测日期" not in html
     # The portal's first year: the span begins there, not before.
     first = client.get("/dashboard/", {"year": 2000})
     assert first.status_code == 200
