@@ -23,12 +23,13 @@ from coop.pages import (
     step_forms,
     take_from_page,
 )
-from coop.roles import is_administrator, is_enterprise, is_staff, is_staff_or_enterprise
-
-
-def member_or_administrator(user):
-    return is_administrator(user) or (is_enterprise(user) and bool(user.member_id))
-
+from coop.roles import (
+    is_administrator,
+    is_administrator_or_member_unit,
+    is_enterprise,
+    is_staff,
+    is_staff_or_enterprise,
+)
 
 # Schemes
 
@@ -78,7 +79,7 @@ def scheme_page(request, scheme, indicator_form=None, compared_form=None, status
         "scheme": scheme,
         "indicators": indicators,
         "editable": editable,
-        "may_declare": member_or_administrator(request.user)
+        "may_declare": is_administrator_or_member_unit(request.user)
         and scheme.status == BenchmarkScheme.Status.PUBLISHED,
         "step_forms": step_forms(
             request.user,
@@ -222,7 +223,7 @@ def declaration_review(request, coop_slug):
     )
 
 
-@role_required(member_or_administrator)
+@role_required(is_administrator_or_member_unit)
 def declaration_new(request, coop_slug, pk):
     scheme = get_object_or_404(
         selectors.schemes_for(request.user).filter(status=BenchmarkScheme.Status.PUBLISHED), pk=pk

@@ -48,5 +48,16 @@ def is_staff_or_enterprise(user):
     return is_staff(user) or is_enterprise(user)
 
 
+def is_member_unit(user):
+    """An enterprise account tied to its member unit (an applicant's account is not yet)."""
+    return is_enterprise(user) and bool(user.member_id)
+
+
+def is_administrator_or_member_unit(user):
+    """Who makes a member's own records of a programme (export products, benchmarking
+    declarations): an administrator for any member, a member unit's account for its own."""
+    return is_administrator(user) or is_member_unit(user)
+
+
 def is_lab(user):
     return user.is_authenticated and user.role == Role.LAB_TECHNICIAN

@@ -22,16 +22,17 @@ from coop.pages import (
     step_forms,
     take_from_page,
 )
-from coop.roles import is_administrator, is_enterprise, is_staff, is_staff_or_enterprise
+from coop.roles import (
+    is_administrator,
+    is_administrator_or_member_unit,
+    is_enterprise,
+    is_staff,
+    is_staff_or_enterprise,
+)
 from exports import selectors
 from exports.forms import ExportProductForm, MeasureForm, MeasureImportForm, SameLineForm
 from exports.models import MeasureAlert, SameLineProduct
 from exports.services import measures, products, same_line
-
-
-def member_or_administrator(user):
-    return is_administrator(user) or (is_enterprise(user) and bool(user.member_id))
-
 
 # Export products
 
@@ -48,13 +49,13 @@ def product_list(request, coop_slug):
         {
             "cooperative": request.cooperative,
             "page": page_of(request, rows),
-            "may_add": member_or_administrator(request.user),
+            "may_add": is_administrator_or_member_unit(request.user),
             "is_staff": is_staff(request.user),
         },
     )
 
 
-@role_required(member_or_administrator)
+@role_required(is_administrator_or_member_unit)
 def product_edit(request, coop_slug, pk=None):
     product = get_object_or_404(selectors.export_products_for(request.user), pk=pk) if pk else None
     for_staff = not is_enterprise(request.user)
@@ -98,7 +99,7 @@ def product_edit(request, coop_slug, pk=None):
 
 
 @require_POST
-@role_required(member_or_administrator)
+@role_required(is_administrator_or_member_unit)
 def product_delete(request, coop_slug, pk):
     product = get_object_or_404(selectors.export_products_for(request.user), pk=pk)
     products.delete_export_product(product=product, actor=request.user)
@@ -283,12 +284,12 @@ def same_line_list(request, coop_slug):
             "page": page_of(request, rows.order_by("-declared_at", "-id")),
             "status": status,
             "statuses": SameLineProduct.Status.choices,
-            "may_declare": member_or_administrator(request.user),
+            "may_declare": is_administrator_or_member_unit(request.user),
         },
     )
 
 
-@role_required(member_or_administrator)
+@role_required(is_administrator_or_member_unit)
 def same_line_new(request, coop_slug):
     for_staff = not is_enterprise(request.user)
     form = SameLineForm(request.POST or None, cooperative=request.cooperative, for_staff=for_staff)
