@@ -237,12 +237,11 @@ def match_measure(measure, notify=True):
 def match_product(product, notify=True):
     """Alert ``product``'s member of every measure of its cooperative that touches it.
 
-    The measures, their categories, the product's markets and its member's standing are read
-    once (four queries) and each measure is tried on them as ``touched_products`` tries it in
+    The measures, their categories and the product's markets are read once (three queries;
+    its member is the one the product was saved for) and each measure is tried on them as ``touched_products`` tries it in
     SQL: asking the database measure by measure took two queries for each of the
     cooperative's measures on every save of a product."""
-    member_status = Member.objects.filter(pk=product.member_id).values_list("status", flat=True)
-    if member_status.first() in NOT_ALERTED:
+    if product.member.status in NOT_ALERTED:
         return []
     markets = set(ExportMarket.objects.filter(product=product).values_list("country", flat=True))
     measures = list(TradeMeasure.objects.filter(cooperative_id=product.cooperative_id))

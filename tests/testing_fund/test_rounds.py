@@ -120,6 +120,21 @@ def booked(sampling_round):
         )
 
 
+def test_the_demo_reads_the_selected_members_on_sqlite_in_the_selections_order():
+    """The SQLite form of ``selected_members``, the demo's, run on SQLite itself (the suite's
+    database is PostgreSQL): Django's parameter style (%s) becomes sqlite3's (?)."""
+    import json
+    import sqlite3
+
+    database = sqlite3.connect(":memory:")
+    database.execute("CREATE TABLE rounds (id integer primary key, selection text)")
+    selection = [{"member": member, "weight": 1, "reasons": []} for member in (12, 3, 40, 7)]
+    database.execute("INSERT INTO rounds VALUES (5, ?)", [json.dumps(selection)])
+    database.execute("INSERT INTO rounds VALUES (6, ?)", [json.dumps([{"member": 99}])])
+    sql = rounds.SELECTED_MEMBERS["sqlite"].format(table="rounds").replace("%s", "?")
+    assert [member for (member,) in database.execute(sql, [5])] == [12, 3, 40, 7]
+
+
 def test_confirming_twice_books_each_selected_member_once(coop_a, forty):
     sampling_round = preview(coop_a)
     confirm(coop_a, sampling_round)
